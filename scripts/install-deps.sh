@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what building and testing larder needs on a fresh Debian machine (run as root or
+# with sudo). Idempotent: already installed packages are skipped quickly.
+set -euo pipefail
+
+APT_PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev libzstd-dev
+  nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libgmock-dev
+  # tests
+  python3 python3-pytest
+)
+
+sudo_if_needed() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
+  echo "install-deps: cargo and rustc are needed (rustup or Debian's cargo package)" >&2
+  exit 1
+fi

@@ -1,0 +1,461 @@
+#include "cache/compile_flow.hpp"
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+
+#include "cache/entry.hpp"
+#include "cache/file_hasher.hpp"
+#include "cache/key_builder.hpp"
+#include "cache/manifest.hpp"
+#include "cache/stats.hpp"
+#include "config/settings.hpp"
+#include "rustc/arguments.hpp"
+#include "rustc/base_dirs.hpp"
+#include "rustc/call_key.hpp"
+#include "rustc/compilation.hpp"
+#include "rustc/compiler_identity.hpp"
+#include "rustc/dep_info.hpp"
+#include "storage/factory.hpp"
+#include "storage/storage_chain.hpp"
+#include "util/binary_io.hpp"
+#include "util/files.hpp"
+#include "util/hash.hpp"
+#include "util/logging.hpp"
+#include "util/process.hpp"
+
+extern char** environ;
+
+namespace larder::cache {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+fs::path resolve(const std::string& path, const fs::path& cwd) {
+  fs::path p(path);
+  return p.is_relative() ? cwd / p : p;
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return !needle.empty() &&
+         ::memmem(haystack.data(), haystack.size(), needle.data(), needle.size()) != nullptr;
+}
+
+// The path whose appearance would change how `mod` resolves to this source: foo.rs <-> foo/mod.rs.
+std::optional<fs::path> module_alternative(const fs::path& source) {
+  if (source.extension() != ".rs") return std::nullopt;
+  if (source.filename() == "mod.rs") {
+    const fs::path dir = source.parent_path();
+    if (dir.filename().empty()) return std::nullopt;
+    return dir.parent_path() / (dir.filename().string() + ".rs");
+  }
+  return source.parent_path() / source.stem() / "mod.rs";
+}
+
+std::vector<std::pair<std::string, std::string>> environment_list() {
+  std::vector<std::pair<std::string, std::string>> list;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    std::string_view text(*entry);
+    const size_t eq = text.find('=');
+    if (eq == std::string_view::npos) continue;
+    list.emplace_back(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+  }
+  return list;
+}
+
+std::optional<std::string> getenv_value(std::string_view name) {
+  const char* value = std::getenv(std::string(name).c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+std::string env_value_hash(const std::optional<std::string>& value, bool portable, const PathMap& map) {
+  if (!value) return "";
+  return sha256_hex(portable ? map.to_portable(*value) : *value);
+}
+
+std::string entry_key_of(const std::string& call_key, const ManifestResult& result) {
+  KeyBuilder key;
+  key.add("call", "", call_key);
+  for (const auto& source : result.sources) key.add("source", source.path, source.hash);
+  for (const auto& dep : result.env_deps) key.add("env-dep", dep.name, dep.value_hash + (dep.portable ? "/p" : "/r"));
+  for (const auto& pinned : result.pinned_dirs) key.add("pinned", pinned.marker, pinned.path);
+  return key.digest();
+}
+
+// Rewrites the absolute base folders an entry was made under to this call's folders.
+std::string relocate(std::string text, const Entry& entry, const PathMap& map) {
+  for (const auto& [marker, old_path] : entry.base_dirs) {
+    const std::string now = map.path_of(marker);
+    if (!now.empty() && now != old_path) text = replace_path_prefix(text, old_path, now);
+  }
+  return text;
+}
+
+class CompileFlow {
+ public:
+  CompileFlow(const Settings& settings, const std::vector<std::string>& command,
+              const rustc::ParsedArguments& args, const rustc::Compilation& compilation,
+              fs::path cwd, StatsCounters& stats)
+      : settings_(settings),
+        command_(command),
+        args_(args),
+        compilation_(compilation),
+        cwd_(std::move(cwd)),
+        stats_(stats),
+        hasher_(settings.cache_dir() / "memo" / "files") {}
+
+  [[noreturn]] void run();
+
+ private:
+  bool prepare();
+  std::optional<Entry> lookup();
+  bool result_matches(const ManifestResult& result);
+  bool restore(const Entry& entry);
+  ProcessResult compile();
+  void store(const ProcessResult& result, double compile_seconds, int64_t started_ns);
+  [[noreturn]] void finish(const ProcessResult& result);
+
+  const Settings& settings_;
+  const std::vector<std::string>& command_;
+  const rustc::ParsedArguments& args_;
+  const rustc::Compilation& compilation_;
+  fs::path cwd_;
+  StatsCounters& stats_;
+  FileHasher hasher_;
+  Clock::time_point started_ = Clock::now();
+
+  bool prepared_ = false;
+  PathMap paths_;
+  std::string call_key_;
+  std::optional<storage::StorageChain> chain_;
+  std::optional<Manifest> manifest_;  // as read during lookup, updated on store
+};
+
+bool CompileFlow::prepare() {
+  try {
+    const fs::path dir = settings_.cache_dir();
+    auto identity = rustc::identify_compiler(
+        {command_[0], getenv_value("RUSTUP_TOOLCHAIN"), getenv_value("RUSTUP_HOME"), getenv_value("HOME")},
+        dir / "memo" / "compilers");
+    paths_ = rustc::detect_base_dirs({cwd_, settings_.get("LARDER_BASEDIRS"), getenv_value("CARGO_MANIFEST_DIR"),
+                                      getenv_value("CARGO_HOME"), getenv_value("HOME")},
+                                     args_);
+    rustc::CallKeyInputs inputs;
+    inputs.compiler = &identity;
+    inputs.args = &args_;
+    inputs.cwd = cwd_;
+    inputs.paths = &paths_;
+    inputs.hash_file = [this](const fs::path& p) { return hasher_.hash(p); };
+    inputs.environment = environment_list;
+    call_key_ = rustc::build_call_key(inputs).digest();
+    std::vector<std::string> problems;
+    chain_.emplace(storage::make_storage_tiers(settings_, problems), settings_.flag("LARDER_READ_ONLY"), stats_);
+    for (const auto& problem : problems) spdlog::warn("{}", problem);
+    prepared_ = true;
+  } catch (const std::exception& error) {
+    spdlog::warn("cache unavailable for crate {}: {}; compiling without the cache", args_.crate_name, error.what());
+    stats_.read_errors++;
+  }
+  return prepared_;
+}
+
+bool CompileFlow::result_matches(const ManifestResult& result) {
+  for (const auto& pinned : result.pinned_dirs) {
+    if (paths_.path_of(pinned.marker) != pinned.path) return false;
+  }
+  for (const auto& dep : result.env_deps) {
+    if (env_value_hash(getenv_value(dep.name), dep.portable, paths_) != dep.value_hash) return false;
+  }
+  for (const auto& absent : result.must_be_absent) {
+    if (lstat_file(resolve(paths_.to_local(absent), cwd_))) return false;
+  }
+  for (const auto& source : result.sources) {
+    auto digest = hasher_.hash(resolve(paths_.to_local(source.path), cwd_));
+    if (!digest || *digest != source.hash) return false;
+  }
+  return true;
+}
+
+std::optional<Entry> CompileFlow::lookup() {
+  const std::string manifest_name = call_key_ + ".manifest";
+  auto blob = chain_->get(manifest_name);
+  if (!blob) {
+    spdlog::debug("{}: miss: no manifest for call key {}", args_.crate_name, call_key_);
+    return std::nullopt;
+  }
+  stats_.bytes_read += blob->size();
+  try {
+    manifest_ = deserialize_manifest(*blob);
+  } catch (const std::exception& error) {
+    spdlog::warn("corrupt manifest {} removed: {}", manifest_name, error.what());
+    stats_.read_errors++;
+    chain_->remove(manifest_name);
+    return std::nullopt;
+  }
+  for (const auto& result : manifest_->results) {
+    if (!result_matches(result)) continue;
+    if (entry_key_of(call_key_, result) != result.entry_key) {
+      spdlog::warn("manifest {} names an entry that does not match its inputs; ignored", manifest_name);
+      stats_.read_errors++;
+      continue;
+    }
+    const std::string entry_name = result.entry_key + ".entry";
+    auto entry_blob = chain_->get(entry_name);
+    if (!entry_blob) {
+      spdlog::debug("{}: miss: entry {} is gone", args_.crate_name, result.entry_key);
+      return std::nullopt;
+    }
+    stats_.bytes_read += entry_blob->size();
+    try {
+      return deserialize_entry(*entry_blob);
+    } catch (const std::exception& error) {
+      spdlog::warn("corrupt entry {} removed: {}", entry_name, error.what());
+      stats_.read_errors++;
+      chain_->remove(entry_name);
+      return std::nullopt;
+    }
+  }
+  spdlog::debug("{}: miss: sources or environment differ from all {} recorded results", args_.crate_name,
+                manifest_->results.size());
+  return std::nullopt;
+}
+
+bool CompileFlow::restore(const Entry& entry) {
+  // The entry must hold exactly the outputs this call expects, each once.
+  if (entry.outputs.size() != compilation_.outputs.size()) {
+    spdlog::warn("{}: cached entry has {} outputs, the call expects {}; rebuilding", args_.crate_name,
+                 entry.outputs.size(), compilation_.outputs.size());
+    stats_.read_errors++;
+    return false;
+  }
+  std::vector<std::pair<const rustc::ExpectedOutput*, const StoredOutput*>> plan;
+  for (const auto& expected : compilation_.outputs) {
+    const StoredOutput* match = nullptr;
+    for (const auto& stored : entry.outputs) {
+      if (stored.role == expected.role) match = &stored;
+    }
+    if (match == nullptr) {
+      spdlog::warn("{}: cached entry lacks the {} output; rebuilding", args_.crate_name, expected.role);
+      stats_.read_errors++;
+      return false;
+    }
+    plan.emplace_back(&expected, match);
+  }
+  for (const auto& [expected, stored] : plan) {
+    std::optional<std::string> error;
+    if (expected->role == "dep-info") {
+      error = write_file_atomic(expected->path, relocate(stored->data, entry, paths_), stored->mode);
+    } else {
+      error = write_file_atomic(expected->path, stored->data, stored->mode);
+    }
+    if (error) {
+      spdlog::warn("{}: cannot restore {}: {}; rebuilding", args_.crate_name, expected->path.string(), *error);
+      stats_.read_errors++;
+      return false;
+    }
+  }
+  return true;
+}
+
+ProcessResult CompileFlow::compile() {
+  std::vector<std::string> argv = command_;
+  if (prepared_) {
+    if (compilation_.injected_dep_info) argv.push_back("--emit=dep-info=" + compilation_.dep_info_path.string());
+    for (auto& remap : rustc::remap_arguments(paths_)) argv.push_back(std::move(remap));
+  }
+  return run_process(argv, true);
+}
+
+void CompileFlow::store(const ProcessResult& result, double compile_seconds, int64_t started_ns) {
+  auto dep_text = read_file(compilation_.dep_info_path);
+  if (compilation_.injected_dep_info) {
+    std::error_code ec;
+    fs::remove(compilation_.dep_info_path, ec);
+  }
+  if (!dep_text) {
+    spdlog::warn("{}: rustc wrote no dep-info at {}; not cached", args_.crate_name, compilation_.dep_info_path.string());
+    stats_.write_errors++;
+    return;
+  }
+  const rustc::DepInfo info = rustc::parse_dep_info(*dep_text);
+
+  Entry entry;
+  entry.exit_code = result.exit_code;
+  entry.compile_seconds = compile_seconds;
+  entry.stdout_data = result.out;
+  entry.stderr_data = result.err;
+  for (const auto& dir : paths_.dirs()) entry.base_dirs.emplace_back(dir.marker, dir.path);
+  for (const auto& expected : compilation_.outputs) {
+    auto stamp = lstat_file(expected.path);
+    auto data = stamp && S_ISREG(stamp->mode) ? read_file(expected.path) : std::nullopt;
+    if (!data) {
+      spdlog::warn("{}: expected output {} is missing; not cached", args_.crate_name, expected.path.string());
+      stats_.write_errors++;
+      return;
+    }
+    entry.outputs.push_back({expected.role, static_cast<uint32_t>(stamp->mode & 07777), std::move(*data)});
+  }
+
+  ManifestResult manifest_result;
+  for (const auto& source : info.sources) {
+    const fs::path path = resolve(source, cwd_);
+    auto stamp = stat_file(path);
+    auto digest = hasher_.hash(path);
+    if (!stamp || !digest) {
+      spdlog::warn("{}: cannot read source {}; not cached", args_.crate_name, path.string());
+      stats_.write_errors++;
+      return;
+    }
+    if (stamp->mtime_ns >= started_ns) {
+      spdlog::info("{}: {} changed during the compile; not cached", args_.crate_name, path.string());
+      return;
+    }
+    manifest_result.sources.push_back({paths_.to_portable(source), *digest});
+    if (auto alternative = module_alternative(path); alternative && !lstat_file(*alternative)) {
+      manifest_result.must_be_absent.push_back(paths_.to_portable(alternative->string()));
+    }
+  }
+  for (const auto& dep : info.env_deps) {
+    const bool portable = dep.value && paths_.to_portable(*dep.value) != *dep.value;
+    manifest_result.env_deps.push_back({dep.name, env_value_hash(dep.value, portable, paths_), portable});
+  }
+  // An output that spells out a base folder's absolute path is only valid at that path.
+  for (const auto& dir : paths_.dirs()) {
+    for (const auto& output : entry.outputs) {
+      if (output.role != "dep-info" && contains(output.data, dir.path)) {
+        manifest_result.pinned_dirs.push_back({dir.marker, dir.path});
+        spdlog::debug("{}: output {} contains {}: entry pinned to that path", args_.crate_name, output.role, dir.path);
+        break;
+      }
+    }
+  }
+  manifest_result.entry_key = entry_key_of(call_key_, manifest_result);
+
+  const std::string entry_blob = serialize_entry(entry);
+  if (!chain_->put(manifest_result.entry_key + ".entry", entry_blob)) return;
+  stats_.bytes_written += entry_blob.size();
+  Manifest manifest = manifest_.value_or(Manifest{});
+  add_result(manifest, std::move(manifest_result));
+  const std::string manifest_blob = serialize_manifest(manifest);
+  if (chain_->put(call_key_ + ".manifest", manifest_blob)) stats_.bytes_written += manifest_blob.size();
+}
+
+void CompileFlow::finish(const ProcessResult& result) {
+  StatsStore(settings_.cache_dir() / "stats").record(stats_);
+  exit_like(result);
+}
+
+void CompileFlow::run() {
+  const bool recache = settings_.flag("LARDER_RECACHE");
+  if (prepare() && !recache) {
+    try {
+      if (auto entry = lookup()) {
+        if (restore(*entry)) {
+          const std::string out = relocate(entry->stdout_data, *entry, paths_);
+          const std::string err = relocate(entry->stderr_data, *entry, paths_);
+          ::write(STDOUT_FILENO, out.data(), out.size());
+          ::write(STDERR_FILENO, err.data(), err.size());
+          stats_.cache_hits++;
+          stats_.saved_seconds += entry->compile_seconds;
+          stats_.wrapper_seconds += seconds_since(started_);
+          spdlog::debug("{}: hit", args_.crate_name);
+          ProcessResult replay;
+          replay.started = true;
+          replay.exit_code = entry->exit_code;
+          finish(replay);
+        }
+      }
+    } catch (const std::exception& error) {
+      spdlog::warn("{}: cache lookup failed: {}; compiling", args_.crate_name, error.what());
+      stats_.read_errors++;
+    }
+  }
+
+  const int64_t started_ns = now_ns();
+  const auto compile_start = Clock::now();
+  ProcessResult result = compile();
+  const double compile_seconds = seconds_since(compile_start);
+  if (!result.started) {
+    spdlog::error("cannot run {}: {}", command_[0], result.error);
+    result.exit_code = 127;
+    finish(result);
+  }
+  stats_.compile_seconds += compile_seconds;
+  if (result.signaled || result.exit_code != 0) {
+    stats_.compile_failures++;
+    if (compilation_.injected_dep_info) {
+      std::error_code ec;
+      fs::remove(compilation_.dep_info_path, ec);
+    }
+    finish(result);
+  }
+  stats_.cache_misses++;
+  if (prepared_) {
+    try {
+      store(result, compile_seconds, started_ns);
+    } catch (const std::exception& error) {
+      spdlog::warn("{}: cannot store the result: {}", args_.crate_name, error.what());
+      stats_.write_errors++;
+    }
+  }
+  finish(result);
+}
+
+[[noreturn]] void pass_through(const std::vector<std::string>& command, const Settings& settings,
+                               const StatsCounters& stats) {
+  StatsStore(settings.cache_dir() / "stats").record(stats);
+  exec_replace(command);
+  std::fprintf(stderr, "larder: cannot run %s: %s\n", command[0].c_str(), std::strerror(errno));
+  std::exit(127);
+}
+
+}  // namespace
+
+void run_wrapper(const std::vector<std::string>& command) {
+  const Settings settings = Settings::load();
+  init_logging(settings.get("LARDER_LOG"), settings.get("LARDER_LOG_FILE"));
+  for (const auto& problem : settings.problems()) spdlog::warn("{}", problem);
+  if (settings.flag("LARDER_DISABLE")) {
+    exec_replace(command);
+    std::fprintf(stderr, "larder: cannot run %s: %s\n", command[0].c_str(), std::strerror(errno));
+    std::exit(127);
+  }
+  StatsCounters stats;
+  stats.compile_requests = 1;
+  std::vector<std::string> expanded;
+  if (auto error = rustc::expand_argfiles({command.begin() + 1, command.end()}, expanded)) {
+    spdlog::warn("{}; passing the call to rustc uncached", *error);
+    stats.not_cached["argfile"]++;
+    pass_through(command, settings, stats);
+  }
+  const rustc::ParsedArguments args = rustc::parse_arguments(expanded);
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  const rustc::Compilation compilation = rustc::analyze(args, cwd);
+  if (compilation.kind == rustc::CallKind::NotCompilation) {
+    stats.not_compilation++;
+    pass_through(command, settings, stats);
+  }
+  if (compilation.kind == rustc::CallKind::NotCacheable) {
+    spdlog::debug("{}: not cached: {}{}", args.crate_name.empty() ? "rustc" : args.crate_name, compilation.reason,
+                  args.unknown_option ? " (" + args.unknown_option_name + ")" : "");
+    stats.not_cached[compilation.reason]++;
+    pass_through(command, settings, stats);
+  }
+  CompileFlow flow(settings, command, args, compilation, cwd, stats);
+  flow.run();
+}
+
+}  // namespace larder::cache

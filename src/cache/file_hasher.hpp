@@ -1,0 +1,21 @@
+#pragma once
+// Content hashes of input files, memoized on disk by (path, device, inode, size, mtime, ctime)
+// so that a build reads each unchanged input at most once.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace larder::cache {
+
+class FileHasher {
+ public:
+  explicit FileHasher(std::filesystem::path memo_dir) : memo_dir_(std::move(memo_dir)) {}
+
+  // SHA-256 of the file's contents, or nullopt when it cannot be read.
+  std::optional<std::string> hash(const std::filesystem::path& path);
+
+ private:
+  std::filesystem::path memo_dir_;
+};
+
+}  // namespace larder::cache

@@ -1,0 +1,144 @@
+#include "cache/stats.hpp"
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "util/file_lock.hpp"
+#include "util/files.hpp"
+
+namespace larder::cache {
+
+namespace {
+constexpr int kShards = 16;
+
+std::filesystem::path shard_path(const std::filesystem::path& dir, int shard) {
+  return dir / ("stats-" + std::to_string(shard) + ".json");
+}
+
+StatsCounters read_shard(const std::filesystem::path& path) {
+  auto text = read_file(path);
+  if (!text || text->empty()) return {};
+  try {
+    return stats_from_json(nlohmann::json::parse(*text));
+  } catch (const std::exception&) {
+    return {};  // a damaged shard restarts from zero rather than failing the build
+  }
+}
+}  // namespace
+
+void StatsCounters::add(const StatsCounters& o) {
+  compile_requests += o.compile_requests;
+  cache_hits += o.cache_hits;
+  cache_misses += o.cache_misses;
+  not_compilation += o.not_compilation;
+  compile_failures += o.compile_failures;
+  read_errors += o.read_errors;
+  write_errors += o.write_errors;
+  bytes_read += o.bytes_read;
+  bytes_written += o.bytes_written;
+  compile_seconds += o.compile_seconds;
+  saved_seconds += o.saved_seconds;
+  wrapper_seconds += o.wrapper_seconds;
+  for (const auto& [reason, count] : o.not_cached) not_cached[reason] += count;
+  for (const auto& [id, s] : o.storage) {
+    auto& mine = storage_for(s.kind, s.location);
+    mine.hits += s.hits;
+    mine.misses += s.misses;
+    mine.writes += s.writes;
+    mine.errors += s.errors;
+  }
+}
+
+StorageCounters& StatsCounters::storage_for(const std::string& kind, const std::string& location) {
+  auto& s = storage[kind + "|" + location];
+  s.kind = kind;
+  s.location = location;
+  return s;
+}
+
+double StatsCounters::hit_rate() const {
+  const uint64_t lookups = cache_hits + cache_misses;
+  return lookups == 0 ? 0.0 : static_cast<double>(cache_hits) / static_cast<double>(lookups);
+}
+
+nlohmann::json to_json(const StatsCounters& s) {
+  nlohmann::json storage = nlohmann::json::array();
+  for (const auto& [id, st] : s.storage) {
+    storage.push_back({{"name", st.kind}, {"location", st.location}, {"hits", st.hits},
+                       {"misses", st.misses}, {"writes", st.writes}, {"errors", st.errors}});
+  }
+  return {
+      {"compile_requests", s.compile_requests},
+      {"cache_hits", s.cache_hits},
+      {"cache_misses", s.cache_misses},
+      {"hit_rate", s.hit_rate()},
+      {"not_cached", s.not_cached},
+      {"not_compilation", s.not_compilation},
+      {"compile_failures", s.compile_failures},
+      {"cache_errors", {{"read", s.read_errors}, {"write", s.write_errors}}},
+      {"bytes_read", s.bytes_read},
+      {"bytes_written", s.bytes_written},
+      {"compile_seconds", s.compile_seconds},
+      {"saved_seconds", s.saved_seconds},
+      {"wrapper_seconds", s.wrapper_seconds},
+      {"storage", storage},
+  };
+}
+
+StatsCounters stats_from_json(const nlohmann::json& j) {
+  StatsCounters s;
+  s.compile_requests = j.value("compile_requests", uint64_t{0});
+  s.cache_hits = j.value("cache_hits", uint64_t{0});
+  s.cache_misses = j.value("cache_misses", uint64_t{0});
+  s.not_compilation = j.value("not_compilation", uint64_t{0});
+  s.compile_failures = j.value("compile_failures", uint64_t{0});
+  if (j.contains("cache_errors")) {
+    s.read_errors = j["cache_errors"].value("read", uint64_t{0});
+    s.write_errors = j["cache_errors"].value("write", uint64_t{0});
+  }
+  s.bytes_read = j.value("bytes_read", uint64_t{0});
+  s.bytes_written = j.value("bytes_written", uint64_t{0});
+  s.compile_seconds = j.value("compile_seconds", 0.0);
+  s.saved_seconds = j.value("saved_seconds", 0.0);
+  s.wrapper_seconds = j.value("wrapper_seconds", 0.0);
+  if (j.contains("not_cached")) {
+    for (const auto& [reason, count] : j["not_cached"].items()) s.not_cached[reason] = count.get<uint64_t>();
+  }
+  if (j.contains("storage")) {
+    for (const auto& item : j["storage"]) {
+      auto& st = s.storage_for(item.value("name", ""), item.value("location", ""));
+      st.hits = item.value("hits", uint64_t{0});
+      st.misses = item.value("misses", uint64_t{0});
+      st.writes = item.value("writes", uint64_t{0});
+      st.errors = item.value("errors", uint64_t{0});
+    }
+  }
+  return s;
+}
+
+bool StatsStore::record(const StatsCounters& delta) const {
+  const int shard = static_cast<int>(::getpid() % kShards);
+  const auto path = shard_path(dir_, shard);
+  FileLock lock(dir_ / ("stats-" + std::to_string(shard) + ".lock"));
+  if (!lock.locked()) return false;
+  StatsCounters current = read_shard(path);
+  current.add(delta);
+  return !write_file_atomic(path, to_json(current).dump()).has_value();
+}
+
+StatsCounters StatsStore::total() const {
+  StatsCounters total;
+  for (int shard = 0; shard < kShards; ++shard) total.add(read_shard(shard_path(dir_, shard)));
+  return total;
+}
+
+void StatsStore::reset() const {
+  for (int shard = 0; shard < kShards; ++shard) {
+    FileLock lock(dir_ / ("stats-" + std::to_string(shard) + ".lock"));
+    std::error_code ec;
+    std::filesystem::remove(shard_path(dir_, shard), ec);
+  }
+}
+
+}  // namespace larder::cache

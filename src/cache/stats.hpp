@@ -1,0 +1,59 @@
+#pragma once
+// Statistics kept in LARDER_DIR by every wrapper process, with no daemon: counters are sharded
+// over 16 files, each updated under a short lock (temp file + rename), and summed on read.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace larder::cache {
+
+struct StorageCounters {
+  std::string kind;
+  std::string location;
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t writes = 0;
+  uint64_t errors = 0;
+};
+
+struct StatsCounters {
+  uint64_t compile_requests = 0;
+  uint64_t cache_hits = 0;
+  uint64_t cache_misses = 0;
+  uint64_t not_compilation = 0;
+  uint64_t compile_failures = 0;
+  uint64_t read_errors = 0;
+  uint64_t write_errors = 0;
+  uint64_t bytes_read = 0;
+  uint64_t bytes_written = 0;
+  double compile_seconds = 0;
+  double saved_seconds = 0;
+  double wrapper_seconds = 0;  // larder's own time on hits (lookup, restore)
+  std::map<std::string, uint64_t> not_cached;
+  std::map<std::string, StorageCounters> storage;  // by "kind|location"
+
+  void add(const StatsCounters& other);
+  StorageCounters& storage_for(const std::string& kind, const std::string& location);
+  double hit_rate() const;
+};
+
+nlohmann::json to_json(const StatsCounters& stats);
+StatsCounters stats_from_json(const nlohmann::json& json);
+
+class StatsStore {
+ public:
+  explicit StatsStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  // Adds `delta` to one shard. Returns false when the stats could not be written.
+  bool record(const StatsCounters& delta) const;
+  StatsCounters total() const;
+  void reset() const;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace larder::cache

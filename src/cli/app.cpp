@@ -1,0 +1,63 @@
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <array>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "version.hpp"
+
+namespace larder::cli {
+
+namespace {
+constexpr std::array<std::string_view, 5> kCommands = {"stats", "doctor", "config", "cache", "help"};
+
+std::string version_text() {
+  return std::string("larder ") + build_info::version + " (commit " + build_info::commit + ", " +
+         build_info::target + ", " + build_info::build_type + ")";
+}
+}  // namespace
+
+bool is_larder_command(const std::string& word) {
+  return std::find(kCommands.begin(), kCommands.end(), word) != kCommands.end();
+}
+
+int run(const std::vector<std::string>& args) {
+  CLI::App app{
+      "larder: a compiler cache for Rust CI.\n"
+      "Use it as RUSTC_WRAPPER=larder (cargo then runs `larder rustc ARGS…`), or run a command."};
+  app.set_version_flag("-V,--version", version_text());
+  app.require_subcommand(0, 1);
+
+  std::string format = "text";
+  bool reset = false;
+  auto* stats = app.add_subcommand("stats", "show cache statistics");
+  stats->add_option("--format", format, "text, json, markdown or openmetrics")
+      ->check(CLI::IsMember({"text", "json", "markdown", "openmetrics"}));
+  stats->add_flag("--reset", reset, "set every counter to zero");
+
+  app.add_subcommand("config", "print every effective setting and where it came from");
+  app.add_subcommand("doctor", "check that the cache is usable and explain what is not");
+
+  std::string action;
+  auto* cache = app.add_subcommand("cache", "manage the local cache");
+  cache->add_option("action", action, "trim (enforce LARDER_CACHE_SIZE) or clear (remove everything)")
+      ->required()
+      ->check(CLI::IsMember({"trim", "clear"}));
+  app.add_subcommand("help", "show this help");
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  if (app.got_subcommand("stats")) return stats_command(format, reset);
+  if (app.got_subcommand("config")) return config_command();
+  if (app.got_subcommand("doctor")) return doctor_command();
+  if (app.got_subcommand("cache")) return cache_command(action);
+  std::cout << app.help();
+  return app.got_subcommand("help") ? 0 : 2;
+}
+
+}  // namespace larder::cli

@@ -1,0 +1,19 @@
+#pragma once
+// larder's own commands (everything but wrapper mode).
+#include <string>
+#include <vector>
+
+namespace larder::cli {
+
+// Whether argv[1] names a larder command rather than a compiler.
+bool is_larder_command(const std::string& word);
+
+// Parses and runs a larder command; returns the process exit status.
+int run(const std::vector<std::string>& args);
+
+int stats_command(const std::string& format, bool reset);
+int config_command();
+int doctor_command();
+int cache_command(const std::string& action);
+
+}  // namespace larder::cli

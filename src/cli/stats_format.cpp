@@ -1,0 +1,144 @@
+#include "cli/stats_format.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+#include <vector>
+
+#include "rustc/reasons.hpp"
+#include "util/strings.hpp"
+#include "version.hpp"
+
+namespace larder::cli {
+
+namespace {
+
+std::string fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+std::string percent(double ratio) { return fixed(ratio * 100.0, 1) + " %"; }
+
+std::vector<std::pair<std::string, uint64_t>> reasons_by_count(const cache::StatsCounters& s) {
+  std::vector<std::pair<std::string, uint64_t>> reasons(s.not_cached.begin(), s.not_cached.end());
+  std::stable_sort(reasons.begin(), reasons.end(), [](auto& a, auto& b) { return a.second > b.second; });
+  return reasons;
+}
+
+uint64_t not_cached_total(const cache::StatsCounters& s) {
+  uint64_t total = 0;
+  for (const auto& [reason, count] : s.not_cached) total += count;
+  return total;
+}
+
+}  // namespace
+
+std::string stats_as_json(const cache::StatsCounters& stats) {
+  nlohmann::json json = cache::to_json(stats);
+  json["version"] = build_info::version;
+  return json.dump(2) + "\n";
+}
+
+std::string stats_as_text(const cache::StatsCounters& s) {
+  std::ostringstream out;
+  auto row = [&](const std::string& label, const std::string& value) {
+    char line[160];
+    std::snprintf(line, sizeof line, "%-28s %s\n", label.c_str(), value.c_str());
+    out << line;
+  };
+  row("Compile requests", std::to_string(s.compile_requests));
+  row("Cache hits", std::to_string(s.cache_hits));
+  row("Cache misses", std::to_string(s.cache_misses));
+  row("Hit rate", percent(s.hit_rate()));
+  row("Not cached", std::to_string(not_cached_total(s)));
+  row("Not a compilation (probes)", std::to_string(s.not_compilation));
+  row("Compile failures", std::to_string(s.compile_failures));
+  row("Cache read errors", std::to_string(s.read_errors));
+  row("Cache write errors", std::to_string(s.write_errors));
+  row("Bytes read from cache", format_size(s.bytes_read));
+  row("Bytes written to cache", format_size(s.bytes_written));
+  row("Compile time (misses)", fixed(s.compile_seconds, 2) + " s");
+  row("Time saved by hits", fixed(s.saved_seconds, 2) + " s");
+  if (s.cache_hits > 0) row("larder time per hit", fixed(s.wrapper_seconds * 1000.0 / static_cast<double>(s.cache_hits), 1) + " ms");
+  if (!s.storage.empty()) {
+    out << "\nStorage:\n";
+    for (const auto& [id, st] : s.storage) {
+      out << "  " << st.kind << " " << st.location << ": " << st.hits << " hits, " << st.misses << " misses, "
+          << st.writes << " writes, " << st.errors << " errors\n";
+    }
+  }
+  if (!s.not_cached.empty()) {
+    out << "\nNot cached, by reason:\n";
+    for (const auto& [reason, count] : reasons_by_count(s)) {
+      auto text = rustc::explain_reason(reason);
+      out << "  " << reason << ": " << count << " (" << text.meaning;
+      if (!text.advice.empty()) out << "; " << text.advice;
+      out << ")\n";
+    }
+  }
+  return out.str();
+}
+
+std::string stats_as_markdown(const cache::StatsCounters& s) {
+  std::ostringstream out;
+  out << "### larder cache: " << percent(s.hit_rate()) << " hit rate\n\n";
+  out << "| | |\n|---|---:|\n";
+  out << "| Hit rate | " << percent(s.hit_rate()) << " |\n";
+  out << "| Hits | " << s.cache_hits << " |\n";
+  out << "| Misses | " << s.cache_misses << " |\n";
+  out << "| Not cached | " << not_cached_total(s) << " |\n";
+  out << "| Cache errors (read / write) | " << s.read_errors << " / " << s.write_errors << " |\n";
+  out << "| Compile failures | " << s.compile_failures << " |\n";
+  out << "| Time saved | " << fixed(s.saved_seconds, 1) << " s |\n";
+  out << "| Compile time of misses | " << fixed(s.compile_seconds, 1) << " s |\n";
+  if (s.cache_hits + s.cache_misses + not_cached_total(s) > 0) {
+    out << "\n```mermaid\npie title larder: compile requests\n";
+    out << "    \"hits\" : " << s.cache_hits << "\n";
+    out << "    \"misses\" : " << s.cache_misses << "\n";
+    out << "    \"not cached\" : " << not_cached_total(s) << "\n```\n";
+  }
+  if (!s.not_cached.empty()) {
+    out << "\n| Not cached because | Calls | What it means |\n|---|---:|---|\n";
+    for (const auto& [reason, count] : reasons_by_count(s)) {
+      auto text = rustc::explain_reason(reason);
+      out << "| `" << reason << "` | " << count << " | " << text.meaning;
+      if (!text.advice.empty()) out << " (" << text.advice << ")";
+      out << " |\n";
+    }
+  }
+  if (!s.storage.empty()) {
+    out << "\n| Storage | Hits | Misses | Writes | Errors |\n|---|---:|---:|---:|---:|\n";
+    for (const auto& [id, st] : s.storage) {
+      out << "| " << st.kind << " `" << st.location << "` | " << st.hits << " | " << st.misses << " | " << st.writes
+          << " | " << st.errors << " |\n";
+    }
+  }
+  return out.str();
+}
+
+std::string stats_as_openmetrics(const cache::StatsCounters& s) {
+  std::ostringstream out;
+  auto counter = [&](const std::string& name, const std::string& help, const std::string& value) {
+    out << "# TYPE larder_" << name << " counter\n# HELP larder_" << name << " " << help << "\n";
+    out << "larder_" << name << "_total " << value << "\n";
+  };
+  counter("compile_requests", "Wrapper calls.", std::to_string(s.compile_requests));
+  counter("cache_hits", "Calls answered from the cache.", std::to_string(s.cache_hits));
+  counter("cache_misses", "Cacheable calls that were compiled.", std::to_string(s.cache_misses));
+  counter("compile_failures", "Compilations that failed.", std::to_string(s.compile_failures));
+  counter("cache_read_errors", "Cache faults on read.", std::to_string(s.read_errors));
+  counter("cache_write_errors", "Cache faults on write.", std::to_string(s.write_errors));
+  counter("saved_seconds", "Compile time saved by hits.", fixed(s.saved_seconds, 3));
+  out << "# TYPE larder_hit_rate gauge\n# HELP larder_hit_rate Hits over hits plus misses.\n";
+  out << "larder_hit_rate " << fixed(s.hit_rate(), 4) << "\n";
+  out << "# TYPE larder_not_cached counter\n# HELP larder_not_cached Calls that could not be cached, by reason.\n";
+  for (const auto& [reason, count] : s.not_cached) out << "larder_not_cached_total{reason=\"" << reason << "\"} " << count << "\n";
+  out << "# EOF\n";
+  return out.str();
+}
+
+}  // namespace larder::cli

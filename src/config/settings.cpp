@@ -1,0 +1,221 @@
+#include "config/settings.hpp"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+
+#include "util/strings.hpp"
+
+extern char** environ;
+
+namespace larder {
+
+namespace fs = std::filesystem;
+
+const std::vector<SettingSpec>& known_settings() {
+  static const std::vector<SettingSpec> specs = {
+      {"LARDER_DIR", nullptr, "local cache, stats and memo files ($XDG_CACHE_HOME/larder, else ~/.cache/larder)", false},
+      {"LARDER_CACHE_SIZE", "10G", "local cache size limit (e.g. 10G, 500M)", false},
+      {"LARDER_LOG", "warn", "log level: off, error, warn, info, debug, trace", false},
+      {"LARDER_LOG_FILE", nullptr, "log file (else stderr)", false},
+      {"LARDER_DISABLE", nullptr, "1: pass every call straight to rustc", false},
+      {"LARDER_RECACHE", nullptr, "1: compile and overwrite entries", false},
+      {"LARDER_BASEDIRS", nullptr, "folders whose absolute paths are made relative in keys (default: workspace root, CARGO_HOME, target dir); 'none' turns it off", false},
+      {"LARDER_BUCKET", nullptr, "S3 bucket", false},
+      {"LARDER_REGION", nullptr, "S3 region (else AWS_REGION, AWS_DEFAULT_REGION, profile, detected)", false},
+      {"LARDER_ENDPOINT", nullptr, "endpoint of an S3-compatible store", false},
+      {"LARDER_S3_KEY_PREFIX", nullptr, "key prefix in the bucket", false},
+      {"LARDER_S3_PATH_STYLE", nullptr, "1: path-style addressing", false},
+      {"LARDER_S3_NO_CREDENTIALS", nullptr, "1: anonymous (read-only) access", false},
+      {"LARDER_S3_SSE", nullptr, "server-side encryption: AES256 or aws:kms[:key-id]", false},
+      {"LARDER_REMOTE", nullptr, "other remotes by URL, comma-separated: redis://, rediss://, memcached://, http(s)://", true},
+      {"LARDER_READ_ONLY", nullptr, "1: never write to remote storage", false},
+  };
+  return specs;
+}
+
+namespace {
+
+EnvironmentMap process_environment() {
+  EnvironmentMap environment;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    std::string_view text(*entry);
+    const size_t eq = text.find('=');
+    if (eq == std::string_view::npos) continue;
+    environment.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+  }
+  return environment;
+}
+
+std::optional<std::string> lookup(const EnvironmentMap& environment, std::string_view name) {
+  const auto it = environment.find(std::string(name));
+  if (it == environment.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<fs::path> locate_config_file(const EnvironmentMap& environment) {
+  if (auto explicit_path = lookup(environment, "LARDER_CONFIG"); explicit_path && !explicit_path->empty()) {
+    return fs::path(*explicit_path);
+  }
+  fs::path base;
+  if (auto xdg = lookup(environment, "XDG_CONFIG_HOME"); xdg && !xdg->empty()) base = *xdg;
+  else if (auto home = lookup(environment, "HOME"); home && !home->empty()) base = fs::path(*home) / ".config";
+  else return std::nullopt;
+  fs::path candidate = base / "larder" / "config.toml";
+  std::error_code ec;
+  if (fs::exists(candidate, ec)) return candidate;
+  return std::nullopt;
+}
+
+std::optional<std::string> toml_value_as_string(const toml::node& node) {
+  if (auto s = node.value<std::string>()) return *s;
+  if (auto b = node.value<bool>()) return *b ? "1" : "0";
+  if (auto i = node.value<int64_t>()) return std::to_string(*i);
+  if (auto d = node.value<double>()) return std::to_string(*d);
+  return std::nullopt;
+}
+
+// File keys are the variable names, or their lower-case form without the prefix:
+// LARDER_CACHE_SIZE and cache_size are the same key.
+std::map<std::string, std::string> read_config_file(const fs::path& path,
+                                                    std::vector<std::string>& problems) {
+  std::map<std::string, std::string> values;
+  try {
+    const toml::table table = toml::parse_file(path.string());
+    for (const auto& [key, node] : table) {
+      std::string name(key.str());
+      if (!name.starts_with("LARDER_")) {
+        std::string upper;
+        for (char c : name) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+        name = "LARDER_" + upper;
+      }
+      auto value = toml_value_as_string(node);
+      if (!value) {
+        problems.push_back("config file " + path.string() + ": key '" + std::string(key.str()) +
+                           "' must be a string, number or boolean");
+        continue;
+      }
+      values[name] = *value;
+    }
+  } catch (const toml::parse_error& error) {
+    problems.push_back("config file " + path.string() + " is not valid TOML: " +
+                       std::string(error.description()));
+  }
+  return values;
+}
+
+}  // namespace
+
+Settings Settings::load() { return load_from(process_environment()); }
+
+Settings Settings::load_from(const EnvironmentMap& environment) {
+  Settings settings;
+  settings.environment_ = environment;
+  std::map<std::string, std::string> file_values;
+  settings.config_file_ = locate_config_file(environment);
+  if (settings.config_file_) {
+    std::error_code ec;
+    if (!fs::exists(*settings.config_file_, ec)) {
+      settings.problems_.push_back("config file " + settings.config_file_->string() +
+                                   " (LARDER_CONFIG) does not exist");
+    } else {
+      file_values = read_config_file(*settings.config_file_, settings.problems_);
+    }
+  }
+  for (const auto& spec : known_settings()) {
+    SettingValue value;
+    value.name = spec.name;
+    value.secret = spec.secret;
+    const std::string suffix = std::string(spec.name).substr(std::string_view("LARDER_").size());
+    if (auto v = lookup(environment, spec.name)) {
+      value.value = *v;
+      value.source = std::string("env ") + spec.name;
+    } else if (auto twin = lookup(environment, "SCCACHE_" + suffix)) {
+      value.value = *twin;
+      value.source = "env SCCACHE_" + suffix + " (migration twin)";
+    } else if (auto twin2 = lookup(environment, "CACHEPOT_" + suffix)) {
+      value.value = *twin2;
+      value.source = "env CACHEPOT_" + suffix + " (migration twin)";
+    } else if (auto it = file_values.find(spec.name); it != file_values.end()) {
+      value.value = it->second;
+      value.source = "file " + settings.config_file_->string();
+    } else if (spec.default_value != nullptr) {
+      value.value = spec.default_value;
+      value.source = "default";
+    } else {
+      value.source = "unset";
+    }
+    settings.values_.push_back(std::move(value));
+  }
+  for (const auto& [name, unused] : file_values) {
+    bool known = false;
+    for (const auto& spec : known_settings()) known = known || name == spec.name;
+    if (!known) settings.problems_.push_back("config file: unknown setting " + name);
+  }
+  if (auto size = settings.get("LARDER_CACHE_SIZE"); size && !parse_size(*size)) {
+    settings.problems_.push_back("LARDER_CACHE_SIZE='" + *size +
+                                 "' is not a size such as 10G or 500M; using 10G");
+  }
+  return settings;
+}
+
+std::optional<std::string> Settings::get(std::string_view name) const {
+  for (const auto& value : values_) {
+    if (value.name == name) return value.value;
+  }
+  return std::nullopt;
+}
+
+std::string Settings::get_or(std::string_view name, std::string_view fallback) const {
+  auto value = get(name);
+  return value && !value->empty() ? *value : std::string(fallback);
+}
+
+bool Settings::flag(std::string_view name) const {
+  auto value = get(name);
+  return value && is_truthy(*value);
+}
+
+std::optional<std::string> Settings::env(std::string_view name) const {
+  return lookup(environment_, name);
+}
+
+fs::path Settings::cache_dir() const {
+  if (auto dir = get("LARDER_DIR"); dir && !dir->empty()) return *dir;
+  if (auto xdg = env("XDG_CACHE_HOME"); xdg && !xdg->empty()) return fs::path(*xdg) / "larder";
+  if (auto home = env("HOME"); home && !home->empty()) return fs::path(*home) / ".cache" / "larder";
+  return fs::temp_directory_path() / "larder";
+}
+
+uint64_t Settings::cache_size_bytes() const {
+  static constexpr uint64_t kDefault = 10ULL * 1024 * 1024 * 1024;
+  auto text = get("LARDER_CACHE_SIZE");
+  if (!text) return kDefault;
+  return parse_size(*text).value_or(kDefault);
+}
+
+std::string mask_secret(std::string_view name, std::string_view value) {
+  (void)name;
+  // URLs: hide user-info (user:password@) and query strings that may hold tokens.
+  std::string result;
+  for (const auto& part : split(value, ',')) {
+    std::string masked = part;
+    const size_t scheme = masked.find("://");
+    if (scheme != std::string::npos) {
+      const size_t at = masked.find('@', scheme + 3);
+      const size_t slash = masked.find('/', scheme + 3);
+      if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+        masked = masked.substr(0, scheme + 3) + "****" + masked.substr(at);
+      }
+      const size_t query = masked.find('?');
+      if (query != std::string::npos) masked = masked.substr(0, query) + "?****";
+    } else if (!masked.empty()) {
+      masked = "****";
+    }
+    if (!result.empty()) result += ",";
+    result += masked;
+  }
+  return result;
+}
+
+}  // namespace larder

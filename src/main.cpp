@@ -1,0 +1,15 @@
+// larder: wrapper mode when argv[1] is a compiler, otherwise one of larder's commands.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cache/compile_flow.hpp"
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0].starts_with("-") || larder::cli::is_larder_command(args[0])) {
+    return larder::cli::run(args);
+  }
+  larder::cache::run_wrapper(args);
+}

@@ -1,0 +1,84 @@
+#include "rustc/base_dirs.hpp"
+
+#include "util/strings.hpp"
+
+namespace larder::rustc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_under(const fs::path& path, const fs::path& base) {
+  const std::string p = path.string();
+  const std::string b = base.string();
+  return p == b || (p.size() > b.size() && p.starts_with(b) && p[b.size()] == '/');
+}
+
+fs::path absolute_normal(const fs::path& path, const fs::path& cwd) {
+  fs::path result = path.is_absolute() ? path : cwd / path;
+  result = result.lexically_normal();
+  std::string text = result.string();
+  while (text.size() > 1 && text.back() == '/') text.pop_back();
+  return text;
+}
+
+// The target folder: deps/ is <target>/<profile>/deps (or <target>/<triple>/<profile>/deps).
+std::optional<fs::path> target_dir(const ParsedArguments& args, const fs::path& cwd) {
+  for (const auto& search : args.search_paths) {
+    if (search.kind == "dependency") {
+      fs::path deps = absolute_normal(search.path, cwd);
+      if (deps.filename() == "deps") return deps.parent_path().parent_path();
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+PathMap detect_base_dirs(const BaseDirInputs& inputs, const ParsedArguments& args) {
+  std::vector<BaseDir> dirs;
+  if (inputs.setting) {
+    const std::string setting(trim(*inputs.setting));
+    if (setting == "none" || setting == "0" || setting.empty()) return PathMap();
+    int index = 0;
+    for (auto& item : split(replace_all(setting, ",", ":"), ':')) {
+      if (trim(item).empty()) continue;
+      dirs.push_back({"{base" + std::to_string(index++) + "}",
+                      absolute_normal(std::string(trim(item)), inputs.cwd).string()});
+    }
+    return PathMap(std::move(dirs));
+  }
+  fs::path cargo_home;
+  if (inputs.cargo_home && !inputs.cargo_home->empty()) cargo_home = absolute_normal(*inputs.cargo_home, inputs.cwd);
+  else if (inputs.home && !inputs.home->empty()) cargo_home = absolute_normal(fs::path(*inputs.home) / ".cargo", inputs.cwd);
+  const fs::path cwd = absolute_normal(inputs.cwd, inputs.cwd);
+  // cargo runs rustc for workspace members in the workspace root, and for other packages in
+  // the package's own folder (under CARGO_HOME for registry crates).
+  fs::path workspace;
+  if (inputs.manifest_dir && !(cargo_home.empty() ? false : is_under(cwd, cargo_home)) &&
+      is_under(absolute_normal(*inputs.manifest_dir, cwd), cwd)) {
+    workspace = cwd;
+    dirs.push_back({"{workspace}", workspace.string()});
+  }
+  if (!cargo_home.empty()) dirs.push_back({"{cargo_home}", cargo_home.string()});
+  if (auto target = target_dir(args, cwd); target && (workspace.empty() || !is_under(*target, workspace))) {
+    dirs.push_back({"{target}", target->string()});
+  }
+  return PathMap(std::move(dirs));
+}
+
+std::vector<std::string> remap_arguments(const PathMap& map) {
+  // rustc applies the last matching prefix: the most specific (longest) folder goes last.
+  std::vector<std::string> args;
+  for (auto it = map.dirs().rbegin(); it != map.dirs().rend(); ++it) {
+    const BaseDir& dir = *it;
+    std::string to;
+    if (dir.marker == "{workspace}") to = ".";
+    else if (dir.marker == "{cargo_home}") to = "cargo-home";
+    else to = dir.marker.substr(1, dir.marker.size() - 2);
+    args.push_back("--remap-path-prefix=" + dir.path + "=" + to);
+  }
+  return args;
+}
+
+}  // namespace larder::rustc

@@ -1,0 +1,46 @@
+#pragma once
+// What one rustc call will produce, and whether larder can cache it. The reasons are the
+// stable words shown in stats (`not_cached`) and explained in docs/reasons.md.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rustc/arguments.hpp"
+
+namespace larder::rustc {
+
+// One file the compilation writes. `role` names it independently of paths ("rlib", "rmeta",
+// "dep-info", "staticlib", "obj"…); entries store outputs by role, so restoring can only ever
+// write the files this call expects.
+struct ExpectedOutput {
+  std::string role;
+  std::filesystem::path path;
+};
+
+enum class CallKind {
+  Compile,        // a compilation larder can cache
+  NotCacheable,   // a compilation larder passes through (see reason)
+  NotCompilation  // a probe: -vV, --print, --help, stdin input with --print
+};
+
+struct Compilation {
+  CallKind kind = CallKind::NotCacheable;
+  std::string reason;  // for NotCacheable: "crate-type:bin", "incremental", …
+  std::vector<ExpectedOutput> outputs;
+  // Where rustc writes dep-info. When the call did not ask for dep-info, larder asks for it at
+  // a temporary path (`injected_dep_info`) and removes it afterwards.
+  std::filesystem::path dep_info_path;
+  bool injected_dep_info = false;
+};
+
+struct AnalysisOptions {
+  // Crate types that need a link step (bin, proc-macro, dylib, cdylib) are cacheable only
+  // when this is set (linked-crate caching).
+  bool cache_linked = false;
+};
+
+Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cwd,
+                    const AnalysisOptions& options = {});
+
+}  // namespace larder::rustc

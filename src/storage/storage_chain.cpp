@@ -1,0 +1,71 @@
+#include "storage/storage_chain.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace larder::storage {
+
+StorageChain::StorageChain(std::vector<StoragePtr> tiers, bool read_only_remotes,
+                           cache::StatsCounters& stats)
+    : tiers_(std::move(tiers)), read_only_remotes_(read_only_remotes), stats_(stats) {}
+
+std::optional<std::string> StorageChain::get(const std::string& name) {
+  for (size_t i = 0; i < tiers_.size(); ++i) {
+    auto& tier = *tiers_[i];
+    auto& counters = stats_.storage_for(tier.kind(), tier.location());
+    auto result = tier.get(name);
+    if (result.outcome == Outcome::Ok) {
+      counters.hits++;
+      for (size_t j = 0; j < i; ++j) {
+        if (!writable(j)) continue;
+        auto filled = tiers_[j]->put(name, result.data);
+        auto& earlier = stats_.storage_for(tiers_[j]->kind(), tiers_[j]->location());
+        if (filled.ok) {
+          earlier.writes++;
+        } else {
+          earlier.errors++;
+          spdlog::warn("cannot fill {} cache {} with {}: {}", tiers_[j]->kind(), tiers_[j]->location(), name, filled.error);
+        }
+      }
+      return std::move(result.data);
+    }
+    if (result.outcome == Outcome::NotFound) {
+      counters.misses++;
+    } else {
+      counters.errors++;
+      errors_++;
+      stats_.read_errors++;
+      spdlog::warn("{} cache {}: cannot read {}: {}", tier.kind(), tier.location(), name, result.error);
+    }
+  }
+  return std::nullopt;
+}
+
+bool StorageChain::put(const std::string& name, std::string_view blob) {
+  bool stored = false;
+  for (size_t i = 0; i < tiers_.size(); ++i) {
+    if (!writable(i)) continue;
+    auto& tier = *tiers_[i];
+    auto& counters = stats_.storage_for(tier.kind(), tier.location());
+    auto result = tier.put(name, blob);
+    if (result.ok) {
+      counters.writes++;
+      stored = true;
+    } else {
+      counters.errors++;
+      errors_++;
+      stats_.write_errors++;
+      spdlog::warn("{} cache {}: cannot write {}: {}", tier.kind(), tier.location(), name, result.error);
+    }
+  }
+  return stored;
+}
+
+void StorageChain::remove(const std::string& name) {
+  for (size_t i = 0; i < tiers_.size(); ++i) {
+    if (!writable(i)) continue;
+    auto result = tiers_[i]->remove(name);
+    if (!result.ok) spdlog::debug("cannot remove {} from {}: {}", name, tiers_[i]->kind(), result.error);
+  }
+}
+
+}  // namespace larder::storage

@@ -1,0 +1,116 @@
+#include "util/files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <system_error>
+
+namespace larder {
+
+namespace {
+
+FileStamp stamp_from(const struct stat& st) {
+  FileStamp stamp;
+  stamp.device = st.st_dev;
+  stamp.inode = st.st_ino;
+  stamp.size = static_cast<uint64_t>(st.st_size);
+  stamp.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  stamp.ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+  stamp.mode = st.st_mode;
+  return stamp;
+}
+
+std::string errno_message(const char* what, const fs::path& path) {
+  return std::string(what) + " " + path.string() + ": " + std::strerror(errno);
+}
+
+}  // namespace
+
+std::optional<FileStamp> stat_file(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return stamp_from(st);
+}
+
+std::optional<FileStamp> lstat_file(const fs::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
+  return stamp_from(st);
+}
+
+std::optional<std::string> read_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string data;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) data.reserve(static_cast<size_t>(st.st_size));
+  char buffer[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    data.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return data;
+}
+
+fs::path temp_path_for(const fs::path& path) {
+  static std::atomic<unsigned> counter{0};
+  const auto tick = std::chrono::steady_clock::now().time_since_epoch().count();
+  return path.string() + ".tmp." + std::to_string(::getpid()) + "." +
+         std::to_string(counter++) + "." + std::to_string(tick % 1000000);
+}
+
+std::optional<std::string> write_file_atomic(const fs::path& path, std::string_view data,
+                                             mode_t mode) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  const fs::path temp = temp_path_for(path);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) return errno_message("cannot create", temp);
+  size_t written = 0;
+  while (written < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      auto message = errno_message("cannot write", temp);
+      ::close(fd);
+      ::unlink(temp.c_str());
+      return message;
+    }
+    written += static_cast<size_t>(n);
+  }
+  // The umask may have narrowed the mode; outputs must keep the mode they were stored with.
+  ::fchmod(fd, mode);
+  if (::close(fd) != 0) {
+    auto message = errno_message("cannot close", temp);
+    ::unlink(temp.c_str());
+    return message;
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    auto message = errno_message("cannot rename into", path);
+    ::unlink(temp.c_str());
+    return message;
+  }
+  return std::nullopt;
+}
+
+void touch_file(const fs::path& path) { ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0); }
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace larder

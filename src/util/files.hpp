@@ -1,0 +1,45 @@
+#pragma once
+// File helpers: whole-file reads, atomic writes (temp file + rename) and stat fingerprints.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace larder {
+
+namespace fs = std::filesystem;
+
+// What identifies one version of a file without reading it.
+struct FileStamp {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  mode_t mode = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+std::optional<FileStamp> stat_file(const fs::path& path);
+std::optional<FileStamp> lstat_file(const fs::path& path);
+
+std::optional<std::string> read_file(const fs::path& path);
+
+// Writes `data` to a unique temporary file beside `path` and renames it into place, so
+// readers see either the old or the new file, never a partial one. Creates parent folders.
+// Returns an error message on failure.
+std::optional<std::string> write_file_atomic(const fs::path& path, std::string_view data,
+                                             mode_t mode = 0644);
+
+// A temp path beside `path`, unique per process and call.
+fs::path temp_path_for(const fs::path& path);
+
+// Sets the file's mtime to now (LRU bookkeeping); errors are ignored.
+void touch_file(const fs::path& path);
+
+int64_t now_ns();
+
+}  // namespace larder

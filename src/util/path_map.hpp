@@ -1,0 +1,40 @@
+#pragma once
+// Base folders and their markers: absolute paths under a base folder are written as
+// "<marker>/rest" in everything hashed, so that a checkout at another path gets the same keys.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace larder {
+
+struct BaseDir {
+  std::string marker;  // e.g. "{workspace}"
+  std::string path;    // absolute, lexically normal, no trailing slash
+};
+
+class PathMap {
+ public:
+  PathMap() = default;
+  explicit PathMap(std::vector<BaseDir> dirs);  // sorted longest path first
+
+  bool empty() const { return dirs_.empty(); }
+  const std::vector<BaseDir>& dirs() const { return dirs_; }
+
+  // Replaces every base folder path in `text` (where it stands as a whole path component)
+  // by its marker.
+  std::string to_portable(std::string_view text) const;
+  // The reverse: markers back to this map's folders.
+  std::string to_local(std::string_view text) const;
+  // The path of a marker, or "" when this map has none.
+  std::string path_of(std::string_view marker) const;
+
+ private:
+  std::vector<BaseDir> dirs_;
+};
+
+// Replaces `from` with `to` in `text` wherever `from` is a whole path prefix: not preceded by a
+// path character and followed by '/', the end, or a character that cannot continue a path
+// component name.
+std::string replace_path_prefix(std::string_view text, std::string_view from, std::string_view to);
+
+}  // namespace larder
