@@ -21,6 +21,7 @@
 #include "rustc/compilation.hpp"
 #include "rustc/compiler_identity.hpp"
 #include "rustc/dep_info.hpp"
+#include "rustc/linker_identity.hpp"
 #include "storage/factory.hpp"
 #include "storage/storage_chain.hpp"
 #include "util/binary_io.hpp"
@@ -125,6 +126,8 @@ class CompileFlow {
   bool restore(const Entry& entry);
   ProcessResult compile();
   void store(const ProcessResult& result, double compile_seconds, int64_t started_ns);
+  bool add_link_inputs(ManifestResult& result);
+  void remove_temporaries() const;
   [[noreturn]] void finish(const ProcessResult& result);
 
   const Settings& settings_;
@@ -137,6 +140,7 @@ class CompileFlow {
   Clock::time_point started_ = Clock::now();
 
   bool prepared_ = false;
+  std::string sysroot_;
   PathMap paths_;
   std::string call_key_;
   std::optional<storage::StorageChain> chain_;
@@ -149,11 +153,15 @@ bool CompileFlow::prepare() {
     auto identity = rustc::identify_compiler(
         {command_[0], getenv_value("RUSTUP_TOOLCHAIN"), getenv_value("RUSTUP_HOME"), getenv_value("HOME")},
         dir / "memo" / "compilers");
+    sysroot_ = identity.sysroot;
+    std::optional<rustc::LinkerIdentity> linker;
+    if (compilation_.linked) linker = rustc::identify_linker(args_, dir / "memo" / "linkers");
     paths_ = rustc::detect_base_dirs({cwd_, settings_.get("LARDER_BASEDIRS"), getenv_value("CARGO_MANIFEST_DIR"),
                                       getenv_value("CARGO_HOME"), getenv_value("HOME")},
                                      args_);
     rustc::CallKeyInputs inputs;
     inputs.compiler = &identity;
+    inputs.linker = linker ? &*linker : nullptr;
     inputs.args = &args_;
     inputs.cwd = cwd_;
     inputs.paths = &paths_;
@@ -274,16 +282,49 @@ ProcessResult CompileFlow::compile() {
   if (prepared_) {
     if (compilation_.injected_dep_info) argv.push_back("--emit=dep-info=" + compilation_.dep_info_path.string());
     for (auto& remap : rustc::remap_arguments(paths_)) argv.push_back(std::move(remap));
+    if (compilation_.linked) argv.push_back("-Clink-arg=-Wl,--dependency-file=" + compilation_.link_inputs_path.string());
   }
   return run_process(argv, true);
 }
 
+void CompileFlow::remove_temporaries() const {
+  std::error_code ec;
+  if (compilation_.injected_dep_info) fs::remove(compilation_.dep_info_path, ec);
+  if (compilation_.linked) fs::remove(compilation_.link_inputs_path, ec);
+}
+
+// Every file the linker read becomes a source of the entry, except the toolchain's own files
+// (the compiler identity covers them) and rustc's temporary objects (made from the sources).
+bool CompileFlow::add_link_inputs(ManifestResult& result) {
+  auto text = read_file(compilation_.link_inputs_path);
+  if (!text) {
+    spdlog::info("{}: the linker wrote no --dependency-file (not GNU ld, lld or mold?); not cached", args_.crate_name);
+    return false;
+  }
+  const fs::path out_dir = compilation_.outputs.front().path.parent_path();
+  for (const auto& input : rustc::parse_dep_info(*text).sources) {
+    const fs::path path = resolve(input, cwd_);
+    if (!sysroot_.empty() && path.string().starts_with(sysroot_ + "/")) continue;
+    if (!lstat_file(path)) {
+      const bool temporary = path.parent_path() == out_dir ? path.string().ends_with(".rcgu.o")
+                                                           : path.parent_path().parent_path() == out_dir &&
+                                                                 path.parent_path().filename().string().starts_with("rustc");
+      if (temporary) continue;
+      spdlog::info("{}: link input {} is gone after the link; not cached", args_.crate_name, path.string());
+      return false;
+    }
+    auto digest = hasher_.hash(path);
+    if (!digest) {
+      spdlog::warn("{}: cannot read link input {}; not cached", args_.crate_name, path.string());
+      return false;
+    }
+    result.sources.push_back({paths_.to_portable(path.string()), *digest});
+  }
+  return true;
+}
+
 void CompileFlow::store(const ProcessResult& result, double compile_seconds, int64_t started_ns) {
   auto dep_text = read_file(compilation_.dep_info_path);
-  if (compilation_.injected_dep_info) {
-    std::error_code ec;
-    fs::remove(compilation_.dep_info_path, ec);
-  }
   if (!dep_text) {
     spdlog::warn("{}: rustc wrote no dep-info at {}; not cached", args_.crate_name, compilation_.dep_info_path.string());
     stats_.write_errors++;
@@ -327,6 +368,7 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
       manifest_result.must_be_absent.push_back(paths_.to_portable(alternative->string()));
     }
   }
+  if (compilation_.linked && !add_link_inputs(manifest_result)) return;
   for (const auto& dep : info.env_deps) {
     const bool portable = dep.value && paths_.to_portable(*dep.value) != *dep.value;
     manifest_result.env_deps.push_back({dep.name, env_value_hash(dep.value, portable, paths_), portable});
@@ -396,10 +438,7 @@ void CompileFlow::run() {
   stats_.compile_seconds += compile_seconds;
   if (result.signaled || result.exit_code != 0) {
     stats_.compile_failures++;
-    if (compilation_.injected_dep_info) {
-      std::error_code ec;
-      fs::remove(compilation_.dep_info_path, ec);
-    }
+    remove_temporaries();
     finish(result);
   }
   stats_.cache_misses++;
@@ -411,6 +450,7 @@ void CompileFlow::run() {
       stats_.write_errors++;
     }
   }
+  remove_temporaries();
   finish(result);
 }
 
@@ -444,7 +484,9 @@ void run_wrapper(const std::vector<std::string>& command) {
   const rustc::ParsedArguments args = rustc::parse_arguments(expanded);
   std::error_code ec;
   const fs::path cwd = fs::current_path(ec);
-  const rustc::Compilation compilation = rustc::analyze(args, cwd);
+  rustc::AnalysisOptions options;
+  options.cache_linked = settings.get("LARDER_CACHE_LINKED") != "0";
+  const rustc::Compilation compilation = rustc::analyze(args, cwd, options);
   if (compilation.kind == rustc::CallKind::NotCompilation) {
     stats.not_compilation++;
     pass_through(command, settings, stats);

@@ -21,6 +21,7 @@ const std::vector<SettingSpec>& known_settings() {
       {"LARDER_DISABLE", nullptr, "1: pass every call straight to rustc", false},
       {"LARDER_RECACHE", nullptr, "1: compile and overwrite entries", false},
       {"LARDER_BASEDIRS", nullptr, "folders whose absolute paths are made relative in keys (default: workspace root, CARGO_HOME, target dir); 'none' turns it off", false},
+      {"LARDER_CACHE_LINKED", "1", "0: do not cache linked crates (bin, proc-macro, dylib, cdylib, build scripts, tests)", false},
       {"LARDER_BUCKET", nullptr, "S3 bucket", false},
       {"LARDER_REGION", nullptr, "S3 region (else AWS_REGION, AWS_DEFAULT_REGION, profile, detected)", false},
       {"LARDER_ENDPOINT", nullptr, "endpoint of an S3-compatible store", false},

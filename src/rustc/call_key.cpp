@@ -25,6 +25,9 @@ constexpr std::array<std::string_view, 16> kIgnoredCargoPrefixes = {
     "CARGO_PROFILE_",  "CARGO_CACHE_RUSTC_INFO", "CARGO_UNSTABLE_", "CARGO_CREDENTIAL_",
 };
 
+// What the linker driver reads from the environment.
+constexpr std::array<std::string_view, 4> kLinkEnv = {"LIBRARY_PATH", "COMPILER_PATH", "GCC_EXEC_PREFIX", "LD_RUN_PATH"};
+
 fs::path resolve(const std::string& path, const fs::path& cwd) {
   fs::path p(path);
   return p.is_relative() ? cwd / p : p;
@@ -67,6 +70,7 @@ cache::KeyBuilder build_call_key(const CallKeyInputs& in) {
   const ParsedArguments& args = *in.args;
   key.add("compiler", version_line(*in.compiler), in.compiler->hash);
   key.add("cwd", "", paths.to_portable(in.cwd.string()));
+  if (in.linker) key.add("linker", in.linker->version_line, in.linker->hash);
   for (const auto& dir : paths.dirs()) key.add("remap", dir.marker, "");
   for (const auto& arg : args.arguments) {
     key.add("arg", arg.flag, arg.has_value ? paths.to_portable(arg.value) : "");
@@ -90,7 +94,8 @@ cache::KeyBuilder build_call_key(const CallKeyInputs& in) {
   auto environment = in.environment();
   std::sort(environment.begin(), environment.end());
   for (const auto& [name, value] : environment) {
-    if (!env_affects_output(name)) continue;
+    const bool link_env = in.linker && std::find(kLinkEnv.begin(), kLinkEnv.end(), name) != kLinkEnv.end();
+    if (!env_affects_output(name) && !link_env) continue;
     key.add("env", name, env_is_path(name) ? paths.to_portable(value) : value);
     if (name == "RUST_TARGET_PATH" && args.target && !args.target->ends_with(".json")) {
       auto digest = in.hash_file(fs::path(value) / (*args.target + ".json"));

@@ -10,6 +10,7 @@
 #include "cache/key_builder.hpp"
 #include "rustc/arguments.hpp"
 #include "rustc/compiler_identity.hpp"
+#include "rustc/linker_identity.hpp"
 #include "util/path_map.hpp"
 
 namespace larder::rustc {
@@ -20,6 +21,7 @@ using EnvListFn = std::function<std::vector<std::pair<std::string, std::string>>
 
 struct CallKeyInputs {
   const CompilerIdentity* compiler = nullptr;
+  const LinkerIdentity* linker = nullptr;  // for linked crates only
   const ParsedArguments* args = nullptr;
   std::filesystem::path cwd;
   const PathMap* paths = nullptr;

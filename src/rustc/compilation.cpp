@@ -4,6 +4,7 @@
 #include <array>
 
 #include "util/files.hpp"
+#include "util/strings.hpp"
 
 namespace larder::rustc {
 
@@ -40,6 +41,20 @@ bool is_linked(const std::string& crate_type) {
          crate_type == "cdylib";
 }
 
+// Why the link of this call cannot be described with certainty, or "" when it can: larder
+// needs a GNU-compatible linker driver (it asks ld for --dependency-file) on an ELF target.
+std::string link_uncertainty(const ParsedArguments& args) {
+  if (args.target && args.target->find("linux") == std::string::npos) return "linked-target";
+  if (args.codegen_value("linker-flavor")) return "linker-flavor";
+  for (const auto& [key, value] : args.codegen) {
+    if (key != "link-arg" && key != "link-args") continue;
+    for (const auto& token : split(value, ' ')) {
+      if (token.starts_with("@") || token.find(",@") != std::string::npos) return "link-arg-file";
+    }
+  }
+  return "";
+}
+
 Compilation not_cacheable(std::string reason) {
   Compilation c;
   c.kind = CallKind::NotCacheable;
@@ -67,28 +82,40 @@ Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cw
   if (args.inputs[0] == "-") return not_cacheable("stdin-input");
   if (args.codegen_value("incremental")) return not_cacheable("incremental");
   if (args.output_file) return not_cacheable("output-file");
-  if (args.test_harness) return not_cacheable("test-harness");
+  if (args.test_harness && !options.cache_linked) return not_cacheable("test-harness");
   if (args.crate_name.empty()) return not_cacheable("no-crate-name");
   if (auto split = args.codegen_value("split-debuginfo"); split && *split != "off") {
     return not_cacheable("split-debuginfo");
   }
   if (args.codegen_value("save-temps")) return not_cacheable("save-temps");
   if (args.codegen_value("profile-use")) return not_cacheable("profile-use");
-  if (args.crate_types.empty()) return not_cacheable("crate-type:bin");
-  for (const auto& type : args.crate_types) {
+  std::vector<std::string> crate_types = args.crate_types;
+  if (args.test_harness) crate_types = {"bin"};
+  // Without --crate-type rustc builds a bin unless the source says otherwise: unknowable here.
+  if (crate_types.empty()) return not_cacheable(options.cache_linked ? "no-crate-type" : "crate-type:bin");
+  bool linked = false;
+  for (const auto& type : crate_types) {
+    linked = linked || is_linked(type);
     if (is_linked(type) && !options.cache_linked) return not_cacheable("crate-type:" + type);
     if (type != "lib" && type != "rlib" && type != "staticlib" && !is_linked(type)) {
       return not_cacheable("crate-type:" + type);
     }
   }
 
+  std::vector<EmitRequest> emits = args.emits;
+  if (emits.empty()) emits.push_back({"link", std::nullopt});
+  // `cargo check` of a bin emits metadata only: nothing is linked.
+  linked = linked && std::any_of(emits.begin(), emits.end(), [](const EmitRequest& e) { return e.kind == "link"; });
+  if (linked) {
+    if (auto reason = link_uncertainty(args); !reason.empty()) return not_cacheable(reason);
+  }
+
   Compilation c;
   c.kind = CallKind::Compile;
+  c.linked = linked;
   const std::filesystem::path out_dir =
       args.out_dir ? std::filesystem::path(*args.out_dir) : cwd;
   const std::string stem = args.crate_name + args.extra_filename;
-  std::vector<EmitRequest> emits = args.emits;
-  if (emits.empty()) emits.push_back({"link", std::nullopt});
 
   auto add_output = [&](std::string role, const std::filesystem::path& default_path,
                         const std::optional<std::string>& explicit_path) {
@@ -100,7 +127,7 @@ Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cw
   for (const auto& emit : emits) {
     if (emit.path && *emit.path == "-") return not_cacheable("emit-to-stdout");
     if (emit.kind == "link") {
-      for (const auto& type : args.crate_types) {
+      for (const auto& type : crate_types) {
         auto name = link_file_name(type, stem, args.target);
         if (!name) return not_cacheable("target-naming:" + type);
         // `lib` and `rlib` name the same file.
@@ -141,6 +168,7 @@ Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cw
     c.injected_dep_info = true;
     c.dep_info_path = temp_path_for(out_dir / (stem + ".larder.d"));
   }
+  if (c.linked) c.link_inputs_path = temp_path_for(out_dir / (stem + ".larder-link.d"));
   return c;
 }
 

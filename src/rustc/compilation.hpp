@@ -32,6 +32,10 @@ struct Compilation {
   // a temporary path (`injected_dep_info`) and removes it afterwards.
   std::filesystem::path dep_info_path;
   bool injected_dep_info = false;
+  // A crate that is linked (bin, proc-macro, dylib, cdylib, test harness): larder asks the
+  // linker to list every file it read at `link_inputs_path` (ld --dependency-file).
+  bool linked = false;
+  std::filesystem::path link_inputs_path;
 };
 
 struct AnalysisOptions {

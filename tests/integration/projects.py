@@ -12,8 +12,11 @@ def package(name, deps=(), extra="", lib_extra=""):
     )
 
 
-# The crates each cached build of the core workspace compiles: name -> how cargo names the crate.
-CACHEABLE_CRATES = ["chain_a", "chain_b", "chain_c", "gen", "warns", "stat"]
+# The crates a build of the core workspace compiles, as rustc names them. Libraries are cached
+# always; the linked ones (a proc-macro, a build script, a bin) while LARDER_CACHE_LINKED is on.
+LIBRARY_CRATES = ["chain_a", "chain_b", "chain_c", "gen", "warns", "stat"]
+LINKED_CRATES = ["pm", "build_script_build", "app"]
+CACHEABLE_CRATES = LIBRARY_CRATES + LINKED_CRATES
 
 
 def core_workspace(root: Path) -> Path:

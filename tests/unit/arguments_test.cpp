@@ -130,3 +130,50 @@ TEST(Compilation, AsksForDepInfoWhenTheCallDidNot) {
   EXPECT_TRUE(c.injected_dep_info);
   EXPECT_EQ(c.dep_info_path.parent_path(), "/work");
 }
+
+namespace {
+Compilation analyze_linked(std::vector<std::string> args) {
+  AnalysisOptions options;
+  options.cache_linked = true;
+  return analyze(parse_arguments(args), "/work", options);
+}
+}  // namespace
+
+TEST(Compilation, LinkedCratesAreCacheableWhenEnabled) {
+  const auto bin = analyze_linked({"--crate-name", "app", "src/main.rs", "--crate-type", "bin", "--emit=dep-info,link",
+                                   "-C", "extra-filename=-h2", "--out-dir", "/t/deps"});
+  ASSERT_EQ(bin.kind, CallKind::Compile) << bin.reason;
+  EXPECT_TRUE(bin.linked);
+  ASSERT_EQ(bin.outputs.size(), 2u);
+  EXPECT_EQ(bin.outputs[1].path, "/t/deps/app-h2");
+  EXPECT_EQ(bin.link_inputs_path.parent_path(), "/t/deps");
+
+  const auto pm = analyze_linked({"--crate-name", "pm", "src/lib.rs", "--crate-type", "proc-macro", "--out-dir", "/t"});
+  ASSERT_EQ(pm.kind, CallKind::Compile) << pm.reason;
+  EXPECT_EQ(pm.outputs[0].path, "/t/libpm.so");
+
+  const auto test = analyze_linked({"--crate-name", "a", "src/lib.rs", "--test", "--out-dir", "/t"});
+  ASSERT_EQ(test.kind, CallKind::Compile) << test.reason;
+  EXPECT_EQ(test.outputs[0].path, "/t/a");
+
+  const auto lib = analyze_linked({"--crate-name", "a", "src/lib.rs", "--crate-type", "lib"});
+  EXPECT_FALSE(lib.linked);
+  const auto check = analyze_linked({"--crate-name", "app", "src/main.rs", "--crate-type", "bin", "--emit=metadata"});
+  ASSERT_EQ(check.kind, CallKind::Compile) << check.reason;
+  EXPECT_FALSE(check.linked);
+}
+
+TEST(Compilation, ReasonsForUncertainLinks) {
+  auto reason = [](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--crate-name", "a", "src/main.rs", "--crate-type", "bin"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return analyze_linked(args).reason;
+  };
+  EXPECT_EQ(reason({"--target", "x86_64-apple-darwin"}), "linked-target");
+  EXPECT_EQ(reason({"--target", "x86_64-pc-windows-msvc"}), "linked-target");
+  EXPECT_EQ(reason({"-C", "linker-flavor=ld.lld"}), "linker-flavor");
+  EXPECT_EQ(reason({"-C", "link-arg=@/tmp/args"}), "link-arg-file");
+  EXPECT_EQ(reason({"-C", "link-args=-Wl,@/tmp/args -lm"}), "link-arg-file");
+  EXPECT_EQ(reason({"--target", "x86_64-unknown-linux-gnu"}), "");
+  EXPECT_EQ(analyze_linked({"--crate-name", "a", "src/main.rs"}).reason, "no-crate-type");
+}

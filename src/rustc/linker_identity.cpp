@@ -1,0 +1,91 @@
+#include "rustc/linker_identity.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+#include "util/files.hpp"
+#include "util/hash.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+namespace larder::rustc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string resolved(const std::string& program) {
+  const std::string found = find_in_path(program);
+  if (found.empty()) return {};
+  std::error_code ec;
+  const fs::path canonical = fs::canonical(found, ec);
+  return ec ? found : canonical.string();
+}
+
+// The linker programs whose contents identify the link: the driver, the ld it runs, and an
+// ld chosen with -fuse-ld.
+std::vector<std::string> linker_programs(const ParsedArguments& args, const std::string& driver) {
+  std::vector<std::string> programs = {driver};
+  auto ld = run_process({driver, "-print-prog-name=ld"}, false);
+  if (ld.started && ld.exit_code == 0) {
+    const std::string path = resolved(std::string(trim(ld.out)));
+    if (!path.empty()) programs.push_back(path);
+  }
+  for (const auto& [key, value] : args.codegen) {
+    if (key != "link-arg" && key != "link-args") continue;
+    const size_t at = value.find("-fuse-ld=");
+    if (at == std::string::npos) continue;
+    std::string name = value.substr(at + 9);
+    name = name.substr(0, name.find_first_of(" ,"));
+    const std::string path = resolved(name.find('/') != std::string::npos ? name : "ld." + name);
+    if (path.empty()) throw std::runtime_error("linker for -fuse-ld=" + name + " not found");
+    programs.push_back(path);
+  }
+  return programs;
+}
+
+}  // namespace
+
+LinkerIdentity identify_linker(const ParsedArguments& args, const fs::path& memo_dir) {
+  const std::string requested = args.codegen_value("linker").value_or("cc");
+  const std::string driver = resolved(requested);
+  if (driver.empty()) throw std::runtime_error("linker '" + requested + "' not found in PATH");
+  std::string fuse;
+  for (const auto& [key, value] : args.codegen) {
+    if ((key == "link-arg" || key == "link-args") && value.find("-fuse-ld=") != std::string::npos) fuse += value;
+  }
+  const fs::path memo_path = memo_dir / (sha256_hex(driver + "\n" + fuse) + ".json");
+  if (auto text = read_file(memo_path)) {
+    try {
+      auto memo = nlohmann::json::parse(*text);
+      bool current = true;
+      for (const auto& file : memo.at("files")) {
+        auto stamp = stat_file(file.at("path").get<std::string>());
+        current = current && stamp && nlohmann::json({stamp->size, stamp->mtime_ns}) == file.at("stamp");
+      }
+      if (current) return {driver, memo.at("version"), memo.at("hash")};
+    } catch (const std::exception&) {
+      // recomputed below
+    }
+  }
+  auto version = run_process({driver, "--version"}, false);
+  if (!version.started || version.exit_code != 0) throw std::runtime_error("`" + driver + " --version` failed");
+  const std::string version_line(trim(version.out.substr(0, version.out.find('\n'))));
+  Hasher hasher;
+  hasher.field("version", version.out);
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& program : linker_programs(args, driver)) {
+    auto digest = sha256_file(program);
+    auto stamp = stat_file(program);
+    if (!digest || !stamp) throw std::runtime_error("cannot read linker " + program);
+    hasher.field("program", fs::path(program).filename().string());
+    hasher.field("hash", *digest);
+    files.push_back({{"path", program}, {"stamp", {stamp->size, stamp->mtime_ns}}});
+  }
+  LinkerIdentity identity{driver, version_line, hasher.hex_digest()};
+  (void)write_file_atomic(memo_path, nlohmann::json({{"version", version_line}, {"hash", identity.hash}, {"files", files}}).dump());
+  return identity;
+}
+
+}  // namespace larder::rustc

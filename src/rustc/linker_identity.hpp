@@ -1,0 +1,22 @@
+#pragma once
+// The identity of the linker a linked crate (bin, proc-macro, dylib, cdylib) uses: the linker
+// driver (-C linker, else cc) and the ld it runs, hashed once and memoized by path and stamp.
+// The files the link reads (C runtime, libc, native libraries, rlibs) are not part of it: the
+// linker itself lists them (--dependency-file) and they are hashed like sources.
+#include <filesystem>
+#include <string>
+
+#include "rustc/arguments.hpp"
+
+namespace larder::rustc {
+
+struct LinkerIdentity {
+  std::string driver;  // the resolved linker driver
+  std::string version_line;
+  std::string hash;
+};
+
+// Throws std::runtime_error when the linker cannot be found or run.
+LinkerIdentity identify_linker(const ParsedArguments& args, const std::filesystem::path& memo_dir);
+
+}  // namespace larder::rustc
