@@ -131,3 +131,24 @@ def test_linked_caching_can_be_turned_off(larder, project, tmp_path):
     not_cached = larder.stats()["not_cached"]
     assert not_cached["crate-type:proc-macro"] == 2
     assert not_cached["crate-type:bin"] == 4  # app and the build script, twice
+
+
+def test_changed_link_arg_misses_only_that_crate(larder, project, tmp_path):
+    def build_with(build_id, name):
+        return build(larder, project, tmp_path, "rustc", "-p", "app", "--", "-C", f"link-arg=-Wl,--build-id={build_id}", name=name)
+
+    build_with("sha1", "fill")
+    _, warm = build_with("sha1", "warm")
+    assert set(warm.values()) == {"hit"}
+    _, changed = build_with("md5", "changed")
+    assert {c for c, o in changed.items() if o == "miss"} == {"app"}
+
+
+def test_restored_proc_macro_expands_the_same_code(larder, project, tmp_path):
+    build(larder, project, tmp_path, name="fill")
+    # gen is compiled again, by rustc, against the proc-macro restored from the cache
+    (project / "gen/data/text.txt").write_text("changed text\n")
+    _, outcome = build(larder, project, tmp_path, name="restored-pm")
+    assert outcome["pm"] == "hit" and outcome["gen"] == "miss"
+    run = subprocess.run([str(project / "target/debug/app")], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "42 plain 30 changed text hi None 42 7"
