@@ -8,8 +8,11 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev libzstd-dev
   nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libgmock-dev
+  libhiredis-dev
   # tests
   python3 python3-pytest
+  # remote storage servers for the tests (started on loopback by the tests themselves)
+  redis-server redis-tools memcached nginx openssl
 )
 
 sudo_if_needed() {
