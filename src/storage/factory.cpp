@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "storage/http/http_storage.hpp"
 #include "storage/local/local_storage.hpp"
 #include "storage/memcached/memcached_storage.hpp"
 #include "storage/redis/redis_storage.hpp"
@@ -20,6 +21,9 @@ StoragePtr make_remote(const std::string& url, std::vector<std::string>& problem
   }
   if (scheme == "memcached") {
     return std::make_unique<MemcachedStorage>(RemoteUrl::parse(url, 11211), problems);
+  }
+  if (scheme == "http" || scheme == "https") {
+    return std::make_unique<HttpStorage>(RemoteUrl::parse(url, scheme == "https" ? 443 : 80), problems);
   }
   return nullptr;
 }
