@@ -14,16 +14,16 @@ namespace larder::storage {
 namespace {
 
 // One LARDER_REMOTE URL -> its backend, chosen by scheme; nullptr for an unknown scheme.
-StoragePtr make_remote(const std::string& url, std::vector<std::string>& problems) {
+StoragePtr make_remote(const std::string& url, const std::filesystem::path& state_dir, std::vector<std::string>& problems) {
   const std::string scheme = to_lower(url.substr(0, url.find("://")));
   if (scheme == "redis" || scheme == "rediss") {
-    return std::make_unique<RedisStorage>(RemoteUrl::parse(url, 6379), problems);
+    return std::make_unique<RedisStorage>(RemoteUrl::parse(url, 6379), state_dir, problems);
   }
   if (scheme == "memcached") {
-    return std::make_unique<MemcachedStorage>(RemoteUrl::parse(url, 11211), problems);
+    return std::make_unique<MemcachedStorage>(RemoteUrl::parse(url, 11211), state_dir, problems);
   }
   if (scheme == "http" || scheme == "https") {
-    return std::make_unique<HttpStorage>(RemoteUrl::parse(url, scheme == "https" ? 443 : 80), problems);
+    return std::make_unique<HttpStorage>(RemoteUrl::parse(url, scheme == "https" ? 443 : 80), state_dir, problems);
   }
   return nullptr;
 }
@@ -37,7 +37,7 @@ std::vector<StoragePtr> make_remote_storages(const Settings& settings, std::vect
       const std::string shown = mask_secret("LARDER_REMOTE", url);
       try {
         std::vector<std::string> notes;
-        auto storage = make_remote(url, notes);
+        auto storage = make_remote(url, settings.cache_dir() / "memo" / "remotes", notes);
         for (const auto& note : notes) problems.push_back("LARDER_REMOTE " + shown + ": " + note);
         if (storage) {
           remotes.push_back(std::move(storage));

@@ -161,3 +161,48 @@ def check_server_stopped_mid_build(tmp: Path, project: Path, remote: str, kind: 
     assert stats["compile_failures"] == 0, stats
     assert elapsed < 120, f"a stopped server stalled the build for {elapsed:.0f}s"
     return stats
+
+
+class SilentServer:
+    """Accepts connections on 127.0.0.1 and never answers: a hung server."""
+
+    def __init__(self):
+        import socket
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.connections = []
+        self.stopped = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        self.sock.settimeout(0.2)
+        while not self.stopped:
+            try:
+                conn, _ = self.sock.accept()
+                self.connections.append(conn)
+            except OSError:
+                continue
+
+    def stop(self):
+        self.stopped = True
+        self.thread.join(timeout=5)
+        for conn in self.connections:
+            conn.close()
+        self.sock.close()
+
+
+def check_silent_server_costs_seconds(tmp: Path, project: Path, remote: str, kind: str):
+    """A server that accepts and never answers: the build stays green, the first call times out
+    and marks the server, and the other calls skip it instead of waiting each."""
+    larder = fresh_larder(tmp, "silent", remote)
+    started = time.time()
+    clean_build(larder, project)
+    elapsed = time.time() - started
+    stats = larder.stats()
+    assert storage_stats(stats, kind)["errors"] >= LIBRARY_CRATES, stats
+    assert stats["compile_failures"] == 0, stats
+    assert elapsed < 30, f"a silent server stalled the build for {elapsed:.0f}s"
+    return stats

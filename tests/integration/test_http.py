@@ -139,3 +139,12 @@ def test_chain_redis_http_fills_redis_on_an_http_hit(tmp_path, project, nginx):
         assert stats["cache_misses"] == 0 and storage_stats(stats, "redis")["hits"] >= LIBRARY_CRATES, stats
     finally:
         redis.stop()
+
+
+def test_silent_server_times_out_in_seconds(tmp_path, project):
+    from remote_helpers import SilentServer, check_silent_server_costs_seconds
+    silent = SilentServer()
+    try:
+        check_silent_server_costs_seconds(tmp_path, project, f"http://127.0.0.1:{silent.port}/c?timeout=1s&retries=0", "http")
+    finally:
+        silent.stop()

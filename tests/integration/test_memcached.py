@@ -92,3 +92,12 @@ def test_doctor_explains_refused_connection_and_item_limit(tmp_path, memcached):
     refused = fresh_larder(tmp_path, "refused", f"memcached://127.0.0.1:{free_port()}")
     report = refused.run("doctor", check=False)
     assert report.returncode == 1 and "connection refused" in report.stdout
+
+
+def test_silent_server_times_out_in_seconds(tmp_path, project):
+    from remote_helpers import SilentServer, check_silent_server_costs_seconds
+    silent = SilentServer()
+    try:
+        check_silent_server_costs_seconds(tmp_path, project, f"memcached://127.0.0.1:{silent.port}?timeout=1s", "memcached")
+    finally:
+        silent.stop()

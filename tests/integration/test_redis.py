@@ -132,3 +132,15 @@ def test_rediss_tls_with_password(tmp_path, project):
         assert report.returncode == 1 and "not trusted" in report.stdout
     finally:
         server.stop()
+
+
+def test_silent_server_times_out_in_seconds(tmp_path, project):
+    from remote_helpers import SilentServer, check_silent_server_costs_seconds
+    silent = SilentServer()
+    try:
+        url = f"redis://127.0.0.1:{silent.port}?timeout=1s"
+        check_silent_server_costs_seconds(tmp_path, project, url, "redis")
+        report = fresh_larder(tmp_path, "doctor", url).run("doctor", check=False)
+        assert report.returncode == 1 and "no answer from 127.0.0.1" in report.stdout, report.stdout
+    finally:
+        silent.stop()

@@ -34,8 +34,9 @@ bool retryable_put(const net::Response& response) {
 
 }  // namespace
 
-HttpStorage::HttpStorage(const RemoteUrl& url, std::vector<std::string>& problems)
-    : options_(read_remote_options(url, problems)) {
+HttpStorage::HttpStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, std::vector<std::string>& problems)
+    : options_(read_remote_options(url, problems)),
+      health_(state_dir, url.scheme + "://" + (url.hosts.empty() ? std::string() : url.hosts.front().text())) {
   if (url.hosts.size() != 1) throw std::invalid_argument("an http URL names one host");
   // The URL path is where objects go; `prefix` only adds to it.
   options_.prefix = url.attribute("prefix").value_or("");
@@ -75,8 +76,8 @@ std::string HttpStorage::object_path(const std::string& name) const {
 net::Response HttpStorage::send(const std::string& method, const std::string& url, std::string_view body,
                                 const net::RetryPredicate& retryable) {
   net::Response response;
-  if (down_) {
-    response.error = *down_;
+  if (auto down = health_.unavailable()) {
+    response.error = down->message;
     return response;
   }
   net::Request request;
@@ -87,12 +88,14 @@ net::Response HttpStorage::send(const std::string& method, const std::string& ur
   if (method == "PUT") request.headers.emplace_back("Content-Type", "application/octet-stream");
   response = client_->send(request, retryable);
   // After its retries, a server that cannot be reached is not asked again by this process.
-  if (!response.transport_ok()) down_ = response.error;
+  if (response.transport_ok()) health_.answered();
+  else health_.failed({NetError::Kind::Other, explain(response, method)});
   return response;
 }
 
 std::string HttpStorage::explain(const net::Response& response, const std::string& method) const {
   if (!response.transport_ok()) {
+    if (response.error.rfind("skipped for", 0) == 0) return response.error;  // explained already
     if (response.error.find("Couldn't connect") != std::string::npos ||
         response.error.find("refused") != std::string::npos) {
       return "cannot connect to " + origin_ + " (connection refused or unreachable: is the server running?): " +
@@ -163,6 +166,7 @@ OpResult HttpStorage::remove(const std::string& name) {
 std::vector<DoctorLine> HttpStorage::diagnose() {
   std::vector<DoctorLine> lines;
   lines.push_back({"authentication", auth_kind_, true, ""});
+  health_.reset();
   auto response = send("HEAD", origin_ + base_path_);
   if (!response.transport_ok()) {
     lines.push_back({"connect", explain(response, "HEAD"), false,

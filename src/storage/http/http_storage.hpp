@@ -4,6 +4,7 @@
 // An object is GET, PUT and DELETE at <path>/<prefix><name>. A PUT that fails because a
 // collection is missing (409/404) creates the collections with MKCOL and is sent again.
 // Built on the shared libcurl client (src/net/): timeouts, retries with backoff, TLS.
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <set>
@@ -16,7 +17,7 @@ namespace larder::storage {
 
 class HttpStorage : public Storage {
  public:
-  HttpStorage(const RemoteUrl& url, std::vector<std::string>& problems);
+  HttpStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, std::vector<std::string>& problems);
 
   std::string kind() const override { return "http"; }
   std::string location() const override { return location_; }
@@ -39,7 +40,7 @@ class HttpStorage : public Storage {
   std::string base_path_;  // "/path/" percent-encoded, with a trailing slash
   std::string authorization_;  // header value, or empty
   std::string auth_kind_;      // for doctor: "basic (user …)", "bearer token", "none"
-  std::optional<std::string> down_;  // a transport fault seen: the server is not asked again
+  ServerHealth health_;
   std::set<std::string> collections_made_;
   std::string location_;
 };

@@ -41,7 +41,8 @@ bool valid_key_text(std::string_view text) {
 
 }  // namespace
 
-MemcachedStorage::MemcachedStorage(const RemoteUrl& url, std::vector<std::string>& problems)
+MemcachedStorage::MemcachedStorage(const RemoteUrl& url, const std::filesystem::path& state_dir,
+                                   std::vector<std::string>& problems)
     : options_(read_remote_options(url, problems)) {
   if (!url.path.empty() && url.path != "/") problems.push_back("memcached: the URL path is ignored (use ?prefix=)");
   if (url.user) problems.push_back("memcached: user-info is ignored (the text protocol has no authentication)");
@@ -64,7 +65,8 @@ MemcachedStorage::MemcachedStorage(const RemoteUrl& url, std::vector<std::string
 
   location_ = "memcached://";
   for (size_t i = 0; i < url.hosts.size(); ++i) {
-    servers_.emplace_back(new Server{MemcachedConnection(url.hosts[i], options_.timeouts), std::nullopt});
+    servers_.emplace_back(new Server{MemcachedConnection(url.hosts[i], options_.timeouts),
+                                     ServerHealth(state_dir, "memcached://" + url.hosts[i].text())});
     if (i > 0) location_ += ",";
     location_ += url.hosts[i].text();
   }
@@ -96,7 +98,7 @@ GetResult MemcachedStorage::get_item(const std::string& key, uint32_t& flags) {
   Server& server = server_for(key);
   std::optional<MemcachedItem> item;
   std::string refusal;
-  NetError error = with_retries(server.connection, options_.retries, server.down,
+  NetError error = with_retries(server.connection, options_.retries, server.health,
                                 [&] { return server.connection.get(key, item, refusal); });
   if (error) return GetResult::failure(error.message);
   if (!refusal.empty()) return GetResult::failure(explain_memcached_refusal(refusal));
@@ -108,7 +110,7 @@ GetResult MemcachedStorage::get_item(const std::string& key, uint32_t& flags) {
 OpResult MemcachedStorage::set_item(const std::string& key, uint32_t flags, std::string_view data) {
   Server& server = server_for(key);
   std::string refusal;
-  NetError error = with_retries(server.connection, options_.retries, server.down,
+  NetError error = with_retries(server.connection, options_.retries, server.health,
                                 [&] { return server.connection.set(key, flags, exptime(), data, refusal); });
   if (error) return OpResult::failure(error.message);
   if (!refusal.empty()) return OpResult::failure(explain_memcached_refusal(refusal));
@@ -159,7 +161,7 @@ OpResult MemcachedStorage::remove(const std::string& name) {
   const std::string key = options_.prefix + name;
   Server& server = server_for(key);
   std::string refusal;
-  NetError error = with_retries(server.connection, options_.retries, server.down,
+  NetError error = with_retries(server.connection, options_.retries, server.health,
                                 [&] { return server.connection.remove(key, refusal); });
   if (error) return OpResult::failure(error.message);
   if (!refusal.empty()) return OpResult::failure(explain_memcached_refusal(refusal));
@@ -173,9 +175,10 @@ std::vector<DoctorLine> MemcachedStorage::diagnose() {
   lines.push_back({"chunk size", format_size(chunk_size_) + " (larger objects are split)", true, ""});
   for (auto& server : servers_) {
     auto& connection = server->connection;
+    server->health.reset();
     const std::string label = "server " + connection.server().text();
     std::string version;
-    NetError error = with_retries(connection, options_.retries, server->down, [&] { return connection.version(version); });
+    NetError error = with_retries(connection, options_.retries, server->health, [&] { return connection.version(version); });
     if (error) {
       lines.push_back({label, error.message, false,
                        error.kind == NetError::Kind::Refused ? "start memcached or correct host:port in LARDER_REMOTE"

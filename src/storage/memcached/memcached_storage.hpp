@@ -5,6 +5,7 @@
 // chunks plus a small head item that names them; the chunks carry a per-write id, so that two
 // concurrent writers never mix their chunks, and a missing chunk is a miss.
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -17,7 +18,7 @@ namespace larder::storage {
 
 class MemcachedStorage : public Storage {
  public:
-  MemcachedStorage(const RemoteUrl& url, std::vector<std::string>& problems);
+  MemcachedStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, std::vector<std::string>& problems);
 
   std::string kind() const override { return "memcached"; }
   std::string location() const override { return location_; }
@@ -29,7 +30,7 @@ class MemcachedStorage : public Storage {
  private:
   struct Server {
     MemcachedConnection connection;
-    std::optional<NetError> down;
+    ServerHealth health;
   };
   Server& server_for(const std::string& key);
   GetResult get_item(const std::string& key, uint32_t& flags);

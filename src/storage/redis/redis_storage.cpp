@@ -47,8 +47,10 @@ std::optional<std::string> info_field(const std::string& info, const std::string
 
 }  // namespace
 
-RedisStorage::RedisStorage(const RemoteUrl& url, std::vector<std::string>& problems)
-    : options_(read_remote_options(url, problems)), connection_(endpoint_from(url, options_, problems)) {
+RedisStorage::RedisStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, std::vector<std::string>& problems)
+    : options_(read_remote_options(url, problems)),
+      connection_(endpoint_from(url, options_, problems)),
+      health_(state_dir, url.scheme + "://" + url.hosts.front().text()) {
   if (auto ttl = url.attribute("ttl")) {
     auto value = parse_duration(*ttl);
     if (value && value->count() > 0) ttl_ = value;
@@ -62,7 +64,7 @@ RedisStorage::RedisStorage(const RemoteUrl& url, std::vector<std::string>& probl
 }
 
 NetError RedisStorage::run(const std::vector<std::string_view>& args, RedisReply& reply) {
-  return with_retries(connection_, options_.retries, down_, [&] { return connection_.command(args, reply); });
+  return with_retries(connection_, options_.retries, health_, [&] { return connection_.command(args, reply); });
 }
 
 GetResult RedisStorage::get(const std::string& name) {
@@ -110,6 +112,7 @@ std::vector<DoctorLine> RedisStorage::diagnose() {
   std::vector<DoctorLine> lines;
   lines.push_back({"key prefix", "'" + options_.prefix + "'", true, ""});
   lines.push_back({"ttl", ttl_ ? std::to_string(ttl_->count() / 1000) + " s, renewed on hits" : "none (the server's eviction policy decides)", true, ""});
+  health_.reset();
   RedisReply reply;
   if (auto error = run({"PING"}, reply)) {
     const bool refused = error.kind == NetError::Kind::Refused;

@@ -3,6 +3,7 @@
 // Objects are plain string values under prefix+name. With a ttl, a hit renews the object's
 // lifetime (GETEX), so that objects in use stay and the rest expire.
 #include <chrono>
+#include <filesystem>
 #include <optional>
 
 #include "storage/redis/redis_connection.hpp"
@@ -14,7 +15,8 @@ namespace larder::storage {
 class RedisStorage : public Storage {
  public:
   // Throws std::invalid_argument for a URL it cannot use; minor problems go to `problems`.
-  RedisStorage(const RemoteUrl& url, std::vector<std::string>& problems);
+  // `state_dir` keeps the cross-process memory of an unreachable server (see ServerHealth).
+  RedisStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, std::vector<std::string>& problems);
 
   std::string kind() const override { return "redis"; }
   std::string location() const override { return location_; }
@@ -29,7 +31,7 @@ class RedisStorage : public Storage {
   RemoteOptions options_;
   std::optional<std::chrono::milliseconds> ttl_;
   RedisConnection connection_;
-  std::optional<NetError> down_;
+  ServerHealth health_;
   bool getex_supported_ = true;
   std::string location_;
 };

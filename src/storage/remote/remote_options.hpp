@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "storage/remote/remote_url.hpp"
+#include "storage/remote/server_health.hpp"
 #include "storage/remote/socket_stream.hpp"
 
 namespace larder::storage {
@@ -36,23 +37,25 @@ void retry_backoff(int attempt);
 namespace larder::storage {
 
 // Runs `exchange` on `connection`, opening it first when needed, and tries again after a
-// transient fault (a refused or lost connection) up to `retries` times. A connection that
-// cannot be opened marks the server `down` for the rest of this process, so that a dead
-// server costs one connect timeout per wrapper call, not one per object.
+// transient fault (a refused or lost connection) up to `retries` times. A server that cannot be
+// reached or does not answer in time is marked in `health`, so that it costs one timeout, not
+// one per object and per crate.
 template <class Connection, class Exchange>
-NetError with_retries(Connection& connection, int retries, std::optional<NetError>& down, Exchange&& exchange) {
-  if (down) return *down;
+NetError with_retries(Connection& connection, int retries, ServerHealth& health, Exchange&& exchange) {
+  if (auto down = health.unavailable()) return *down;
   for (int attempt = 0;; ++attempt) {
     if (attempt > 0) retry_backoff(attempt);
     if (!connection.connected()) {
       NetError opened = connection.open();
       if (opened) {
         if (opened.kind == NetError::Kind::Refused && attempt < retries) continue;
-        down = opened;
+        health.failed(opened);
         return opened;
       }
+      health.answered();
     }
     NetError error = exchange();
+    if (error.kind == NetError::Kind::Timeout) health.failed(error);
     if (!error || !error.transient() || attempt >= retries) return error;
   }
 }
