@@ -33,3 +33,10 @@ if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
   echo "install-deps: cargo and rustc are needed (rustup or Debian's cargo package)" >&2
   exit 1
 fi
+
+# Azure Blob tests: Azurite, pinned in tests/tools/azurite/package.json (and its lock file).
+azurite_dir="$(dirname "$0")/../tests/tools/azurite"
+if [ ! -x "$azurite_dir/node_modules/.bin/azurite-blob" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "install-deps: node and npm are needed for the Azure Blob tests" >&2; exit 1; }
+  npm ci --prefix "$azurite_dir" --no-audit --no-fund >/dev/null
+fi
