@@ -8,8 +8,11 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev libzstd-dev
   nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libgmock-dev
+  libhiredis-dev
   # tests
   python3 python3-pytest
+  # remote storage servers for the tests (started on loopback by the tests themselves)
+  redis-server redis-tools memcached nginx openssl
 )
 
 sudo_if_needed() {
@@ -29,4 +32,11 @@ fi
 if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
   echo "install-deps: cargo and rustc are needed (rustup or Debian's cargo package)" >&2
   exit 1
+fi
+
+# Azure Blob tests: Azurite, pinned in tests/tools/azurite/package.json (and its lock file).
+azurite_dir="$(dirname "$0")/../tests/tools/azurite"
+if [ ! -x "$azurite_dir/node_modules/.bin/azurite-blob" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "install-deps: node and npm are needed for the Azure Blob tests" >&2; exit 1; }
+  npm ci --prefix "$azurite_dir" --no-audit --no-fund >/dev/null
 fi

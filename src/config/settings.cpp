@@ -202,11 +202,14 @@ std::string mask_secret(std::string_view name, std::string_view value) {
   for (const auto& part : split(value, ',')) {
     std::string masked = part;
     const size_t scheme = masked.find("://");
-    if (scheme != std::string::npos) {
-      const size_t at = masked.find('@', scheme + 3);
-      const size_t slash = masked.find('/', scheme + 3);
+    // A piece without a scheme after a URL is another host of it (memcached://a:1,b:2).
+    const bool more_hosts = scheme == std::string::npos && !result.empty();
+    if (scheme != std::string::npos || more_hosts) {
+      const size_t start = more_hosts ? 0 : scheme + 3;
+      const size_t at = masked.find('@', start);
+      const size_t slash = masked.find('/', start);
       if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-        masked = masked.substr(0, scheme + 3) + "****" + masked.substr(at);
+        masked = masked.substr(0, start) + "****" + masked.substr(at);
       }
       const size_t query = masked.find('?');
       if (query != std::string::npos) masked = masked.substr(0, query) + "?****";

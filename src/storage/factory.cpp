@@ -1,18 +1,59 @@
 #include "storage/factory.hpp"
 
+#include <stdexcept>
+
+#include "storage/azure/azure_blob_storage.hpp"
+#include "storage/http/http_storage.hpp"
 #include "storage/local/local_storage.hpp"
+#include "storage/memcached/memcached_storage.hpp"
+#include "storage/redis/redis_storage.hpp"
+#include "storage/remote/remote_url.hpp"
 #include "util/strings.hpp"
 
 namespace larder::storage {
 
+namespace {
+
+// One LARDER_REMOTE URL -> its backend, chosen by scheme; nullptr for an unknown scheme.
+StoragePtr make_remote(const std::string& url, const Settings& settings, std::vector<std::string>& problems) {
+  const auto state_dir = settings.cache_dir() / "memo" / "remotes";
+  const std::string scheme = to_lower(url.substr(0, url.find("://")));
+  if (scheme == "redis" || scheme == "rediss") {
+    return std::make_unique<RedisStorage>(RemoteUrl::parse(url, 6379), state_dir, problems);
+  }
+  if (scheme == "memcached") {
+    return std::make_unique<MemcachedStorage>(RemoteUrl::parse(url, 11211), state_dir, problems);
+  }
+  if (scheme == "http" || scheme == "https") {
+    return std::make_unique<HttpStorage>(RemoteUrl::parse(url, scheme == "https" ? 443 : 80), state_dir, problems);
+  }
+  if (scheme == "azblob") {
+    return std::make_unique<AzureBlobStorage>(RemoteUrl::parse(url, 443), state_dir,
+                                              [&](const std::string& name) { return settings.env(name); }, problems);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::vector<StoragePtr> make_remote_storages(const Settings& settings, std::vector<std::string>& problems) {
   std::vector<StoragePtr> remotes;
   if (auto remote = settings.get("LARDER_REMOTE"); remote && !remote->empty()) {
-    for (const auto& raw : split(*remote, ',')) {
-      const std::string url(trim(raw));
-      if (url.empty()) continue;
-      problems.push_back("LARDER_REMOTE: no backend for '" + mask_secret("LARDER_REMOTE", url) +
-                         "' (supported: redis://, rediss://, memcached://, http://, https://)");
+    for (const auto& url : split_remote_urls(*remote)) {
+      const std::string shown = mask_secret("LARDER_REMOTE", url);
+      try {
+        std::vector<std::string> notes;
+        auto storage = make_remote(url, settings, notes);
+        for (const auto& note : notes) problems.push_back("LARDER_REMOTE " + shown + ": " + note);
+        if (storage) {
+          remotes.push_back(std::move(storage));
+        } else {
+          problems.push_back("LARDER_REMOTE: no backend for '" + shown +
+                             "' (supported: redis://, rediss://, memcached://, http://, https://, azblob://)");
+        }
+      } catch (const std::exception& error) {
+        problems.push_back("LARDER_REMOTE " + shown + " is not usable: " + error.what());
+      }
     }
   }
   if (auto bucket = settings.get("LARDER_BUCKET"); bucket && !bucket->empty()) {

@@ -1,0 +1,177 @@
+#include "storage/azure/azure_blob_storage.hpp"
+
+#include <stdexcept>
+
+#include "net/url.hpp"
+#include "storage/azure/shared_key.hpp"
+#include "util/strings.hpp"
+
+namespace larder::storage {
+
+namespace {
+
+constexpr const char* kApiVersion = "2021-08-06";
+
+std::map<std::string, std::string> parse_connection_string(const std::string& text) {
+  std::map<std::string, std::string> fields;
+  for (const auto& part : split(text, ';')) {
+    const size_t eq = part.find('=');
+    if (eq != std::string::npos) fields[std::string(trim(part.substr(0, eq)))] = std::string(trim(part.substr(eq + 1)));
+  }
+  return fields;
+}
+
+bool success(long status) { return status >= 200 && status < 300; }
+
+}  // namespace
+
+AzureBlobStorage::AzureBlobStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, const EnvLookup& env,
+                                   std::vector<std::string>& problems)
+    : options_(read_remote_options(url, problems)),
+      account_(url.hosts.front().host),
+      health_(state_dir, "azblob://" + url.hosts.front().host) {
+  const std::string path = url.path.empty() ? "" : url.path.substr(1);
+  const size_t slash = path.find('/');
+  container_ = path.substr(0, slash);
+  if (container_.empty()) throw std::invalid_argument("an azblob URL names a container: azblob://ACCOUNT/CONTAINER[/PREFIX]");
+  bool valid = container_.size() >= 3 && container_.size() <= 63 && container_.front() != '-';
+  for (char c : container_) valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+  if (!valid) {
+    throw std::invalid_argument("azblob container '" + container_ +
+                                "' is not valid: 3 to 63 lower-case letters, digits and hyphens");
+  }
+  options_.prefix = slash == std::string::npos ? "" : path.substr(slash + 1);
+  if (!options_.prefix.empty() && options_.prefix.back() != '/') options_.prefix += '/';
+
+  std::string endpoint = "https://" + account_ + ".blob.core.windows.net";
+  if (auto text = env("AZURE_STORAGE_CONNECTION_STRING"); text && !text->empty()) {
+    auto fields = parse_connection_string(*text);
+    if (fields.count("AccountName") && fields["AccountName"] != account_) {
+      problems.push_back("azblob: the connection string is for account '" + fields["AccountName"] + "', not '" + account_ + "'");
+    }
+    if (fields.count("BlobEndpoint")) endpoint = fields["BlobEndpoint"];
+    else if (fields.count("EndpointSuffix"))
+      endpoint = fields.count("DefaultEndpointsProtocol") ? fields["DefaultEndpointsProtocol"] : "https";
+    if (!fields.count("BlobEndpoint") && fields.count("EndpointSuffix")) {
+      endpoint += "://" + account_ + ".blob." + fields["EndpointSuffix"];
+    }
+    key_ = fields.count("AccountKey") ? fields["AccountKey"] : "";
+    sas_ = fields.count("SharedAccessSignature") ? fields["SharedAccessSignature"] : "";
+    credential_source_ = "AZURE_STORAGE_CONNECTION_STRING";
+  } else if (auto sas = env("AZURE_STORAGE_SAS_TOKEN"); sas && !sas->empty()) {
+    sas_ = *sas;
+    credential_source_ = "AZURE_STORAGE_SAS_TOKEN";
+  } else if (auto key = env("AZURE_STORAGE_KEY"); key && !key->empty()) {
+    key_ = *key;
+    credential_source_ = "AZURE_STORAGE_KEY";
+  } else {
+    credential_source_ = "none (anonymous: reads of a public container only)";
+  }
+  if (!sas_.empty() && sas_.front() == '?') sas_.erase(0, 1);
+  if (auto text = url.attribute("endpoint")) endpoint = *text;
+  auto parsed = net::parse_url(endpoint);
+  if (!parsed) throw std::invalid_argument("azblob endpoint '" + endpoint + "' is not an http(s) URL");
+  origin_ = parsed->origin();
+  endpoint_path_ = parsed->path;
+  while (!endpoint_path_.empty() && endpoint_path_.back() == '/') endpoint_path_.pop_back();
+
+  net::ClientOptions client;
+  client.connect_timeout = options_.timeouts.connect;
+  client.stall_timeout = std::chrono::duration_cast<std::chrono::seconds>(options_.timeouts.io);
+  if (client.stall_timeout.count() < 1) client.stall_timeout = std::chrono::seconds(1);
+  client.total_timeout = options_.timeouts.io * 12;
+  client.max_attempts = options_.retries + 1;
+  client_ = std::make_unique<net::HttpClient>(client);
+
+  auto known = remote_option_names();
+  known.emplace_back("endpoint");
+  for (const auto& name : url.unknown_attributes(known)) problems.push_back("azblob: unknown attribute '" + name + "'");
+  location_ = origin_ + endpoint_path_ + "/" + container_ + "/" + options_.prefix;
+}
+
+std::string AzureBlobStorage::blob_path(const std::string& name) const {
+  return endpoint_path_ + "/" + container_ + "/" + net::percent_encode(options_.prefix + name, true);
+}
+
+net::Response AzureBlobStorage::send(const std::string& method, const std::string& path, const std::string& query,
+                                     std::string_view body) {
+  net::Response response;
+  if (auto down = health_.unavailable()) {
+    response.error = down->message;
+    return response;
+  }
+  std::string full_query = query;
+  if (!sas_.empty()) full_query += (full_query.empty() ? "" : "&") + sas_;
+  net::Request request(method, origin_ + path + (full_query.empty() ? "" : "?" + full_query), body);
+  // Signed on every attempt with a fresh date. A SAS in the query authenticates by itself.
+  const std::string account = account_, key = sas_.empty() ? key_ : std::string();
+  request.prepare = [account, key, path, query, method](net::Request& r) {
+    r.headers.emplace_back("x-ms-date", azure::rfc1123_now());
+    r.headers.emplace_back("x-ms-version", kApiVersion);
+    if (method == "PUT") {
+      r.headers.emplace_back("Content-Type", "application/octet-stream");
+      if (query.empty()) r.headers.emplace_back("x-ms-blob-type", "BlockBlob");
+    }
+    if (!key.empty()) {
+      if (auto auth = azure::shared_key_authorization(r, account, key, path, query)) {
+        r.headers.emplace_back("Authorization", *auth);
+      }
+    }
+  };
+  response = client_->send(request);
+  if (response.transport_ok()) health_.answered();
+  else health_.failed({NetError::Kind::Other, explain(response, method)});
+  return response;
+}
+
+std::string AzureBlobStorage::explain(const net::Response& response, const std::string& method) const {
+  if (!response.transport_ok()) {
+    if (response.error.rfind("skipped for", 0) == 0) return response.error;
+    if (response.error.find("Couldn't connect") != std::string::npos) {
+      return "cannot connect to " + origin_ + " (connection refused or unreachable): " + response.error;
+    }
+    return response.error;
+  }
+  std::string text = "HTTP " + std::to_string(response.status) + " on " + method;
+  if (auto code = response.header("x-ms-error-code")) text += " (" + *code + ")";
+  if (response.status == 403) {
+    text += ": authentication failed or not allowed: check " + credential_source_ +
+            " (account key or SAS with read/write/create permissions)";
+  } else if (response.status == 404 && method == "PUT") {
+    text += ": the container does not exist and could not be created";
+  }
+  return text;
+}
+
+GetResult AzureBlobStorage::get(const std::string& name) {
+  auto response = send("GET", blob_path(name), "");
+  if (response.transport_ok() && response.status == 200) return GetResult::found(std::move(response.body));
+  if (response.transport_ok() && response.status == 404) return GetResult::not_found();
+  return GetResult::failure(explain(response, "GET"));
+}
+
+OpResult AzureBlobStorage::put(const std::string& name, std::string_view blob) {
+  const std::string path = blob_path(name);
+  auto response = send("PUT", path, "", blob);
+  if (response.transport_ok() && response.status == 404 && !container_checked_) {
+    container_checked_ = true;
+    auto made = send("PUT", endpoint_path_ + "/" + container_, "restype=container");
+    if (made.transport_ok() && (success(made.status) || made.status == 409)) response = send("PUT", path, "", blob);
+    else return OpResult::failure("cannot create container '" + container_ + "': " + explain(made, "PUT"));
+  }
+  if (response.transport_ok() && success(response.status)) return OpResult::success();
+  return OpResult::failure(explain(response, "PUT"));
+}
+
+OpResult AzureBlobStorage::remove(const std::string& name) {
+  auto response = send("DELETE", blob_path(name), "");
+  if (response.transport_ok() && (success(response.status) || response.status == 404)) return OpResult::success();
+  return OpResult::failure(explain(response, "DELETE"));
+}
+
+std::vector<DoctorLine> AzureBlobStorage::diagnose() {
+  health_.reset();
+  return {{"credentials", credential_source_, true, ""}, {"endpoint", origin_ + endpoint_path_, true, ""}};
+}
+
+}  // namespace larder::storage

@@ -1,0 +1,183 @@
+#include "storage/http/http_storage.hpp"
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+#include "net/url.hpp"
+#include "util/strings.hpp"
+
+namespace larder::storage {
+
+namespace {
+
+std::string base64(std::string_view data) {
+  std::string out(4 * ((data.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+bool success(long status) { return status >= 200 && status < 300; }
+
+// How servers answer a PUT whose parent collection is missing: 409 (RFC 4918), 404, or 500
+// (nginx's dav module without create_full_put_path).
+bool missing_collection(const net::Response& response) {
+  return response.transport_ok() && (response.status == 409 || response.status == 404 || response.status == 500);
+}
+
+// The first PUT is not retried on the answers that mean "missing collection".
+bool retryable_put(const net::Response& response) {
+  return !missing_collection(response) && net::default_retryable(response);
+}
+
+}  // namespace
+
+HttpStorage::HttpStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, std::vector<std::string>& problems)
+    : options_(read_remote_options(url, problems)),
+      health_(state_dir, url.scheme + "://" + (url.hosts.empty() ? std::string() : url.hosts.front().text())) {
+  if (url.hosts.size() != 1) throw std::invalid_argument("an http URL names one host");
+  // The URL path is where objects go; `prefix` only adds to it.
+  options_.prefix = url.attribute("prefix").value_or("");
+  net::ClientOptions client;
+  client.connect_timeout = options_.timeouts.connect;
+  client.stall_timeout = std::chrono::duration_cast<std::chrono::seconds>(options_.timeouts.io);
+  if (client.stall_timeout.count() < 1) client.stall_timeout = std::chrono::seconds(1);
+  client.total_timeout = options_.timeouts.io * 12;  // room for large objects on slow links
+  client.max_attempts = options_.retries + 1;
+  if (auto insecure = url.attribute("insecure")) client.verify_tls = !(insecure->empty() || is_truthy(*insecure));
+  client_ = std::make_unique<net::HttpClient>(client);
+
+  origin_ = url.scheme + "://" + url.hosts.front().text();
+  base_path_ = net::percent_encode(url.path, true);
+  if (base_path_.empty() || base_path_.back() != '/') base_path_ += "/";
+
+  if (auto token = url.attribute("token")) {
+    authorization_ = "Bearer " + *token;
+    auth_kind_ = "bearer token";
+    if (url.user) problems.push_back("http: both user-info and token given; the token is used");
+  } else if (url.user) {
+    authorization_ = "Basic " + base64(*url.user + ":" + url.password.value_or(""));
+    auth_kind_ = "basic (user '" + *url.user + "')";
+  } else {
+    auth_kind_ = "none";
+  }
+  auto known = remote_option_names();
+  for (const char* name : {"token", "insecure"}) known.emplace_back(name);
+  for (const auto& name : url.unknown_attributes(known)) problems.push_back("http: unknown attribute '" + name + "'");
+  location_ = origin_ + base_path_ + options_.prefix;
+}
+
+std::string HttpStorage::object_path(const std::string& name) const {
+  return base_path_ + net::percent_encode(options_.prefix + name, true);
+}
+
+net::Response HttpStorage::send(const std::string& method, const std::string& url, std::string_view body,
+                                const net::RetryPredicate& retryable) {
+  net::Response response;
+  if (auto down = health_.unavailable()) {
+    response.error = down->message;
+    return response;
+  }
+  net::Request request;
+  request.method = method;
+  request.url = url;
+  request.body = body;
+  if (!authorization_.empty()) request.headers.emplace_back("Authorization", authorization_);
+  if (method == "PUT") request.headers.emplace_back("Content-Type", "application/octet-stream");
+  response = client_->send(request, retryable);
+  // After its retries, a server that cannot be reached is not asked again by this process.
+  if (response.transport_ok()) health_.answered();
+  else health_.failed({NetError::Kind::Other, explain(response, method)});
+  return response;
+}
+
+std::string HttpStorage::explain(const net::Response& response, const std::string& method) const {
+  if (!response.transport_ok()) {
+    if (response.error.rfind("skipped for", 0) == 0) return response.error;  // explained already
+    if (response.error.find("Couldn't connect") != std::string::npos ||
+        response.error.find("refused") != std::string::npos) {
+      return "cannot connect to " + origin_ + " (connection refused or unreachable: is the server running?): " +
+             response.error;
+    }
+    return response.error;
+  }
+  const std::string code = "HTTP " + std::to_string(response.status) + " on " + method;
+  switch (response.status) {
+    case 401: return code + ": authentication failed: check user:password or the token in the URL";
+    case 403: return code + ": forbidden: the credentials lack permission for this path" +
+                     std::string(method == "GET" ? "" : " (or set LARDER_READ_ONLY=1 for read-only access)");
+    case 404: return code + ": not found: check the URL path" +
+                     std::string(method == "PUT" ? "; the server may not accept uploads (nginx: dav_methods PUT)" : "");
+    case 405: return code + ": method not allowed: enable WebDAV " + method + " on the server (nginx: dav_methods PUT DELETE MKCOL)";
+    case 409: return code + ": conflict: a parent collection is missing and could not be created";
+    case 413: return code + ": object too large for the server (nginx: raise client_max_body_size)";
+    case 500: return code + ": server error" +
+                     std::string(method == "PUT" ? " (nginx answers so when a folder is missing and cannot be made)" : "");
+    case 507: return code + ": the server's storage is full";
+    default: return code;
+  }
+}
+
+std::optional<std::string> HttpStorage::make_collections(const std::string& path) {
+  // MKCOL each missing level below the base path's first segment: /a/, /a/b/, …
+  size_t pos = 1;
+  while ((pos = path.find('/', pos)) != std::string::npos) {
+    const std::string collection = path.substr(0, pos + 1);
+    ++pos;
+    if (collections_made_.count(collection)) continue;
+    auto response = send("MKCOL", origin_ + collection);
+    if (!response.transport_ok()) return explain(response, "MKCOL");
+    // 201 made; 405 it exists already (RFC 4918); 301 some servers redirect to the slash form.
+    if (success(response.status) || response.status == 405 || response.status == 301) {
+      collections_made_.insert(collection);
+      continue;
+    }
+    return explain(response, "MKCOL");
+  }
+  return std::nullopt;
+}
+
+GetResult HttpStorage::get(const std::string& name) {
+  auto response = send("GET", origin_ + object_path(name));
+  if (response.transport_ok() && response.status == 200) return GetResult::found(std::move(response.body));
+  if (response.transport_ok() && response.status == 404) return GetResult::not_found();
+  return GetResult::failure(explain(response, "GET"));
+}
+
+OpResult HttpStorage::put(const std::string& name, std::string_view blob) {
+  const std::string path = object_path(name);
+  auto response = send("PUT", origin_ + path, blob, retryable_put);
+  if (missing_collection(response)) {
+    if (auto failed = make_collections(path)) return OpResult::failure(*failed);
+    response = send("PUT", origin_ + path, blob);
+  }
+  if (response.transport_ok() && success(response.status)) return OpResult::success();
+  return OpResult::failure(explain(response, "PUT"));
+}
+
+OpResult HttpStorage::remove(const std::string& name) {
+  auto response = send("DELETE", origin_ + object_path(name));
+  if (response.transport_ok() && (success(response.status) || response.status == 404)) return OpResult::success();
+  return OpResult::failure(explain(response, "DELETE"));
+}
+
+std::vector<DoctorLine> HttpStorage::diagnose() {
+  std::vector<DoctorLine> lines;
+  lines.push_back({"authentication", auth_kind_, true, ""});
+  health_.reset();
+  auto response = send("HEAD", origin_ + base_path_);
+  if (!response.transport_ok()) {
+    lines.push_back({"connect", explain(response, "HEAD"), false,
+                     "start the server or correct the host, port and scheme in LARDER_REMOTE"});
+    return lines;
+  }
+  std::string detail = "HTTP " + std::to_string(response.status) + " on HEAD " + base_path_;
+  if (auto server = response.header("server")) detail += " (" + *server + ")";
+  const bool auth_failed = response.status == 401 || response.status == 403;
+  lines.push_back({"connect", detail, !auth_failed, explain(response, "HEAD")});
+  return lines;
+}
+
+}  // namespace larder::storage
