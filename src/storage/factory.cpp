@@ -1,6 +1,7 @@
 #include "storage/factory.hpp"
 
 #include "storage/local/local_storage.hpp"
+#include "storage/s3/s3_factory.hpp"
 #include "util/strings.hpp"
 
 namespace larder::storage {
@@ -15,9 +16,7 @@ std::vector<StoragePtr> make_remote_storages(const Settings& settings, std::vect
                          "' (supported: redis://, rediss://, memcached://, http://, https://)");
     }
   }
-  if (auto bucket = settings.get("LARDER_BUCKET"); bucket && !bucket->empty()) {
-    problems.push_back("LARDER_BUCKET is set but this build has no S3 backend");
-  }
+  if (auto s3 = s3::make_s3_storage(settings, problems)) remotes.push_back(std::move(s3));
   return remotes;
 }
 
