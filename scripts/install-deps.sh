@@ -10,6 +10,8 @@ APT_PACKAGES=(
   nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libgmock-dev
   # tests
   python3 python3-pytest
+  # S3 tests: the AWS CLI for interoperability (node 20 and npm come with the machine)
+  awscli
 )
 
 sudo_if_needed() {
@@ -29,4 +31,10 @@ fi
 if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
   echo "install-deps: cargo and rustc are needed (rustup or Debian's cargo package)" >&2
   exit 1
+fi
+
+# Test servers pinned in tests/tools/package.json (package-lock.json pins the rest).
+if [ ! -d "$(dirname "$0")/../tests/tools/node_modules" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "install-deps: node 20 and npm are needed for the S3 tests" >&2; exit 1; }
+  npm install --prefix "$(dirname "$0")/../tests/tools" --no-audit --no-fund
 fi

@@ -33,7 +33,8 @@ std::optional<S3Target> s3_target(const S3Location& location, const std::string&
   const bool path_style = location.path_style || !virtual_hostable(location.bucket);
   S3Target target;
   if (path_style) {
-    target.raw_path = net::percent_decode(base.path) + "/" + location.bucket + "/" + key;
+    // The bucket itself is "/bucket", as the SDKs sign it.
+    target.raw_path = net::percent_decode(base.path) + "/" + location.bucket + (key.empty() ? "" : "/" + key);
   } else {
     base.host = location.bucket + "." + base.host;
     target.raw_path = net::percent_decode(base.path) + "/" + key;
