@@ -13,6 +13,8 @@ APT_PACKAGES=(
   python3 python3-pytest
   # remote storage servers for the tests (started on loopback by the tests themselves)
   redis-server redis-tools memcached nginx openssl
+  # S3 tests: the AWS CLI for interoperability (node 20 and npm come with the machine)
+  awscli
 )
 
 sudo_if_needed() {
@@ -39,4 +41,10 @@ azurite_dir="$(dirname "$0")/../tests/tools/azurite"
 if [ ! -x "$azurite_dir/node_modules/.bin/azurite-blob" ]; then
   command -v npm >/dev/null 2>&1 || { echo "install-deps: node and npm are needed for the Azure Blob tests" >&2; exit 1; }
   npm ci --prefix "$azurite_dir" --no-audit --no-fund >/dev/null
+fi
+
+# Test servers pinned in tests/tools/package.json (package-lock.json pins the rest).
+if [ ! -d "$(dirname "$0")/../tests/tools/node_modules" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "install-deps: node 20 and npm are needed for the S3 tests" >&2; exit 1; }
+  npm install --prefix "$(dirname "$0")/../tests/tools" --no-audit --no-fund
 fi

@@ -10,7 +10,7 @@
 namespace larder::cli {
 
 namespace {
-constexpr std::array<std::string_view, 5> kCommands = {"stats", "doctor", "config", "cache", "help"};
+constexpr std::array<std::string_view, 6> kCommands = {"stats", "doctor", "config", "cache", "credentials", "help"};
 
 std::string version_text() {
   return std::string("larder ") + build_info::version + " (commit " + build_info::commit + ", " +
@@ -44,6 +44,12 @@ int run(const std::vector<std::string>& args) {
   cache->add_option("action", action, "trim (enforce LARDER_CACHE_SIZE) or clear (remove everything)")
       ->required()
       ->check(CLI::IsMember({"trim", "clear"}));
+  std::string credentials_format = "env";
+  auto* credentials = app.add_subcommand("credentials", "AWS credentials as the chain resolves them");
+  auto* credentials_export = credentials->add_subcommand("export", "print them, e.g. for a docker build secret");
+  credentials_export->add_option("--format", credentials_format, "env, ini or json (credential_process)")
+      ->check(CLI::IsMember({"env", "ini", "json"}));
+  credentials->require_subcommand(1);
   app.add_subcommand("help", "show this help");
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -56,6 +62,7 @@ int run(const std::vector<std::string>& args) {
   if (app.got_subcommand("config")) return config_command();
   if (app.got_subcommand("doctor")) return doctor_command();
   if (app.got_subcommand("cache")) return cache_command(action);
+  if (app.got_subcommand("credentials")) return credentials_command(credentials_format);
   std::cout << app.help();
   return app.got_subcommand("help") ? 0 : 2;
 }

@@ -15,5 +15,6 @@ int stats_command(const std::string& format, bool reset);
 int config_command();
 int doctor_command();
 int cache_command(const std::string& action);
+int credentials_command(const std::string& format);
 
 }  // namespace larder::cli

@@ -8,6 +8,7 @@
 #include "storage/memcached/memcached_storage.hpp"
 #include "storage/redis/redis_storage.hpp"
 #include "storage/remote/remote_url.hpp"
+#include "storage/s3/s3_factory.hpp"
 #include "util/strings.hpp"
 
 namespace larder::storage {
@@ -38,6 +39,8 @@ StoragePtr make_remote(const std::string& url, const Settings& settings, std::ve
 
 std::vector<StoragePtr> make_remote_storages(const Settings& settings, std::vector<std::string>& problems) {
   std::vector<StoragePtr> remotes;
+  // S3 (LARDER_BUCKET) is consulted before the LARDER_REMOTE tiers, in the order they are listed.
+  if (auto s3 = s3::make_s3_storage(settings, problems)) remotes.push_back(std::move(s3));
   if (auto remote = settings.get("LARDER_REMOTE"); remote && !remote->empty()) {
     for (const auto& url : split_remote_urls(*remote)) {
       const std::string shown = mask_secret("LARDER_REMOTE", url);
@@ -55,9 +58,6 @@ std::vector<StoragePtr> make_remote_storages(const Settings& settings, std::vect
         problems.push_back("LARDER_REMOTE " + shown + " is not usable: " + error.what());
       }
     }
-  }
-  if (auto bucket = settings.get("LARDER_BUCKET"); bucket && !bucket->empty()) {
-    problems.push_back("LARDER_BUCKET is set but this build has no S3 backend");
   }
   return remotes;
 }

@@ -1,0 +1,23 @@
+#pragma once
+// The AWS SDK credential chain: environment, shared profile files, web identity, container,
+// EC2 instance metadata. Temporary credentials are cached in LARDER_DIR.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aws/credentials.hpp"
+#include "aws/environment.hpp"
+
+namespace larder::aws {
+
+struct ChainResult {
+  std::optional<Credentials> credentials;
+  // Providers that were configured but failed, in order: for doctor and logs.
+  std::vector<std::string> problems;
+};
+
+// `cache_folder`: where temporary credentials are kept (nullopt: not kept).
+ChainResult resolve_credentials(const Env& env, const std::optional<std::filesystem::path>& cache_folder);
+
+}  // namespace larder::aws

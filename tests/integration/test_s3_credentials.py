@@ -1,0 +1,198 @@
+"""The AWS credential chain against loopback fakes that speak the real wire formats: STS
+AssumeRoleWithWebIdentity (form POST, XML answer), container credentials (JSON with an
+authorization token) and IMDSv2 (token PUT, then GETs). Endpoints are overridden only through
+the standard AWS SDK variables; no test reaches a real metadata address."""
+import json
+import os
+import stat
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+EXPIRY = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+
+
+class Fakes(BaseHTTPRequestHandler):
+    calls = None  # {kind: count}, set per server
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status, body, content_type="application/json"):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _count(self, kind):
+        self.server.calls[kind] = self.server.calls.get(kind, 0) + 1
+
+    def do_POST(self):  # STS
+        length = int(self.headers.get("Content-Length", 0))
+        form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+        self._count("sts")
+        if form.get("Action") != ["AssumeRoleWithWebIdentity"] or form.get("WebIdentityToken") != ["oidc-token"]:
+            self._send(400, "<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>bad token</Message></Error></ErrorResponse>", "text/xml")
+            return
+        self.server.last_session = form.get("RoleSessionName", [""])[0]
+        self._send(
+            200,
+            f"""<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleWithWebIdentityResult>
+    <Credentials>
+      <AccessKeyId>ASIASTS</AccessKeyId>
+      <SecretAccessKey>sts-secret</SecretAccessKey>
+      <SessionToken>sts-token</SessionToken>
+      <Expiration>{EXPIRY}</Expiration>
+    </Credentials>
+  </AssumeRoleWithWebIdentityResult>
+</AssumeRoleWithWebIdentityResponse>""",
+            "text/xml",
+        )
+
+    def do_PUT(self):  # IMDSv2 token
+        self._count("imds-token")
+        if self.path != "/latest/api/token" or not self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
+            self._send(400, "")
+            return
+        self._send(200, "imds-session", "text/plain")
+
+    def do_GET(self):
+        if self.path.startswith("/creds"):
+            self._count("container")
+            if self.headers.get("Authorization") != "container-auth":
+                self._send(401, "")
+                return
+            self._send(200, json.dumps({"AccessKeyId": "ASIACONT", "SecretAccessKey": "cont-secret", "Token": "cont-token", "Expiration": EXPIRY}))
+            return
+        self._count("imds")
+        if self.headers.get("X-aws-ec2-metadata-token") != "imds-session":
+            self._send(401, "")
+        elif self.path == "/latest/meta-data/iam/security-credentials/":
+            self._send(200, "ci-role", "text/plain")
+        elif self.path == "/latest/meta-data/iam/security-credentials/ci-role":
+            self._send(200, json.dumps({"Code": "Success", "AccessKeyId": "ASIAIMDS", "SecretAccessKey": "imds-secret", "Token": "imds-token", "Expiration": EXPIRY}))
+        else:
+            self._send(404, "")
+
+
+@pytest.fixture
+def fake():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Fakes)
+    server.calls = {}
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+
+
+def clean_env(larder, tmp_path, **extra):
+    """No AWS variable from the outside, a HOME without ~/.aws, and no real metadata service."""
+    for key in [k for k in larder.env if k.startswith("AWS_")]:
+        del larder.env[key]
+    larder.env["HOME"] = str(tmp_path / "home")
+    env = {"AWS_EC2_METADATA_DISABLED": "true"}
+    env.update(extra)
+    return env
+
+
+def export(larder, env, fmt="json"):
+    result = larder.run("credentials", "export", "--format", fmt, env=env, check=False)
+    return result
+
+
+def test_environment_with_session_token(larder, tmp_path):
+    env = clean_env(larder, tmp_path, AWS_ACCESS_KEY_ID="AKIAENV", AWS_SECRET_ACCESS_KEY="env-secret", AWS_SESSION_TOKEN="env-token")
+    result = export(larder, env, "env")
+    assert result.returncode == 0, result.stderr
+    assert "AWS_ACCESS_KEY_ID=AKIAENV\nAWS_SECRET_ACCESS_KEY=env-secret\nAWS_SESSION_TOKEN=env-token\n" == result.stdout
+    assert "environment" in result.stderr and "env-secret" not in result.stderr
+
+
+def test_profiles_from_shared_files(larder, tmp_path):
+    creds = tmp_path / "credentials"
+    creds.write_text("[default]\naws_access_key_id = AKIADEF\naws_secret_access_key = def-secret\n\n[ci]\naws_access_key_id = AKIACI\naws_secret_access_key = ci-secret\naws_session_token = ci-token\n")
+    config = tmp_path / "config"
+    config.write_text("[profile other]\nregion = eu-north-1\naws_access_key_id = AKIAOTHER\naws_secret_access_key = other-secret\n")
+    env = clean_env(larder, tmp_path, AWS_SHARED_CREDENTIALS_FILE=str(creds), AWS_CONFIG_FILE=str(config))
+    assert json.loads(export(larder, env).stdout)["AccessKeyId"] == "AKIADEF"
+    ci = json.loads(export(larder, dict(env, AWS_PROFILE="ci")).stdout)
+    assert (ci["AccessKeyId"], ci["SessionToken"]) == ("AKIACI", "ci-token")
+    ini = export(larder, dict(env, AWS_PROFILE="other"), "ini")
+    assert "aws_access_key_id = AKIAOTHER" in ini.stdout
+    missing = export(larder, dict(env, AWS_PROFILE="nope"))
+    assert missing.returncode == 1 and "profile 'nope'" in missing.stderr
+
+
+def test_web_identity_through_sts_is_cached_with_mode_0600(larder, tmp_path, fake):
+    token = tmp_path / "oidc"
+    token.write_text("oidc-token\n")
+    env = clean_env(larder, tmp_path, AWS_WEB_IDENTITY_TOKEN_FILE=str(token), AWS_ROLE_ARN="arn:aws:iam::123456789012:role/ci",
+                    AWS_ROLE_SESSION_NAME="gha-run", AWS_ENDPOINT_URL_STS=fake.url)
+    first = export(larder, env)
+    assert first.returncode == 0, first.stderr
+    got = json.loads(first.stdout)
+    assert (got["AccessKeyId"], got["SecretAccessKey"], got["SessionToken"]) == ("ASIASTS", "sts-secret", "sts-token")
+    assert "Expiration" in got and fake.last_session == "gha-run"
+    assert "web identity" in first.stderr
+    # A second process reuses the cached credentials instead of calling STS again.
+    second = export(larder, env)
+    assert json.loads(second.stdout)["AccessKeyId"] == "ASIASTS"
+    assert fake.calls["sts"] == 1
+    cached = list((larder.dir / "memo" / "aws").glob("credentials-*.json"))
+    assert cached and stat.S_IMODE(os.stat(cached[0]).st_mode) == 0o600
+
+
+def test_web_identity_refusal_is_explained(larder, tmp_path, fake):
+    token = tmp_path / "oidc"
+    token.write_text("wrong-token")
+    env = clean_env(larder, tmp_path, AWS_WEB_IDENTITY_TOKEN_FILE=str(token), AWS_ROLE_ARN="arn:aws:iam::1:role/ci", AWS_ENDPOINT_URL_STS=fake.url)
+    result = export(larder, env)
+    assert result.returncode == 1
+    assert "InvalidIdentityToken" in result.stderr
+
+
+def test_container_credentials_with_token_file(larder, tmp_path, fake):
+    token = tmp_path / "auth"
+    token.write_text("container-auth")
+    env = clean_env(larder, tmp_path, AWS_CONTAINER_CREDENTIALS_FULL_URI=fake.url + "/creds", AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=str(token))
+    got = json.loads(export(larder, env).stdout)
+    assert (got["AccessKeyId"], got["SessionToken"]) == ("ASIACONT", "cont-token")
+    # The token from the variable works too.
+    env2 = clean_env(larder, tmp_path, AWS_CONTAINER_CREDENTIALS_FULL_URI=fake.url + "/creds?x=2", AWS_CONTAINER_AUTHORIZATION_TOKEN="container-auth")
+    assert json.loads(export(larder, env2).stdout)["AccessKeyId"] == "ASIACONT"
+
+
+def test_imds_v2(larder, tmp_path, fake):
+    env = clean_env(larder, tmp_path)
+    env.pop("AWS_EC2_METADATA_DISABLED")
+    env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = fake.url
+    result = export(larder, env)
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout)
+    assert (got["AccessKeyId"], got["SessionToken"]) == ("ASIAIMDS", "imds-token")
+    assert fake.calls["imds-token"] == 1 and "IMDSv2" in result.stderr
+
+
+def test_no_credentials_says_what_was_tried(larder, tmp_path):
+    result = export(larder, clean_env(larder, tmp_path))
+    assert result.returncode == 1 and "no AWS credentials found" in result.stderr
+
+
+def test_secrets_never_in_logs(larder, tmp_path, fake):
+    token = tmp_path / "oidc"
+    token.write_text("oidc-token")
+    env = clean_env(larder, tmp_path, AWS_WEB_IDENTITY_TOKEN_FILE=str(token), AWS_ROLE_ARN="arn:aws:iam::1:role/ci",
+                    AWS_ENDPOINT_URL_STS=fake.url, LARDER_LOG="trace", LARDER_BUCKET="larder",
+                    LARDER_ENDPOINT=fake.url, LARDER_S3_PATH_STYLE="1")
+    result = larder.run("doctor", env=env, check=False)
+    text = result.stdout + result.stderr
+    for secret in ("sts-secret", "sts-token", "oidc-token"):
+        assert secret not in text
+    assert "web identity" in text
