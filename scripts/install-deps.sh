@@ -10,6 +10,8 @@ APT_PACKAGES=(
   nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libgmock-dev
   # tests
   python3 python3-pytest
+  # CI glue tests (installer shells, gitlab-ci-local, Docker recipe builds)
+  dash busybox shellcheck rsync buildah
 )
 
 sudo_if_needed() {
@@ -29,4 +31,15 @@ fi
 if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
   echo "install-deps: cargo and rustc are needed (rustup or Debian's cargo package)" >&2
   exit 1
+fi
+
+# npm tools the integration tests run (exact versions in tests/tools/package.json).
+tools_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/tools"
+if [ ! -d "$tools_dir/node_modules" ] && [ -f "$tools_dir/package.json" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm install --prefix "$tools_dir" --no-audit --no-fund
+  else
+    echo "install-deps: npm (Node.js 20) is needed for tests/tools" >&2
+    exit 1
+  fi
 fi
