@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev libzstd-dev
   nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libgmock-dev
   # tests
-  python3 python3-pytest
+  python3 python3-pytest python3-yaml
   # CI glue tests (installer shells, gitlab-ci-local, Docker recipe builds)
   dash busybox shellcheck rsync buildah
 )

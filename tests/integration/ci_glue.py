@@ -34,7 +34,7 @@ def sha256_file(path: Path) -> str:
 def make_archive(path: Path, binary_bytes: bytes, version: str) -> None:
     """larder-v<version>-<target>.tar.gz as the release issue lays it out: larder, README.md,
     LICENSE at the top of the archive."""
-    with tarfile.open(path, "w:gz") as tar:
+    with tarfile.open(path, "w:gz", compresslevel=6) as tar:
         for name, data, mode in (
             ("larder", binary_bytes, 0o755),
             ("README.md", f"# larder {version}\n".encode(), 0o644),
@@ -154,3 +154,74 @@ def release_site(root: Path, binary: Path = None):
     write_release(root, "0.0.2", stub_binary("0.0.2"), targets, tamper=True)
     point_latest(root, version)
     return version
+
+
+def parse_runner_file(path: Path) -> dict:
+    """Reads a GITHUB_ENV / GITHUB_STATE / GITHUB_OUTPUT file as the runner does: NAME=value
+    lines and NAME<<DELIMITER blocks."""
+    values = {}
+    if not path.exists():
+        return values
+    lines = path.read_text().split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line:
+            continue
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delimiter = line.split("<<", 1)
+            body = []
+            while lines[i] != delimiter:
+                body.append(lines[i])
+                i += 1
+            i += 1
+            values[name] = "\n".join(body)
+        else:
+            name, value = line.split("=", 1)
+            values[name] = value
+    return values
+
+
+def has_s3(binary: Path = None) -> bool:
+    """Whether this larder build has the S3 backend (it comes with `larder credentials`)."""
+    out = subprocess.run([str(binary or larder_binary()), "--help"], capture_output=True, text=True)
+    return "credentials" in out.stdout + out.stderr
+
+
+def node_tool(*parts) -> Path:
+    path = TOOLS / "node_modules" / Path(*parts)
+    if not path.exists():
+        raise AssertionError(f"{path} is missing: run scripts/install-deps.sh (npm install --prefix tests/tools)")
+    return path
+
+
+S3RVER_SCRIPT = """
+const S3rver = require(process.argv[1]);
+const [port, directory, bucket] = process.argv.slice(2);
+new S3rver({ address: '127.0.0.1', port: Number(port), directory, silent: true,
+             configureBuckets: [{ name: bucket }] }).run();
+"""
+
+
+class S3Server:
+    """@20minutes/s3rver on 127.0.0.1 (free port), credentials S3RVER/S3RVER; stops by itself
+    after `lifetime` seconds if the test run dies."""
+
+    access_key = "S3RVER"
+    secret_key = "S3RVER"
+
+    def __init__(self, directory: Path, bucket: str = "larder-ci", lifetime: int = 900):
+        from conftest import ServerProcess, free_port
+
+        module = node_tool("@20minutes", "s3rver")
+        directory.mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        self.bucket = bucket
+        self.endpoint = f"http://127.0.0.1:{port}"
+        self.process = ServerProcess(
+            ["node", "-e", S3RVER_SCRIPT, str(module), str(port), str(directory), bucket], port, lifetime=lifetime
+        )
+
+    def stop(self):
+        self.process.stop()
