@@ -120,7 +120,6 @@ def step_ran(result) -> bool:
 
 def test_secret_keeps_the_cargo_layer_cached(buildah, tmp_path):
     context = tiny_workspace(tmp_path / "app")
-    (context / "Cargo.lock").write_text("# version = 3\n")
     common = ["--build-arg", "LARDER_IMAGE=localhost/larder:test",
               "--build-arg", "RUST_IMAGE=localhost/rust-standin:test",
               "--build-arg", "LARDER_BUCKET=team-cache", "--build-arg", "LARDER_REGION=eu-west-1"]
@@ -162,7 +161,6 @@ def test_credentials_as_build_arg_rebuild_every_time(buildah, tmp_path):
     """What AWS's docs suggest, for contrast: the credentials URI as a build-arg. CodeBuild gives
     every build a new one, so the cargo step (and all after it) runs again."""
     context = tiny_workspace(tmp_path / "app")
-    (context / "Cargo.lock").write_text("# version = 3\n")
     dockerfile = tmp_path / "Dockerfile.build-arg"
     text = DOCKERFILE.read_text()
     marker = "RUN --mount=type=secret"
