@@ -33,13 +33,23 @@ if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
   exit 1
 fi
 
-# npm tools the integration tests run (exact versions in tests/tools/package.json).
+# npm tools the integration tests run (exact versions in tests/tools/package.json). gitlab-ci-local
+# needs re2, a native module that compiles for minutes where its prebuilt binary cannot be
+# downloaded, so the installed tools are kept per machine, keyed by the package files, and linked.
 tools_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/tools"
-if [ ! -d "$tools_dir/node_modules" ] && [ -f "$tools_dir/package.json" ]; then
-  if command -v npm >/dev/null 2>&1; then
-    npm install --prefix "$tools_dir" --no-audit --no-fund
-  else
+if [ -f "$tools_dir/package.json" ] && [ ! -e "$tools_dir/node_modules" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
     echo "install-deps: npm (Node.js 20) is needed for tests/tools" >&2
     exit 1
   fi
+  key="$(cat "$tools_dir"/package*.json | sha256sum | cut -c1-16)"
+  store="${XDG_CACHE_HOME:-$HOME/.cache}/larder-dev/test-tools/$key"
+  if [ ! -d "$store/node_modules" ]; then
+    echo "installing the npm test tools into $store (once per machine)"
+    rm -rf "$store.partial" && mkdir -p "$store.partial"
+    cp "$tools_dir"/package*.json "$store.partial/"
+    npm install --prefix "$store.partial" --no-audit --no-fund
+    rm -rf "$store" && mv "$store.partial" "$store"
+  fi
+  ln -sfn "$store/node_modules" "$tools_dir/node_modules"
 fi
