@@ -32,8 +32,8 @@ def gitlab_ci_local(project: Path, env: dict, *args, timeout=600):
         pytest.fail("rsync is not installed (scripts/install-deps.sh installs it); gitlab-ci-local needs it")
     tool = node_tool("gitlab-ci-local", "src", "index.js")
     return subprocess.run(
-        ["node", str(tool), "--cwd", str(project), "--shell-isolation", "--no-color", *args],
-        env=env, capture_output=True, text=True, timeout=timeout,
+        ["node", str(tool), "--shell-isolation", "--no-color", *args],
+        cwd=project, env=env, capture_output=True, text=True, timeout=timeout,
     )
 
 
@@ -98,20 +98,23 @@ def test_component_around_cached_builds(storage, site, tmp_path):
         inputs = component_inputs(server, tmp_path / "shared-cache")
 
     def job(stage, name, variables=None):
+        # gitlab-ci-local (unlike GitLab) re-syncs the job folder from the checkout before
+        # after_script, deleting untracked files such as the default install dir inside the
+        # project: the jobs install outside it (a job's variables override the template's).
         spec = {"stage": stage, "extends": ".larder",
+                "variables": {"LARDER_INSTALL_DIR": str(tmp_path / "bin" / name), **(variables or {})},
                 "script": ["cargo build", "./target/debug/app > app.out", 'test "$(cat app.out)" = 42',
                            *probe_script(probe, name)]}
-        if variables:
-            spec["variables"] = variables
         return spec
 
     pipeline = {
         "include": [{"local": "larder-component/larder.yml", "inputs": inputs}],
-        "stages": ["build", "rebuild"],
+        # one job per stage: with a shared cache folder, the jobs share their statistics too
+        "stages": ["build", "rebuild", "fork"],
         "build": job("build", "build"),
         "rebuild": job("rebuild", "rebuild"),
         # A merge request from a fork: the same build, but it must not write to shared storage.
-        "fork-mr": job("rebuild", "fork-mr", {"CI_MERGE_REQUEST_SOURCE_PROJECT_ID": "2",
+        "fork-mr": job("fork", "fork-mr", {"CI_MERGE_REQUEST_SOURCE_PROJECT_ID": "2",
                                               "CI_MERGE_REQUEST_PROJECT_ID": "1"}),
     }
     project = make_project(tmp_path / "project", pipeline)
@@ -128,7 +131,7 @@ def test_component_around_cached_builds(storage, site, tmp_path):
 
         seen = read_env(probe / "build.env")
         builds = project / ".gitlab-ci-local" / "builds"
-        assert seen["RUSTC_WRAPPER"] == str(builds / "build" / ".larder" / "bin" / "larder")
+        assert seen["RUSTC_WRAPPER"] == str(tmp_path / "bin" / "build" / "larder")
         assert seen["CARGO_INCREMENTAL"] == "0"
         assert seen["LARDER_LOG"] == "info" and seen["LARDER_CACHE_SIZE"] == "1G"
         assert "LARDER_READ_ONLY" not in seen
@@ -162,11 +165,12 @@ def test_read_only_protected_and_true(site, tmp_path):
     env = clean_env(tmp_path / "home")
     (tmp_path / "home").mkdir()
     check = [f'echo "${{LARDER_READ_ONLY:-0}}" > "{probe}/$CI_JOB_NAME"']
+    outside = {"LARDER_INSTALL_DIR": str(tmp_path / "bin")}
     pipeline = {
         "include": [{"local": "larder-component/larder.yml",
                      "inputs": component_inputs(server, tmp_path / "cache", **{"read-only": "protected", "aws-role-arn": ""})}],
-        "protected-branch": {"extends": ".larder", "variables": {"CI_COMMIT_REF_PROTECTED": "true"}, "script": check},
-        "feature-branch": {"extends": ".larder", "variables": {"CI_COMMIT_REF_PROTECTED": "false"}, "script": check},
+        "protected-branch": {"extends": ".larder", "variables": {"CI_COMMIT_REF_PROTECTED": "true", **outside}, "script": check},
+        "feature-branch": {"extends": ".larder", "variables": {"CI_COMMIT_REF_PROTECTED": "false", **outside}, "script": check},
         "own-before-script": {"extends": ".larder", "script": check,
                               "before_script": ["echo mine"]},  # replaced: larder not set up, after_script says so
     }
