@@ -192,7 +192,7 @@ std::optional<Entry> CompileFlow::lookup() {
   const std::string manifest_name = call_key_ + ".manifest";
   auto blob = chain_->get(manifest_name);
   if (!blob) {
-    spdlog::debug("{}: miss: no manifest for call key {}", args_.crate_name, call_key_);
+    spdlog::debug("{}: lookup: no manifest for call key {}", args_.crate_name, call_key_);
     return std::nullopt;
   }
   stats_.bytes_read += blob->size();
@@ -214,7 +214,7 @@ std::optional<Entry> CompileFlow::lookup() {
     const std::string entry_name = result.entry_key + ".entry";
     auto entry_blob = chain_->get(entry_name);
     if (!entry_blob) {
-      spdlog::debug("{}: miss: entry {} is gone", args_.crate_name, result.entry_key);
+      spdlog::debug("{}: lookup: entry {} is gone", args_.crate_name, result.entry_key);
       return std::nullopt;
     }
     stats_.bytes_read += entry_blob->size();
@@ -227,7 +227,7 @@ std::optional<Entry> CompileFlow::lookup() {
       return std::nullopt;
     }
   }
-  spdlog::debug("{}: miss: sources or environment differ from all {} recorded results", args_.crate_name,
+  spdlog::debug("{}: lookup: sources or environment differ from all {} recorded results", args_.crate_name,
                 manifest_->results.size());
   return std::nullopt;
 }
@@ -383,6 +383,7 @@ void CompileFlow::run() {
     }
   }
 
+  spdlog::debug("{}: miss{}", args_.crate_name, recache ? " (LARDER_RECACHE)" : "");
   const int64_t started_ns = now_ns();
   const auto compile_start = Clock::now();
   ProcessResult result = compile();

@@ -1,0 +1,132 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "rustc/arguments.hpp"
+#include "rustc/compilation.hpp"
+
+using namespace larder::rustc;
+
+TEST(Arguments, AcceptsEveryFormCargoUses) {
+  const auto parsed = parse_arguments({
+      "--crate-name", "foo", "--edition=2021", "src/lib.rs", "--error-format=json",
+      "--json=diagnostic-rendered-ansi,artifacts", "--crate-type", "lib", "--emit=dep-info,metadata,link",
+      "-C", "embed-bitcode=no", "-Copt-level=3", "-C", "metadata=abc", "-C", "extra-filename=-abc",
+      "--out-dir", "/t/deps", "-L", "dependency=/t/deps", "-Lnative=/n", "--extern", "bar=/t/deps/libbar.rmeta",
+      "--extern", "proc_macro", "--cfg", "feature=\"x\"", "--check-cfg", "cfg(docsrs,test)", "--target",
+      "x86_64-unknown-linux-gnu", "--cap-lints", "allow", "--color=always", "-l", "static=z", "-lm"});
+  EXPECT_FALSE(parsed.unknown_option) << parsed.unknown_option_name;
+  EXPECT_EQ(parsed.crate_name, "foo");
+  EXPECT_EQ(parsed.inputs, std::vector<std::string>{"src/lib.rs"});
+  EXPECT_EQ(parsed.crate_types, std::vector<std::string>{"lib"});
+  ASSERT_EQ(parsed.emits.size(), 3u);
+  EXPECT_EQ(parsed.emits[2].kind, "link");
+  EXPECT_EQ(parsed.out_dir, "/t/deps");
+  EXPECT_EQ(parsed.extra_filename, "-abc");
+  EXPECT_EQ(parsed.codegen_value("opt-level"), "3");
+  EXPECT_EQ(parsed.codegen_value("metadata"), "abc");
+  ASSERT_EQ(parsed.externs.size(), 2u);
+  EXPECT_EQ(parsed.externs[0].name, "bar");
+  EXPECT_EQ(parsed.externs[0].path, "/t/deps/libbar.rmeta");
+  EXPECT_FALSE(parsed.externs[1].path.has_value());
+  ASSERT_EQ(parsed.search_paths.size(), 2u);
+  EXPECT_EQ(parsed.search_paths[0].kind, "dependency");
+  EXPECT_EQ(parsed.search_paths[1].kind, "native");
+  EXPECT_EQ(parsed.search_paths[1].path, "/n");
+  ASSERT_EQ(parsed.native_libs.size(), 2u);
+  EXPECT_EQ(parsed.native_libs[0].kind, "static");
+  EXPECT_EQ(parsed.native_libs[0].name, "z");
+  EXPECT_EQ(parsed.native_libs[1].name, "m");
+  EXPECT_EQ(parsed.target, "x86_64-unknown-linux-gnu");
+}
+
+TEST(Arguments, SeparateAndGluedFormsParseAlike) {
+  const auto a = parse_arguments({"-C", "opt-level=2", "--crate-type", "rlib", "--emit", "link"});
+  const auto b = parse_arguments({"-Copt-level=2", "--crate-type=rlib", "--emit=link"});
+  EXPECT_EQ(a.codegen, b.codegen);
+  EXPECT_EQ(a.crate_types, b.crate_types);
+  ASSERT_EQ(a.arguments.size(), b.arguments.size());
+  for (size_t i = 0; i < a.arguments.size(); ++i) {
+    EXPECT_EQ(a.arguments[i].flag, b.arguments[i].flag);
+    EXPECT_EQ(a.arguments[i].value, b.arguments[i].value);
+  }
+}
+
+TEST(Arguments, ExpandsArgfiles) {
+  const auto path = std::filesystem::temp_directory_path() / "larder-argfile-test";
+  {
+    std::ofstream out(path);
+    out << "--crate-name\nfrom_file\n--cfg\nfeature=\"a b\"\n";
+  }
+  std::vector<std::string> expanded;
+  ASSERT_FALSE(expand_argfiles({"src/lib.rs", "@" + path.string(), "--crate-type=lib"}, expanded));
+  EXPECT_EQ(expanded, (std::vector<std::string>{"src/lib.rs", "--crate-name", "from_file", "--cfg",
+                                                "feature=\"a b\"", "--crate-type=lib"}));
+  std::filesystem::remove(path);
+  std::vector<std::string> ignored;
+  EXPECT_TRUE(expand_argfiles({"@/nonexistent/argfile"}, ignored).has_value());
+}
+
+TEST(Arguments, FlagsUnknownOptions) {
+  const auto parsed = parse_arguments({"--crate-name", "x", "--frobnicate", "src/lib.rs"});
+  EXPECT_TRUE(parsed.unknown_option);
+  EXPECT_EQ(parsed.unknown_option_name, "--frobnicate");
+}
+
+namespace {
+Compilation analyze_args(std::vector<std::string> args) {
+  return analyze(parse_arguments(args), "/work");
+}
+}  // namespace
+
+TEST(Compilation, ProbesAreNotCompilations) {
+  EXPECT_EQ(analyze_args({"-vV"}).kind, CallKind::NotCompilation);
+  EXPECT_EQ(analyze_args({"-", "--crate-name", "___", "--print=file-names", "--crate-type", "bin"}).kind,
+            CallKind::NotCompilation);
+  EXPECT_EQ(analyze_args({"--version"}).kind, CallKind::NotCompilation);
+}
+
+TEST(Compilation, ReasonsForUncacheableCalls) {
+  const std::vector<std::string> base = {"--crate-name", "a", "src/lib.rs"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return analyze_args(args).reason;
+  };
+  EXPECT_EQ(with({"--crate-type", "bin"}), "crate-type:bin");
+  EXPECT_EQ(with({"--crate-type", "proc-macro"}), "crate-type:proc-macro");
+  EXPECT_EQ(with({"--crate-type", "cdylib"}), "crate-type:cdylib");
+  EXPECT_EQ(with({"--crate-type", "dylib"}), "crate-type:dylib");
+  EXPECT_EQ(with({"--crate-type", "lib", "-C", "incremental=/t/inc"}), "incremental");
+  EXPECT_EQ(with({"--crate-type", "lib", "other.rs"}), "multiple-inputs");
+  EXPECT_EQ(with({"--crate-type", "lib", "-o", "x.rlib"}), "output-file");
+  EXPECT_EQ(with({"--crate-type", "lib", "--emit=link,foo"}), "emit:foo");
+  EXPECT_EQ(with({"--test"}), "test-harness");
+  EXPECT_EQ(analyze_args({"--crate-name", "a", "-", "--crate-type", "lib"}).reason, "stdin-input");
+}
+
+TEST(Compilation, ExpectedOutputsFollowRustcNaming) {
+  const auto c = analyze_args({"--crate-name", "foo", "src/lib.rs", "--crate-type", "lib", "--crate-type",
+                               "staticlib", "--emit=dep-info,metadata,link", "-C", "extra-filename=-h1",
+                               "--out-dir", "/t/deps"});
+  ASSERT_EQ(c.kind, CallKind::Compile) << c.reason;
+  ASSERT_EQ(c.outputs.size(), 4u);
+  EXPECT_EQ(c.outputs[0].role, "dep-info");
+  EXPECT_EQ(c.outputs[0].path, "/t/deps/foo-h1.d");
+  EXPECT_EQ(c.outputs[1].path, "/t/deps/libfoo-h1.rmeta");
+  EXPECT_EQ(c.outputs[2].role, "rlib");
+  EXPECT_EQ(c.outputs[2].path, "/t/deps/libfoo-h1.rlib");
+  EXPECT_EQ(c.outputs[3].role, "staticlib");
+  EXPECT_EQ(c.outputs[3].path, "/t/deps/libfoo-h1.a");
+  EXPECT_FALSE(c.injected_dep_info);
+}
+
+TEST(Compilation, AsksForDepInfoWhenTheCallDidNot) {
+  const auto c = analyze_args({"--crate-name", "foo", "src/lib.rs", "--crate-type", "rlib"});
+  ASSERT_EQ(c.kind, CallKind::Compile);
+  ASSERT_EQ(c.outputs.size(), 1u);
+  EXPECT_EQ(c.outputs[0].path, "/work/libfoo.rlib");
+  EXPECT_TRUE(c.injected_dep_info);
+  EXPECT_EQ(c.dep_info_path.parent_path(), "/work");
+}

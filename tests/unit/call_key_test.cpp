@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include "rustc/call_key.hpp"
+
+using namespace larder;
+using namespace larder::rustc;
+
+namespace {
+
+struct KeyFixture {
+  CompilerIdentity compiler{"/tc/bin/rustc", "/tc", "rustc 1.95.0 (abc)\nhost: x\n", "compilerhash"};
+  std::map<std::string, std::string> files = {{"/ws/target/debug/deps/libb.rmeta", "hash-b"}};
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"CARGO_PKG_NAME", "a"}, {"CARGO_MANIFEST_DIR", "/ws/a"}, {"CARGO_MAKEFLAGS", "-j --jobserver-fds=3,4"},
+      {"HOME", "/root"}, {"PATH", "/usr/bin"}};
+
+  std::string key(std::vector<std::string> raw, std::string cwd = "/ws",
+                  std::string ws = "/ws") {
+    auto args = parse_arguments(raw);
+    PathMap map({{"{workspace}", ws}});
+    CallKeyInputs in;
+    in.compiler = &compiler;
+    in.args = &args;
+    in.cwd = cwd;
+    in.paths = &map;
+    in.hash_file = [this, ws](const std::filesystem::path& p) -> std::optional<std::string> {
+      std::string rel = p.string();
+      if (rel.starts_with(ws)) rel = "/ws" + rel.substr(ws.size());
+      auto it = files.find(rel);
+      if (it == files.end()) return std::nullopt;
+      return it->second;
+    };
+    auto env_copy = env;
+    for (auto& [name, value] : env_copy) {
+      if (value.starts_with("/ws")) value = ws + value.substr(3);
+    }
+    in.environment = [env_copy] { return env_copy; };
+    return build_call_key(in).digest();
+  }
+
+  std::vector<std::string> args(std::string ws = "/ws") {
+    return {"--crate-name", "a", "a/src/lib.rs", "--crate-type", "lib", "--extern",
+            "b=" + ws + "/target/debug/deps/libb.rmeta", "-L", "dependency=" + ws + "/target/debug/deps",
+            "--out-dir", ws + "/target/debug/deps"};
+  }
+};
+
+}  // namespace
+
+TEST(CallKey, IsStableAndIgnoresUnrelatedEnvironment) {
+  KeyFixture f;
+  const auto k1 = f.key(f.args());
+  EXPECT_EQ(k1, f.key(f.args()));
+  f.env.push_back({"UNRELATED", "1"});
+  f.env[2].second = "-j --jobserver-fds=7,8";  // CARGO_MAKEFLAGS differs per build
+  EXPECT_EQ(k1, f.key(f.args()));
+}
+
+TEST(CallKey, ChangesWithEveryInputThatMatters) {
+  KeyFixture f;
+  const auto base = f.key(f.args());
+  {
+    auto args = f.args();
+    args.push_back("--cfg=feature=\"x\"");
+    EXPECT_NE(base, f.key(args));
+  }
+  {
+    KeyFixture g;
+    g.files["/ws/target/debug/deps/libb.rmeta"] = "other";
+    EXPECT_NE(base, g.key(g.args()));
+  }
+  {
+    KeyFixture g;
+    g.compiler.hash = "another-compiler";
+    EXPECT_NE(base, g.key(g.args()));
+  }
+  {
+    KeyFixture g;
+    g.env[0].second = "renamed";
+    EXPECT_NE(base, g.key(g.args()));
+  }
+  {
+    KeyFixture g;
+    g.env.push_back({"RUSTC_BOOTSTRAP", "1"});
+    EXPECT_NE(base, g.key(g.args()));
+  }
+}
+
+TEST(CallKey, IsTheSameForACheckoutAtAnotherPath) {
+  KeyFixture f;
+  EXPECT_EQ(f.key(f.args("/ws"), "/ws", "/ws"), f.key(f.args("/builds/7/ws"), "/builds/7/ws", "/builds/7/ws"));
+}

@@ -1,0 +1,74 @@
+#include <gtest/gtest.h>
+
+#include "cache/entry.hpp"
+#include "cache/manifest.hpp"
+#include "util/binary_io.hpp"
+
+using namespace larder;
+using namespace larder::cache;
+
+namespace {
+Entry sample_entry() {
+  Entry e;
+  e.exit_code = 0;
+  e.compile_seconds = 1.25;
+  e.stdout_data = "out";
+  e.stderr_data = "{\"$message_type\":\"diagnostic\"}\n";
+  e.outputs.push_back({"rlib", 0644, std::string("\0rlib bytes\xff", 12)});
+  e.outputs.push_back({"dep-info", 0600, "a.d: src/lib.rs\n"});
+  e.base_dirs.emplace_back("{workspace}", "/ws");
+  return e;
+}
+}  // namespace
+
+TEST(EntryFormat, RoundTrips) {
+  const Entry e = sample_entry();
+  const Entry back = deserialize_entry(serialize_entry(e));
+  EXPECT_EQ(back.compile_seconds, 1.25);
+  EXPECT_EQ(back.stdout_data, e.stdout_data);
+  EXPECT_EQ(back.stderr_data, e.stderr_data);
+  ASSERT_EQ(back.outputs.size(), 2u);
+  EXPECT_EQ(back.outputs[0].data, e.outputs[0].data);
+  EXPECT_EQ(back.outputs[1].mode, 0600u);
+  EXPECT_EQ(back.base_dirs, e.base_dirs);
+}
+
+TEST(EntryFormat, EveryTruncationAndEveryFlippedByteIsDetected) {
+  const std::string blob = serialize_entry(sample_entry());
+  for (size_t size = 0; size < blob.size(); ++size) {
+    EXPECT_THROW(deserialize_entry(blob.substr(0, size)), CorruptData) << "truncated to " << size;
+  }
+  for (size_t i = 0; i < blob.size(); ++i) {
+    std::string damaged = blob;
+    damaged[i] = static_cast<char>(damaged[i] ^ 0x5a);
+    EXPECT_ANY_THROW(deserialize_entry(damaged)) << "byte " << i;
+  }
+}
+
+TEST(EntryFormat, ManifestIsNotAnEntry) {
+  Manifest m;
+  EXPECT_THROW(deserialize_entry(serialize_manifest(m)), CorruptData);
+}
+
+TEST(ManifestFormat, RoundTripsAndKeepsNewestResultsFirst) {
+  Manifest m;
+  for (int i = 0; i < 10; ++i) {
+    ManifestResult r;
+    r.entry_key = "key" + std::to_string(i);
+    r.sources.push_back({"src/lib.rs", "h" + std::to_string(i)});
+    r.env_deps.push_back({"VAR", "", false});
+    r.must_be_absent.push_back("src/lib/mod.rs");
+    r.pinned_dirs.push_back({"{workspace}", "/ws"});
+    add_result(m, r);
+  }
+  ManifestResult again;
+  again.entry_key = "key5";
+  add_result(m, again);
+  const Manifest back = deserialize_manifest(serialize_manifest(m));
+  ASSERT_EQ(back.results.size(), kMaxManifestResults);
+  EXPECT_EQ(back.results[0].entry_key, "key5");
+  EXPECT_EQ(back.results[1].entry_key, "key9");
+  EXPECT_EQ(back.results[1].sources[0].hash, "h9");
+  EXPECT_EQ(back.results[1].pinned_dirs[0].path, "/ws");
+  for (const auto& r : back.results) EXPECT_NE(r.entry_key, "key0");
+}
