@@ -10,11 +10,13 @@ APT_PACKAGES=(
   nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libgmock-dev
   libhiredis-dev
   # tests
-  python3 python3-pytest
+  python3 python3-pytest python3-yaml
   # remote storage servers for the tests (started on loopback by the tests themselves)
   redis-server redis-tools memcached nginx openssl
-  # S3 tests: the AWS CLI for interoperability (node 20 and npm come with the machine)
+  # S3 tests: the AWS CLI for interoperability
   awscli
+  # CI glue tests (installer shells, gitlab-ci-local, Docker recipe builds)
+  dash busybox shellcheck rsync buildah
 )
 
 sudo_if_needed() {
@@ -43,8 +45,22 @@ if [ ! -x "$azurite_dir/node_modules/.bin/azurite-blob" ]; then
   npm ci --prefix "$azurite_dir" --no-audit --no-fund >/dev/null
 fi
 
-# Test servers pinned in tests/tools/package.json (package-lock.json pins the rest).
-if [ ! -d "$(dirname "$0")/../tests/tools/node_modules" ]; then
-  command -v npm >/dev/null 2>&1 || { echo "install-deps: node 20 and npm are needed for the S3 tests" >&2; exit 1; }
-  npm install --prefix "$(dirname "$0")/../tests/tools" --no-audit --no-fund
+# npm tools the integration tests run (exact versions in tests/tools/package.json and its lock
+# file). gitlab-ci-local needs re2, a native module that compiles for minutes where its prebuilt
+# binary cannot be downloaded, so the installed tools are kept per machine, keyed by the package
+# files, and linked; a changed package file installs (and links) a new set.
+tools_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/tools"
+key="$(cat "$tools_dir"/package.json "$tools_dir"/package-lock.json | sha256sum | cut -c1-16)"
+store="${XDG_CACHE_HOME:-$HOME/.cache}/larder-dev/test-tools/$key"
+if [ "$(readlink "$tools_dir/node_modules" 2>/dev/null)" != "$store/node_modules" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "install-deps: npm (Node.js 20) is needed for tests/tools" >&2; exit 1; }
+  if [ ! -d "$store/node_modules" ]; then
+    echo "installing the npm test tools into $store (once per machine)"
+    rm -rf "$store.partial" && mkdir -p "$store.partial"
+    cp "$tools_dir"/package.json "$tools_dir"/package-lock.json "$store.partial/"
+    npm ci --prefix "$store.partial" --no-audit --no-fund
+    rm -rf "$store" && mv "$store.partial" "$store"
+  fi
+  rm -rf "$tools_dir/node_modules"
+  ln -s "$store/node_modules" "$tools_dir/node_modules"
 fi

@@ -1,0 +1,178 @@
+"""codebuild/buildspec.yml: its phases run by the test in order, in one shell as CodeBuild's
+buildspec 0.2 does, with CodeBuild's variables; two builds in fresh source folders, the second
+all hits. With the S3 backend: against loopback S3 and a loopback container-credentials
+endpoint (CodeBuild's role credentials), and buildspec-docker.yml's credentials hand-off."""
+import json
+import shlex
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ci_glue import ContainerCredentials, LoopbackHTTP, S3Server, clean_env, has_s3, release_site, tiny_workspace
+from conftest import REPO
+
+BUILDSPEC = REPO / "codebuild" / "buildspec.yml"
+DOCKER_BUILDSPEC = REPO / "codebuild" / "buildspec-docker.yml"
+PHASES = ("install", "pre_build", "build", "post_build")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("releases")
+    version = release_site(root)
+    shutil.copy(REPO / "scripts" / "install.sh", root / "install.sh")
+    server = LoopbackHTTP(root)
+    yield server, version
+    server.stop()
+
+
+def phase_script(spec: dict) -> str:
+    """One POSIX shell script for all phases: a failing command ends its phase and the build's
+    success; install and pre_build failures skip the rest; post_build runs after build either way."""
+    lines = ["CODEBUILD_BUILD_SUCCEEDING=1", "export CODEBUILD_BUILD_SUCCEEDING", "larder_cb_skip=0"]
+    for phase in PHASES:
+        commands = (spec.get("phases", {}).get(phase) or {}).get("commands", [])
+        lines.append(f'echo "[Container] Entering phase {phase.upper()}"')
+        lines.append("larder_cb_phase_ok=1")
+        for command in commands:
+            lines.append(
+                f'if [ "$larder_cb_skip" = 0 ] && [ "$larder_cb_phase_ok" = 1 ]; then printf "[Container] Running command %s\\n" {shlex.quote(command)}; '
+                f"eval {shlex.quote(command)} || {{ echo \"[Container] Command did not exit successfully: exit status $?\"; "
+                "larder_cb_phase_ok=0; CODEBUILD_BUILD_SUCCEEDING=0; }; fi"
+            )
+        if phase in ("install", "pre_build"):
+            lines.append('if [ "$larder_cb_phase_ok" = 0 ]; then larder_cb_skip=1; fi')
+    lines.append('[ "$CODEBUILD_BUILD_SUCCEEDING" = 1 ]')
+    return "\n".join(lines) + "\n"
+
+
+def codebuild_env(tmp_path: Path, src: Path, spec: dict, project_env: dict) -> dict:
+    """buildspec env.variables, overridden by the build project's variables, plus the variables
+    CodeBuild sets itself."""
+    env = clean_env(tmp_path / "home")
+    (tmp_path / "home").mkdir(exist_ok=True)
+    env.update({k: str(v) for k, v in (spec.get("env", {}).get("variables") or {}).items()})
+    for name, value in project_env.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    build_id = f"larder-test:{uuid.uuid4()}"
+    env.update(
+        CODEBUILD_BUILD_ID=build_id,
+        CODEBUILD_BUILD_ARN=f"arn:aws:codebuild:us-east-1:123456789012:build/{build_id}",
+        CODEBUILD_SRC_DIR=str(src),
+        CODEBUILD_RESOLVED_SOURCE_VERSION="0123456789abcdef0123456789abcdef01234567",
+        CODEBUILD_INITIATOR="larder-test",
+        CODEBUILD_CI="true",
+        AWS_REGION="us-east-1",
+        AWS_DEFAULT_REGION="us-east-1",
+    )
+    return env
+
+
+def run_buildspec(spec: dict, env: dict, src: Path):
+    return subprocess.run(["sh", "-c", phase_script(spec)], cwd=src, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("storage", ["local", "s3"])
+def test_buildspec_phases_two_builds(storage, site, tmp_path):
+    server, version = site
+    spec = yaml.safe_load(BUILDSPEC.read_text())
+    assert spec["version"] == 0.2
+    s3 = creds = None
+    project_env = {
+        "LARDER_INSTALLER_URL": f"{server.url}/install.sh",
+        "LARDER_BASE_URL": server.url,
+        "LARDER_INSTALL_DIR": str(tmp_path / "bin"),  # the buildspec's /usr/local/bin is the host's here
+    }
+    if storage == "s3":
+        if not has_s3():
+            pytest.skip("needs the S3 backend: this larder build has no `larder credentials` command (branch s3 not merged)")
+        s3 = S3Server(tmp_path / "s3")
+        creds = ContainerCredentials(s3.access_key, s3.secret_key)
+        project_env.update(LARDER_BUCKET=s3.bucket, LARDER_ENDPOINT=s3.endpoint, LARDER_S3_PATH_STYLE="1", **creds.env())
+    else:
+        project_env.update(LARDER_BUCKET=None, LARDER_S3_KEY_PREFIX=None, LARDER_DIR=str(tmp_path / "shared-cache"))
+    try:
+        results = []
+        for n in (1, 2):
+            src = tiny_workspace(tmp_path / f"src{n}")
+            env = codebuild_env(tmp_path, src, spec, project_env)
+            if storage == "s3":
+                env["LARDER_DIR"] = str(tmp_path / f"local-cache{n}")  # a fresh build host each time
+            result = run_buildspec(spec, env, src)
+            assert result.returncode == 0, result.stdout + result.stderr
+            stats = json.loads((src / "larder-stats.json").read_text())
+            results.append((result, stats))
+        (first, stats1), (second, stats2) = results
+        assert stats1["cache_misses"] >= 1 and stats1["cache_hits"] == 0
+        assert stats2["cache_hits"] == stats1["cache_misses"] and stats2["cache_misses"] == 0
+        assert "Cache hits" in second.stdout and "Hit rate" in second.stdout  # post_build printed the stats
+        assert second.stdout.index("Entering phase BUILD") < second.stdout.index("Entering phase POST_BUILD")
+        assert (tmp_path / "bin" / "larder").exists()
+        if storage == "s3":
+            assert stats2["storage"] and any(s["name"] == "s3" and s["hits"] > 0 for s in stats2["storage"])
+            assert creds.requests, "larder never asked the container credentials endpoint"
+    finally:
+        if s3:
+            s3.stop()
+        if creds:
+            creds.stop()
+
+
+def test_post_build_runs_after_a_failed_build(site, tmp_path):
+    server, _ = site
+    spec = yaml.safe_load(BUILDSPEC.read_text())
+    src = tiny_workspace(tmp_path / "src")
+    (src / "util" / "src" / "lib.rs").write_text("pub fn answer() -> u32 { \"no\" }\n")
+    env = codebuild_env(tmp_path, src, spec, {
+        "LARDER_INSTALLER_URL": f"{server.url}/install.sh", "LARDER_BASE_URL": server.url,
+        "LARDER_INSTALL_DIR": str(tmp_path / "bin"), "LARDER_BUCKET": None, "LARDER_DIR": str(tmp_path / "cache")})
+    result = run_buildspec(spec, env, src)
+    assert result.returncode != 0
+    assert "Entering phase POST_BUILD" in result.stdout and "Compile failures" in result.stdout
+    stats = json.loads((src / "larder-stats.json").read_text())
+    assert stats["compile_failures"] >= 1
+
+
+def test_docker_buildspec_hands_credentials_to_docker_build(site, tmp_path):
+    """buildspec-docker.yml on the host: `larder credentials export` turns the container
+    credentials into the secret file that `docker build --secret` gets (docker is a recorder)."""
+    if not has_s3():
+        pytest.skip("needs the S3 backend: this larder build has no `larder credentials export` (branch s3 not merged)")
+    server, _ = site
+    spec = yaml.safe_load(DOCKER_BUILDSPEC.read_text())
+    creds = ContainerCredentials("AKIACODEBUILD", "codebuild-secret")
+    fake = tmp_path / "fake-bin"
+    fake.mkdir()
+    record = tmp_path / "docker-call"
+    (fake / "docker").write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$@" > "{record}.args"\n'
+        'for a in "$@"; do case "$a" in id=aws,src=*) cat "${a#id=aws,src=}" > ' f'"{record}.secret" ;; esac; done\n'
+    )
+    (fake / "docker").chmod(0o755)
+    src = tiny_workspace(tmp_path / "src")
+    try:
+        env = codebuild_env(tmp_path, src, spec, {
+            "LARDER_INSTALLER_URL": f"{server.url}/install.sh", "LARDER_BASE_URL": server.url,
+            "LARDER_INSTALL_DIR": str(tmp_path / "bin"), **creds.env()})
+        env["PATH"] = f"{fake}:{tmp_path / 'bin'}:{env['PATH']}"
+        result = run_buildspec(spec, env, src)
+        assert result.returncode == 0, result.stdout + result.stderr
+        args = (Path(f"{record}.args")).read_text().splitlines()
+        assert args[0] == "build" and "--secret" in args
+        assert "LARDER_REGION=us-east-1" in args
+        secret = Path(f"{record}.secret").read_text()
+        assert "AKIACODEBUILD" in secret and "codebuild-secret" in secret and creds.keys["Token"] in secret
+        assert "AKIACODEBUILD" not in " ".join(args)
+        # post_build removed the secret file
+        secret_path = next(a for a in args if a.startswith("id=aws,src=")).split("src=", 1)[1]
+        assert not Path(secret_path).exists()
+    finally:
+        creds.stop()

@@ -1,0 +1,177 @@
+"""codebuild/Dockerfile built twice with buildah (vfs storage, chroot isolation, layer cache),
+with the credentials as a secret: rotated credentials reuse the cargo layer, a build-arg that
+changes (AWS's RELATIVE_URI recipe) rebuilds it, and the secret is really read in the step and
+left in no layer.
+
+No base image can be pulled here, so the test makes its own `FROM scratch` images: one holding
+only /larder (as the release image does), and a stand-in for the Rust image holding busybox, the
+shared libraries that busybox and larder need (none for a static larder), and a `cargo` that
+reads the credentials the way larder's AWS chain does and runs larder inside the step."""
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+from ci_glue import has_s3, tiny_workspace
+from conftest import REPO, larder_binary
+
+DOCKERFILE = REPO / "codebuild" / "Dockerfile"
+
+FAKE_CARGO = """#!/bin/sh
+# Stands in for cargo in the test's Rust image: reads the mounted credentials as the AWS chain
+# does (AWS_SHARED_CREDENTIALS_FILE, profile AWS_PROFILE) and runs larder inside the step.
+set -e
+echo "fake-cargo: step ran: $*"
+key=$(sed -n 's/^aws_access_key_id *= *//p' "$AWS_SHARED_CREDENTIALS_FILE")
+token=$(sed -n 's/^aws_session_token *= *//p' "$AWS_SHARED_CREDENTIALS_FILE")
+echo "fake-cargo: read credentials key=$key token=$token"
+"$RUSTC_WRAPPER" --version
+mkdir -p target/release
+echo built > target/release/app
+"""
+
+
+def copy_with_libraries(binary: Path, rootfs: Path, dest: str):
+    """Puts binary at rootfs/dest and every shared library it loads at its own path."""
+    target = rootfs / dest.lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(binary, target)
+    out = subprocess.run(["ldd", str(binary)], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        path = next((p for p in parts if p.startswith("/")), None)
+        if path and os.path.exists(path):
+            lib = rootfs / path.lstrip("/")
+            lib.parent.mkdir(parents=True, exist_ok=True)
+            if not lib.exists():
+                shutil.copy2(os.path.realpath(path), lib)
+
+
+class Buildah:
+    def __init__(self, root: Path):
+        self.base = ["buildah", "--root", str(root / "storage"), "--runroot", str(root / "run"),
+                     "--storage-driver", "vfs"]
+
+    def __call__(self, *args, check=True, timeout=300):
+        result = subprocess.run([*self.base, *args], capture_output=True, text=True, timeout=timeout)
+        if check and result.returncode != 0:
+            raise AssertionError(f"buildah {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def bud(self, context: Path, *args, file=None, tag=None):
+        argv = ["bud", "--isolation", "chroot", "--layers", "--pull=never"]
+        if file:
+            argv += ["-f", str(file)]
+        if tag:
+            argv += ["-t", tag]
+        return self(*argv, *args, str(context))
+
+
+@pytest.fixture(scope="module")
+def buildah(tmp_path_factory):
+    """One image store for the module, with the two base images built once."""
+    if shutil.which("buildah") is None:
+        pytest.fail("buildah is not installed (scripts/install-deps.sh installs it)")
+    if os.geteuid() != 0:
+        pytest.skip("buildah with chroot isolation and vfs storage needs root here")
+    root = tmp_path_factory.mktemp("buildah")
+    tool = Buildah(root)
+    build_base_images(tool, root)
+    return tool
+
+
+def build_base_images(buildah: Buildah, tmp_path: Path):
+    # The release image: FROM scratch with only /larder.
+    larder_ctx = tmp_path / "larder-image"
+    larder_ctx.mkdir()
+    shutil.copy2(larder_binary(), larder_ctx / "larder")
+    (larder_ctx / "Containerfile").write_text("FROM scratch\nCOPY larder /larder\n")
+    buildah.bud(larder_ctx, tag="localhost/larder:test")
+
+    # The stand-in for the Rust image.
+    rust_ctx = tmp_path / "rust-image"
+    rootfs = rust_ctx / "rootfs"
+    copy_with_libraries(Path(shutil.which("busybox")), rootfs, "/bin/busybox")
+    copy_with_libraries(larder_binary(), rootfs, "/opt/larder-libs-probe")  # only its libraries matter
+    (rootfs / "opt" / "larder-libs-probe").unlink()
+    for applet in ("sh", "sed", "mkdir", "echo", "cat", "env", "grep", "ls"):
+        (rootfs / "bin" / applet).symlink_to("busybox")
+    (rootfs / "usr" / "local" / "bin").mkdir(parents=True, exist_ok=True)
+    (rootfs / "usr" / "local" / "bin" / "cargo").write_text(FAKE_CARGO)
+    (rootfs / "usr" / "local" / "bin" / "cargo").chmod(0o755)
+    (rust_ctx / "Containerfile").write_text(
+        "FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/local/bin:/bin\n"
+    )
+    buildah.bud(rust_ctx, tag="localhost/rust-standin:test")
+
+
+def write_secret(path: Path, key: str, token: str):
+    path.write_text(f"[default]\naws_access_key_id = {key}\naws_secret_access_key = secret-{key}\n"
+                    f"aws_session_token = {token}\n")
+    path.chmod(0o600)
+
+
+def step_ran(result) -> bool:
+    return "fake-cargo: step ran" in result.stdout + result.stderr
+
+
+def test_secret_keeps_the_cargo_layer_cached(buildah, tmp_path):
+    context = tiny_workspace(tmp_path / "app")
+    common = ["--build-arg", "LARDER_IMAGE=localhost/larder:test",
+              "--build-arg", "RUST_IMAGE=localhost/rust-standin:test",
+              "--build-arg", "LARDER_BUCKET=team-cache", "--build-arg", "LARDER_REGION=eu-west-1"]
+    secret = tmp_path / "secrets" / "aws"
+    secret.parent.mkdir()
+
+    first_token = uuid.uuid4().hex
+    write_secret(secret, "AKIAFIRST", first_token)
+    first = buildah.bud(context, *common, "--secret", f"id=aws,src={secret}", file=DOCKERFILE, tag="localhost/app:1")
+    log = first.stdout + first.stderr
+    assert step_ran(first), log
+    assert f"read credentials key=AKIAFIRST token={first_token}" in log  # the secret is read in the step
+    assert "larder 0." in log or "larder 1." in log  # larder --version ran inside the step
+    assert "Compile requests" in log  # and `larder stats` after the build
+
+    # Rotated credentials, nothing else changed: every layer comes from the cache.
+    write_secret(secret, "AKIASECOND", uuid.uuid4().hex)
+    second = buildah.bud(context, *common, "--secret", f"id=aws,src={secret}", file=DOCKERFILE, tag="localhost/app:2")
+    assert not step_ran(second), second.stdout + second.stderr
+    assert "AKIASECOND" not in second.stdout + second.stderr
+    images = buildah("images", "--format", "{{.Name}}:{{.Tag}} {{.ID}}").stdout
+    ids = dict(line.split() for line in images.splitlines() if line.strip())
+    assert ids["localhost/app:1"] == ids["localhost/app:2"]
+
+    # No layer holds the secret.
+    container = buildah("from", "localhost/app:2").stdout.strip()
+    mount = Path(buildah("mount", container).stdout.strip())
+    try:
+        hits = subprocess.run(["grep", "-rl", first_token, str(mount)], capture_output=True, text=True)
+        assert hits.stdout == "", hits.stdout
+        assert not (mount / "run" / "secrets" / "aws").exists() or (mount / "run" / "secrets" / "aws").stat().st_size == 0
+        assert (mount / "src" / "target" / "release" / "app").read_text() == "built\n"
+    finally:
+        buildah("umount", container, check=False)
+        buildah("rm", container, check=False)
+
+
+def test_credentials_as_build_arg_rebuild_every_time(buildah, tmp_path):
+    """What AWS's docs suggest, for contrast: the credentials URI as a build-arg. CodeBuild gives
+    every build a new one, so the cargo step (and all after it) runs again."""
+    context = tiny_workspace(tmp_path / "app")
+    dockerfile = tmp_path / "Dockerfile.build-arg"
+    text = DOCKERFILE.read_text()
+    marker = "RUN --mount=type=secret"
+    assert marker in text
+    dockerfile.write_text(text.replace(marker, "ARG AWS_CONTAINER_CREDENTIALS_RELATIVE_URI\n" + marker, 1))
+    secret = tmp_path / "aws"
+    write_secret(secret, "AKIASAME", "same-token")
+    common = ["--build-arg", "LARDER_IMAGE=localhost/larder:test", "--build-arg", "RUST_IMAGE=localhost/rust-standin:test",
+              "--secret", f"id=aws,src={secret}"]
+    for n in (1, 2):
+        uri = f"/v2/credentials/{uuid.uuid4()}"
+        result = buildah.bud(context, *common, "--build-arg", f"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI={uri}",
+                             file=dockerfile, tag=f"localhost/app-arg:{n}")
+        assert step_ran(result), f"build {n}: the cargo step was not run:\n{result.stdout}\n{result.stderr}"
