@@ -177,16 +177,35 @@ dep_curl() {
     -DENABLE_THREADED_RESOLVER=ON
 }
 
+# zstd: the distribution's static archive; Debian's libzstd-dev ships zstdConfig.cmake, Alpine's
+# zstd-dev (built with meson) does not, so write the small config larder's CMakeLists needs.
+dep_zstd_config() {
+  local archive dir="$PREFIX/lib/cmake/zstd"
+  archive="$(static_archive libzstd.a)"
+  if ls /usr/lib/cmake/zstd/zstdConfig.cmake /usr/lib/*/cmake/zstd/zstdConfig.cmake >/dev/null 2>&1; then
+    rm -rf "$dir"; return 0
+  fi
+  mkdir -p "$dir"
+  cat > "$dir/zstdConfig.cmake" <<CONFIG
+# Written by packaging/build-static-deps.sh: the system's static libzstd.
+if(NOT TARGET zstd::libzstd_static)
+  add_library(zstd::libzstd_static STATIC IMPORTED)
+  set_target_properties(zstd::libzstd_static PROPERTIES IMPORTED_LOCATION "$archive")
+endif()
+set(zstd_FOUND TRUE)
+CONFIG
+}
+
 # hiredis (Redis backend), when it lands: Debian's libhiredis-dev and Alpine's hiredis-dev ship
 # static archives, so no block is needed; a source build would be one more dep_hiredis here.
-DEPS=(curl)
+DEPS=(zstd_config curl)
 
 # ---------------------------------------------------------------------------------------------
 
 mkdir -p "$PREFIX/.stamps" "$WORK/build"
 compiler="$(${CC:-cc} --version 2>/dev/null | head -1)"
 for dep in "${DEPS[@]}"; do
-  stamp="$(printf '%s\n%s\n%s\n' "$(declare -f "dep_$dep" cmake_dep unpack_debian_source)" "$compiler" "$PREFIX" | sha256sum | cut -d' ' -f1)"
+  stamp="$(printf '%s\n%s\n%s\n' "$(declare -f "dep_$dep" cmake_dep unpack_debian_source static_archive)" "$compiler" "$PREFIX" | sha256sum | cut -d' ' -f1)"
   if [ "$FORCE" = 0 ] && [ "$(cat "$PREFIX/.stamps/$dep" 2>/dev/null)" = "$stamp" ]; then
     log "$dep: up to date"
     continue

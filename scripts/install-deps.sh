@@ -10,6 +10,8 @@ APT_PACKAGES=(
   nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libgmock-dev
   # tests
   python3 python3-pytest
+  # static build and release archives (packaging/): curl's source patches, `file` checks
+  patch xz-utils file
 )
 
 sudo_if_needed() {
@@ -24,6 +26,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   sudo_if_needed apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Tools the tests run (npm packages pinned in tests/tools/package.json), e.g. the workflow
+# validator. Node itself comes from Debian unless some node is already installed.
+tools_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/tools"
+if [ ! -d "$tools_dir/node_modules" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  npm install --prefix "$tools_dir" --no-audit --no-fund
 fi
 
 if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
