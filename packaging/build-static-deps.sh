@@ -23,7 +23,8 @@
 # build its GnuTLS and NSS flavours.
 #
 # Cache: each dependency records a stamp (a hash of its recipe below and the compiler) in the
-# prefix; a second run with nothing changed returns at once. Adding a dependency = one dep_NAME
+# prefix; a second run with nothing changed returns at once. A copy of the prefix is also kept
+# in ~/.cache/larder/static-deps (LARDER_STATIC_DEPS_CACHE) for fresh clones on the machine. Adding a dependency = one dep_NAME
 # function plus its name in DEPS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -204,8 +205,28 @@ DEPS=(zstd_config curl)
 
 mkdir -p "$PREFIX/.stamps" "$WORK/build"
 compiler="$(${CC:-cc} --version 2>/dev/null | head -1)"
+stamp_of() {
+  printf '%s\n%s\n' "$(declare -f "dep_$1" cmake_dep unpack_debian_source static_archive)" "$compiler" |
+    sha256sum | cut -d' ' -f1
+}
+# A copy of the finished prefix outside the tree, keyed by every stamp, so that fresh clones on
+# the same machine (CI) reuse it: LARDER_STATIC_DEPS_CACHE, default ~/.cache/larder/static-deps;
+# set it to "off" to disable.
+CACHE="${LARDER_STATIC_DEPS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/larder/static-deps}"
+key="$(for dep in "${DEPS[@]}"; do stamp_of "$dep"; done | sha256sum | cut -c1-24)"
+if [ "$FORCE" = 0 ] && [ "$CACHE" != off ] && [ -f "$CACHE/$key.tar.gz" ]; then
+  uptodate=1
+  for dep in "${DEPS[@]}"; do
+    [ "$(cat "$PREFIX/.stamps/$dep" 2>/dev/null)" = "$(stamp_of "$dep")" ] || uptodate=0
+  done
+  if [ "$uptodate" = 0 ]; then
+    log "restoring the prefix from $CACHE/$key.tar.gz"
+    rm -rf "$PREFIX" && mkdir -p "$PREFIX" && tar -xzf "$CACHE/$key.tar.gz" -C "$PREFIX"
+  fi
+fi
+built=0
 for dep in "${DEPS[@]}"; do
-  stamp="$(printf '%s\n%s\n%s\n' "$(declare -f "dep_$dep" cmake_dep unpack_debian_source static_archive)" "$compiler" "$PREFIX" | sha256sum | cut -d' ' -f1)"
+  stamp="$(stamp_of "$dep")"
   if [ "$FORCE" = 0 ] && [ "$(cat "$PREFIX/.stamps/$dep" 2>/dev/null)" = "$stamp" ]; then
     log "$dep: up to date"
     continue
@@ -214,6 +235,11 @@ for dep in "${DEPS[@]}"; do
   rm -f "$PREFIX/.stamps/$dep"
   "dep_$dep"
   echo "$stamp" > "$PREFIX/.stamps/$dep"
+  built=1
   log "$dep: built in $(( $(date +%s) - start ))s"
 done
+if [ "$CACHE" != off ] && { [ "$built" = 1 ] || [ ! -f "$CACHE/$key.tar.gz" ]; }; then
+  mkdir -p "$CACHE" && tar -czf "$CACHE/.$key.tmp.$$" -C "$PREFIX" . && mv "$CACHE/.$key.tmp.$$" "$CACHE/$key.tar.gz" ||
+    log "warning: could not save the prefix to $CACHE"
+fi
 log "prefix: $PREFIX"

@@ -40,23 +40,29 @@ def run(argv, timeout=1800, **kwargs):
     return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, **kwargs)
 
 
+PREFIX = REPO / "build" / "static-deps" / "prefix"
+
+
 @pytest.fixture(scope="module")
-def static_larder() -> Path:
+def static_deps() -> Path:
     start = time.monotonic()
     deps = run([str(REPO / "packaging" / "build-static-deps.sh")], cwd=REPO)
-    deps_seconds = time.monotonic() - start
     if deps.returncode != 0:
         reason = f"static dependencies cannot be built here: {deps.stderr.strip().splitlines()[-1:]}"
         if os.environ.get("CI"):
             pytest.fail(reason + "\n" + deps.stderr[-4000:])
         pytest.skip(reason)
+    report(f"static deps: {time.monotonic() - start:.0f}s ({'; '.join(deps.stderr.strip().splitlines()[-3:-1])})")
+    return PREFIX
+
+
+@pytest.fixture(scope="module")
+def static_larder(static_deps) -> Path:
     start = time.monotonic()
     for argv in (["cmake", "--preset", "static"], ["cmake", "--build", "--preset", "static"]):
         result = run(argv, cwd=REPO)
         assert result.returncode == 0, f"{' '.join(argv)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
-    build_seconds = time.monotonic() - start
-    report(f"static deps: {deps_seconds:.0f}s ({deps.stderr.strip().splitlines()[-2] if deps.stderr.strip() else ''}); "
-           f"static preset configure+build: {build_seconds:.0f}s")
+    report(f"static preset configure+build: {time.monotonic() - start:.0f}s")
     assert STATIC_BIN.exists()
     report(f"binary size: {STATIC_BIN.stat().st_size} bytes (unstripped)")
     return STATIC_BIN
@@ -88,10 +94,12 @@ def test_version_names_version_commit_target_and_build_type(static_larder):
 # The empty root: a folder holding only the binary, /etc/hosts, a CA bundle and /tmp.
 
 def chroot_prefix() -> list:
-    if os.geteuid() == 0:
-        return ["chroot"]
-    if shutil.which("unshare") and run(["unshare", "-r", "true"]).returncode == 0:
-        return ["unshare", "-r", "chroot"]
+    chroot = shutil.which("chroot") or shutil.which("chroot", path="/usr/sbin:/sbin")
+    if os.geteuid() == 0 and chroot:
+        return [chroot]
+    unshare = shutil.which("unshare")
+    if chroot and unshare and run([unshare, "-r", "true"]).returncode == 0:
+        return [unshare, "-r", chroot]
     pytest.skip("chroot needs root or unprivileged user namespaces (unshare -r), neither available")
 
 
@@ -99,7 +107,8 @@ def make_empty_root(base: Path, static_larder: Path, ca_pem: str) -> Path:
     root = base / "root"
     (root / "etc" / "ssl" / "certs").mkdir(parents=True)
     (root / "tmp").mkdir()
-    shutil.copy2(static_larder, root / "larder")
+    if static_larder:
+        shutil.copy2(static_larder, root / "larder")
     (root / "etc" / "hosts").write_text("127.0.0.1 localhost\n::1 localhost ip6-localhost\n")
     (root / "etc" / "ssl" / "certs" / "ca-certificates.crt").write_text(ca_pem)
     return root
@@ -188,6 +197,37 @@ class TlsStore:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def static_archive(name: str) -> str:
+    return run(["cc", f"-print-file-name={name}"]).stdout.strip()
+
+
+def test_static_libcurl_does_tls_in_an_empty_root(static_deps, tmp_path):
+    """The static libcurl + OpenSSL + glibc name resolution, without larder: a probe linked like
+    larder GETs https://localhost:PORT inside the empty root with the root's CA bundle."""
+    probe = tmp_path / "tls_probe"
+    linked = run(["cc", "-O1", "-o", str(probe), str(REPO / "tests" / "integration" / "data" / "tls_probe.c"),
+                  f"-I{static_deps / 'include'}", str(static_deps / "lib" / "libcurl.a"),
+                  static_archive("libssl.a"), static_archive("libcrypto.a"), static_archive("libzstd.a"),
+                  "-static", "-pthread"])
+    assert linked.returncode == 0, linked.stderr
+    trusted, other = make_ca(tmp_path, "trusted"), make_ca(tmp_path, "other")
+    server = TlsStore(trusted)
+    try:
+        url = f"https://localhost:{server.port}/bucket/probe"
+        server.objects["/bucket/probe"] = b"hello"
+        for name, ca, expect_ok in (("untrusting", other, False), ("trusting", trusted, True)):
+            root = make_empty_root(tmp_path / name, static_larder=None, ca_pem=(ca / "ca.pem").read_text())
+            shutil.copy2(probe, root / "tls_probe")
+            result = run([*chroot_prefix(), str(root), "/tls_probe", url, "/etc/ssl/certs/ca-certificates.crt"],
+                         env={"PATH": "/"}, timeout=60)
+            assert (result.returncode == 0) == expect_ok, f"{name}: {result.stdout}{result.stderr}"
+        assert "SSL certificate problem" in result.stdout or server.requests, result.stdout
+        assert server.requests == [("GET", "/bucket/probe")], server.requests
+        report(f"static libcurl in the empty root: {result.stdout.splitlines()[0]}")
+    finally:
+        server.stop()
 
 
 def test_runs_version_and_doctor_in_an_empty_root(static_larder, tmp_path):
@@ -285,7 +325,7 @@ def test_cached_cargo_build_in_the_root(static_larder, tmp_path):
               f"mount -o remount,ro,bind {root}/usr && mount -o remount,ro,bind {root}{sysroot}")
     inside = None
     if os.geteuid() == 0 and shutil.which("unshare"):
-        script = f"{mounts} && exec chroot {root} /bin/sh -c '{build}'"
+        script = f"{mounts} && exec {chroot_prefix()[-1]} {root} /bin/sh -c '{build}'"
         inside = run(["unshare", "-m", "--propagation", "private", "sh", "-c", script], env=env_vars, timeout=1200)
         if inside.returncode != 0 and "mount" in inside.stderr and "permission denied" in inside.stderr.lower():
             inside = None
@@ -380,3 +420,31 @@ def test_installer_installs_the_archive(release_archive, tmp_path):
         server.wait(timeout=10)
     installed = tmp_path / "bin" / "larder"
     assert run([str(installed), "--version"]).stdout.strip().startswith(f"larder {match['version']} ")
+
+
+def test_scratch_image_holds_only_larder(release_archive, tmp_path):
+    buildah = shutil.which("buildah")
+    if not buildah or os.geteuid() != 0:
+        pytest.skip("building the image here needs Debian's buildah and root; release.yml builds it with buildx")
+    arch = {"x86_64": "amd64", "aarch64": "arm64"}[release_archive.name.split("-")[2]]
+    context = tmp_path / "context"
+    (context / arch).mkdir(parents=True)
+    with tarfile.open(release_archive) as tar:
+        (context / arch / "larder").write_bytes(tar.extractfile("larder").read())
+    (context / arch / "larder").chmod(0o755)
+    # A private vfs store in the test's folder: nothing is left in the machine's image store.
+    store = [buildah, "--root", str(tmp_path / "storage"), "--runroot", str(tmp_path / "run"), "--storage-driver", "vfs"]
+    built = run([*store, "bud", "--isolation", "chroot", "--build-arg", f"TARGETARCH={arch}",
+                 "-f", str(REPO / "packaging" / "Containerfile"), "-t", "larder-image-test", str(context)], timeout=600)
+    assert built.returncode == 0, built.stdout + built.stderr
+    container = run([*store, "from", "larder-image-test"]).stdout.strip()
+    try:
+        mount = Path(run([*store, "mount", container]).stdout.strip())
+        files = sorted(str(p.relative_to(mount)) for p in mount.rglob("*"))
+        assert files == ["larder"], files
+        assert run([str(mount / "larder"), "--version"]).stdout.startswith("larder ")
+        config = json.loads(run([*store, "inspect", "--type", "image", "larder-image-test"]).stdout)
+        assert config["OCIv1"]["config"]["Entrypoint"] == ["/larder"]
+    finally:
+        run([*store, "rm", container])
+        run([*store, "rmi", "-a", "-f"])
