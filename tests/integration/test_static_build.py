@@ -264,7 +264,7 @@ def test_talks_tls_with_the_ca_bundle_it_finds(static_larder, tmp_path):
         output = refused.stdout + refused.stderr
         if "no S3 backend" in output or "no backend for" in output:
             pytest.skip("this larder has no HTTP(S) client yet (the S3 issue adds libcurl + OpenSSL); "
-                        f"larder doctor says: {output.strip().splitlines()[-1]}")
+                        "larder doctor says: " + next(l.strip() for l in output.splitlines() if "backend" in l))
         assert server.requests == [], f"a request got through with an untrusted certificate: {server.requests}\n{output}"
         assert refused.returncode != 0, output
         assert re.search(r"certificate|SSL|TLS", output, re.I), output
@@ -283,7 +283,7 @@ def test_talks_tls_with_the_ca_bundle_it_finds(static_larder, tmp_path):
 # ---------------------------------------------------------------------------------------------
 # A cached cargo build. rustc and cargo are dynamically linked and need the C toolchain (cc, the
 # linker, glibc) and the Rust sysroot, so the root holds read-only bind mounts of /usr and of the
-# toolchain's sysroot, made in a private mount namespace (unshare -m) that vanishes with the
+# toolchain's sysroot (and Debian's /etc/alternatives, where cc points), made in a private mount namespace (unshare -m) that vanishes with the
 # process; larder itself is still only /larder. Where mounts are not possible (no
 # CAP_SYS_ADMIN), the same build runs outside the root with the static binary, and says so.
 
@@ -302,6 +302,7 @@ def test_cached_cargo_build_in_the_root(static_larder, tmp_path):
         if (Path("/") / link).is_symlink():
             (root / link).symlink_to(os.readlink(Path("/") / link))
     (root / "usr").mkdir()
+    (root / "etc" / "alternatives").mkdir()  # Debian's /usr/bin/cc -> /etc/alternatives/cc
     (root / "proc").mkdir()
     (root / "dev").mkdir()
     (root / "dev" / "null").touch()
@@ -321,6 +322,7 @@ def test_cached_cargo_build_in_the_root(static_larder, tmp_path):
     build = ("cd /tmp/demo && for i in 1 2; do rm -rf target && cargo build --release -q || exit 1; "
              "./target/release/demo >/dev/null || exit 1; done && /larder stats --format json")
     mounts = (f"mount --bind -o ro /usr {root}/usr && mount --bind /proc {root}/proc && "
+              f"mount --bind /etc/alternatives {root}/etc/alternatives && "
               f"mount --bind /dev/null {root}/dev/null && mount --bind -o ro {sysroot} {root}{sysroot} && "
               f"mount -o remount,ro,bind {root}/usr && mount -o remount,ro,bind {root}{sysroot}")
     inside = None
@@ -383,7 +385,9 @@ def test_release_archive_layout_and_checksums(release_archive):
     corrupt = out / "corrupt"
     corrupt.mkdir()
     shutil.copy(out / "sha256.sum", corrupt)
-    (corrupt / release_archive.name).write_bytes(release_archive.read_bytes()[:-1] + b"\0")
+    data = bytearray(release_archive.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (corrupt / release_archive.name).write_bytes(bytes(data))
     assert run(["sha256sum", "--check", "sha256.sum"], cwd=corrupt).returncode != 0
 
 
