@@ -17,8 +17,9 @@
 #   and other users' `apt-get update` does not start fetching Sources indices). apt checks every
 #   file against the signed Sources index; we also check the .dsc checksums and the pinned SHA-256
 #   of the upstream tarball, so an unexpected upstream version fails loudly.
-# - elsewhere (Alpine/musl in release.yml): the pinned Debian source files are downloaded from
-#   deb.debian.org (or snapshot.debian.org) and checked against the pinned SHA-256 of the .dsc.
+# - elsewhere (Alpine/musl in release.yml), or with LARDER_STATIC_DEPS_SOURCE=pinned: the pinned
+#   Debian source files are downloaded from Debian's pool (LARDER_DEBIAN_POOL) and checked
+#   against the pinned SHA-256 of the .dsc, then the .dsc's own checksums.
 # Either way the Debian patch series (security fixes) is applied, minus the patches Debian uses to
 # build its GnuTLS and NSS flavours.
 #
@@ -88,12 +89,13 @@ debian_source() {
     (cd "$dir" && apt-get "${APT_OPTS[@]}" source --download-only "$name" >/dev/null) ||
       die "apt-get source $name failed"
   else
-    local dsc="${name}_${pin_version}.dsc" base
-    log "downloading pinned Debian source $name $pin_version"
-    for base in https://deb.debian.org/debian/pool/main https://snapshot.debian.org/archive/debian/latest/pool/main; do
-      if fetch "$base/$pool/$dsc" "$dir/$dsc"; then break; fi
-    done
-    [ -s "$dir/$dsc" ] || die "could not download $dsc"
+    # Debian drops superseded revisions from its pool: when this fails, update the pin in the
+    # dep_ block (version and .dsc SHA-256, as `apt-get source` on Debian 12 fetches them), or
+    # point LARDER_DEBIAN_POOL at a mirror/snapshot that still has it.
+    local dsc="${name}_${pin_version}.dsc" base="${LARDER_DEBIAN_POOL:-https://deb.debian.org/debian/pool/main}"
+    log "downloading pinned Debian source $name $pin_version from $base"
+    fetch "$base/$pool/$dsc" "$dir/$dsc" ||
+      die "could not download $base/$pool/$dsc: Debian may have superseded $pin_version; update the pin in dep_$name"
     check_sha256 "$dir/$dsc" "$pin_dsc_sha"
     local file
     for file in $(awk '/^Checksums-Sha256:/{on=1;next} /^[^ ]/{on=0} on&&NF==3{print $3}' "$dir/$dsc"); do
