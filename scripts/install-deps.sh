@@ -29,9 +29,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Tools the tests run (npm packages pinned in tests/tools/package.json), e.g. the workflow
-# validator. Node itself comes from Debian unless some node is already installed.
+# validator; again when package.json changed. Node comes from Debian unless one is installed.
 tools_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/tools"
-if [ ! -d "$tools_dir/node_modules" ]; then
+if [ ! -d "$tools_dir/node_modules" ] || [ "$tools_dir/package.json" -nt "$tools_dir/node_modules/.package-lock.json" ]; then
   if ! command -v npm >/dev/null 2>&1; then
     sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
   fi
