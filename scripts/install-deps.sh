@@ -17,6 +17,8 @@ APT_PACKAGES=(
   awscli
   # CI glue tests (installer shells, gitlab-ci-local, Docker recipe builds)
   dash busybox shellcheck rsync buildah
+  # static build and release archives (packaging/): curl's source patches, `file` checks
+  patch xz-utils file
 )
 
 sudo_if_needed() {
@@ -38,10 +40,14 @@ if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
   exit 1
 fi
 
+# Node.js runs the npm test tools below; it comes from Debian unless one is installed.
+if ! command -v npm >/dev/null 2>&1; then
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+
 # Azure Blob tests: Azurite, pinned in tests/tools/azurite/package.json (and its lock file).
 azurite_dir="$(dirname "$0")/../tests/tools/azurite"
 if [ ! -x "$azurite_dir/node_modules/.bin/azurite-blob" ]; then
-  command -v npm >/dev/null 2>&1 || { echo "install-deps: node and npm are needed for the Azure Blob tests" >&2; exit 1; }
   npm ci --prefix "$azurite_dir" --no-audit --no-fund >/dev/null
 fi
 
@@ -53,7 +59,6 @@ tools_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/tools"
 key="$(cat "$tools_dir"/package.json "$tools_dir"/package-lock.json | sha256sum | cut -c1-16)"
 store="${XDG_CACHE_HOME:-$HOME/.cache}/larder-dev/test-tools/$key"
 if [ "$(readlink "$tools_dir/node_modules" 2>/dev/null)" != "$store/node_modules" ]; then
-  command -v npm >/dev/null 2>&1 || { echo "install-deps: npm (Node.js 20) is needed for tests/tools" >&2; exit 1; }
   if [ ! -d "$store/node_modules" ]; then
     echo "installing the npm test tools into $store (once per machine)"
     rm -rf "$store.partial" && mkdir -p "$store.partial"
