@@ -1,0 +1,638 @@
+#!/usr/bin/python3
+"""larder benchmark: plain cargo, larder and sccache side by side, in one run.
+
+Builds a real workload (bench/workload-a: ~170 rustc calls over Debian's packaged crates) with
+`cargo build --release --offline` and CARGO_INCREMENTAL=0 in every configuration, N times each,
+and prints medians, ratios, per-configuration hit counts and the bars from the issues.
+Standard library only; run with /usr/bin/python3. See bench/README.md.
+"""
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+
+# Configurations, in the order they are printed. Each belongs to a family that shares a
+# checkout, a target folder and a cache within one repetition.
+CONFIGS = {
+    "plain": "plain cargo",
+    "larder-cold": "larder cold",
+    "larder-warm": "larder warm",
+    "larder-otherpath": "larder warm, other path",
+    "sccache-cold": "sccache cold",
+    "sccache-warm": "sccache warm",
+}
+FAMILIES = {
+    "plain": ["plain"],
+    "larder": ["larder-cold", "larder-warm", "larder-otherpath"],
+    "sccache": ["sccache-cold", "sccache-warm"],
+}
+
+# Variables from the caller's environment that would change what a configuration measures.
+SCRUB_PREFIXES = ("LARDER_", "SCCACHE_", "CACHEPOT_")
+SCRUB_NAMES = {
+    "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER",
+    "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR",
+    "CARGO_INCREMENTAL", "CARGO_BUILD_INCREMENTAL", "CARGO_PROFILE_RELEASE_INCREMENTAL",
+}
+
+
+def log(msg=""):
+    print(msg, flush=True)
+
+
+def sh(cmd, env=None, cwd=None, timeout=120, check=False):
+    """Runs a short command and returns (rc, stdout, stderr); never raises on failure."""
+    try:
+        p = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True,
+                           timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        if check:
+            raise
+        return 127, "", str(e)
+    if check and p.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({p.returncode}): {p.stderr.strip()}")
+    return p.returncode, p.stdout, p.stderr
+
+
+def find_cargo():
+    cargo = shutil.which("cargo")
+    if not cargo:
+        candidate = Path.home() / ".cargo" / "bin" / "cargo"
+        if candidate.is_file():
+            cargo = str(candidate)
+    if not cargo:
+        sys.exit("run.py: cargo not found (install rustup or Debian's cargo)")
+    return cargo
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def rmtree(path):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def fmt(value, digits=2, suffix=""):
+    return "-" if value is None else f"{value:.{digits}f}{suffix}"
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.cargo = find_cargo()
+        self.larder = str(Path(args.larder).resolve())
+        self.sccache = shutil.which("sccache") or "/usr/bin/sccache"
+        self.workload = Path(args.workload).resolve()
+        self.tmp = Path(tempfile.mkdtemp(prefix="larder-bench-", dir=args.tmp_dir))
+        self.sccache_port = free_port()
+        self.sccache_dir = self.tmp / "sccache" / "cache"
+        self.sccache_started = False
+        self.bins = []
+        self.runs = {name: [] for name in CONFIGS}
+        self.failures = []
+        self.checks = []
+        self.cold_binaries = {}
+        self.base_env = self._base_env()
+
+    # ----- environment -------------------------------------------------------------------
+    def _base_env(self):
+        env = {k: v for k, v in os.environ.items()
+               if k not in SCRUB_NAMES and not k.startswith(SCRUB_PREFIXES)}
+        cargo_bin = str(Path(self.cargo).parent)
+        env["PATH"] = cargo_bin + os.pathsep + env.get("PATH", "")
+        env["CARGO_INCREMENTAL"] = "0"
+        env["CARGO_TERM_COLOR"] = "never"
+        return env
+
+    def larder_env(self, cache_dir, log_file):
+        env = dict(self.base_env)
+        env.update(RUSTC_WRAPPER=self.larder, LARDER_DIR=str(cache_dir),
+                   LARDER_LOG="warn", LARDER_LOG_FILE=str(log_file))
+        return env
+
+    def sccache_env(self):
+        env = dict(self.base_env)
+        env.update(RUSTC_WRAPPER=self.sccache, SCCACHE_DIR=str(self.sccache_dir),
+                   SCCACHE_SERVER_PORT=str(self.sccache_port), SCCACHE_CACHE_SIZE="50G",
+                   SCCACHE_ERROR_LOG=str(self.tmp / "sccache" / "server-error.log"))
+        return env
+
+    # ----- set-up ------------------------------------------------------------------------
+    def versions(self):
+        out = {}
+        out["rustc"] = sh(["rustc", "-vV"], env=self.base_env)[1].strip()
+        out["cargo"] = sh([self.cargo, "-V"], env=self.base_env)[1].strip()
+        rc, o, e = sh([self.sccache, "--version"], env=self.base_env)
+        out["sccache"] = o.strip() if rc == 0 else f"unavailable: {e.strip()}"
+        rc, o, e = sh([self.larder, "--version"], env=self.base_env)
+        out["larder"] = o.strip() if rc == 0 else f"unavailable: {e.strip()}"
+        return out
+
+    def copy_workload(self, dest):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(self.workload, dest, symlinks=True,
+                        ignore=shutil.ignore_patterns("target", ".git"))
+        return dest
+
+    def read_bins(self):
+        rc, out, err = sh([self.cargo, "metadata", "--no-deps", "--offline",
+                           "--format-version", "1"], env=self.base_env, cwd=self.workload)
+        if rc != 0:
+            log(f"warning: cargo metadata failed, binaries will not be checked: {err.strip()}")
+            return []
+        bins = []
+        for package in json.loads(out)["packages"]:
+            for target in package["targets"]:
+                if "bin" in target["kind"]:
+                    bins.append(target["name"])
+        return bins
+
+    # ----- one build ---------------------------------------------------------------------
+    def build(self, config, rep, checkout, env):
+        """Builds `checkout` from a clean <checkout>/target; returns a run record."""
+        target = checkout / "target"
+        rmtree(target)
+        env = dict(env, CARGO_TARGET_DIR=str(target))
+        cmd = [self.cargo, "build", "--release", "--offline"]
+        if self.args.jobs:
+            cmd += ["-j", str(self.args.jobs)]
+        log_path = self.tmp / "logs" / f"{config}-{rep}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        start = time.monotonic()
+        with open(log_path, "w") as out:
+            p = subprocess.run(cmd, cwd=checkout, env=env, stdout=out, stderr=subprocess.STDOUT)
+        seconds = time.monotonic() - start
+        record = {"config": config, "rep": rep, "seconds": round(seconds, 3),
+                  "exit_status": p.returncode, "checkout": str(checkout), "target": str(target)}
+        output = log_path.read_text(errors="replace")
+        if p.returncode != 0:
+            record["output_tail"] = output.splitlines()[-40:]
+            self.failures.append(f"{CONFIGS[config]} (rep {rep}): cargo exited {p.returncode}")
+        # cargo's own warnings and errors, and anything larder printed itself ("larder: ...").
+        warnings = [line for line in output.splitlines()
+                    if line.lstrip().startswith(("warning", "error", "larder:"))
+                    or "larder: " in line]
+        if warnings:
+            record["cargo_warnings"] = warnings[:40]
+        record["binaries"] = self.check_binaries(config, rep, checkout, target)
+        return record
+
+    def check_binaries(self, config, rep, checkout, target):
+        """Hashes each bin and runs it; a binary that does not run is a failure."""
+        results = {}
+        for name in self.bins:
+            path = target / "release" / name
+            if not path.is_file():
+                results[name] = {"exists": False}
+                self.failures.append(f"{CONFIGS[config]} (rep {rep}): {name} was not built")
+                continue
+            info = {"exists": True, "sha256": sha256_file(path), "size": path.stat().st_size}
+            rc, out, err = sh([str(path), "--help"], env=self.base_env, timeout=30)
+            info["help_exit_status"] = rc
+            ok = rc == 0
+            if name == "fileidx":  # workload-a: index its own sources, expect JSON
+                rc2, out2, err2 = sh([str(path), "index", str(checkout / "src")],
+                                     env=self.base_env, timeout=60)
+                info["index_exit_status"] = rc2
+                try:
+                    json.loads(out2)
+                    info["index_output"] = "json"
+                except ValueError:
+                    info["index_output"] = (out2 + err2)[-400:]
+                    ok = False
+                ok = ok and rc2 == 0
+            info["ok"] = ok
+            if not ok:
+                self.failures.append(f"{CONFIGS[config]} (rep {rep}): {name} does not run "
+                                     f"correctly: {info}")
+            results[name] = info
+        return results
+
+    # ----- stats -------------------------------------------------------------------------
+    def larder_stats(self, env):
+        rc, out, err = sh([self.larder, "stats", "--format", "json"], env=env)
+        if rc != 0:
+            return {"error": f"larder stats failed ({rc}): {err.strip()}"}
+        try:
+            raw = json.loads(out)
+        except ValueError as e:
+            return {"error": f"larder stats printed invalid JSON: {e}", "output": out[:400]}
+        not_cached = raw.get("not_cached", {}) or {}
+        hits = raw.get("cache_hits", 0)
+        summary = {
+            "compile_requests": raw.get("compile_requests"),
+            "hits": hits,
+            "misses": raw.get("cache_misses"),
+            "not_cached": sum(not_cached.values()),
+            "not_cached_reasons": not_cached,
+            "not_compilation": raw.get("not_compilation"),
+            "compile_failures": raw.get("compile_failures"),
+            "cache_errors": raw.get("cache_errors"),
+            "wrapper_seconds": raw.get("wrapper_seconds"),
+            "hit_overhead_ms": (raw.get("wrapper_seconds", 0.0) * 1000.0 / hits) if hits else None,
+            "raw": raw,
+        }
+        return summary
+
+    def larder_reset(self, env):
+        rc, _, err = sh([self.larder, "stats", "--reset"], env=env)
+        if rc != 0:
+            log(f"warning: larder stats --reset failed ({rc}): {err.strip()}")
+
+    def larder_log(self, record, log_file):
+        if log_file.is_file():
+            lines = log_file.read_text(errors="replace").splitlines()
+            if lines:
+                record["larder_log_lines"] = len(lines)
+                record["larder_log_head"] = lines[:20]
+
+    def sccache_stats(self, env):
+        rc, out, err = sh([self.sccache, "--show-stats", "--stats-format", "json"], env=env)
+        if rc != 0:
+            return {"error": f"sccache --show-stats failed ({rc}): {err.strip()}"}
+        try:
+            raw = json.loads(out)
+        except ValueError as e:
+            return {"error": f"sccache printed invalid JSON: {e}", "output": out[:400]}
+        s = raw.get("stats", {})
+        not_cached = dict(s.get("not_cached", {}) or {})
+        return {
+            "compile_requests": s.get("compile_requests"),
+            "hits": sum(s.get("cache_hits", {}).get("counts", {}).values()),
+            "misses": sum(s.get("cache_misses", {}).get("counts", {}).values()),
+            "not_cached": s.get("requests_not_cacheable", 0) + s.get("non_cacheable_compilations", 0),
+            "not_cached_reasons": not_cached,
+            "not_compilation": s.get("requests_not_compile"),
+            "compile_failures": s.get("compile_fails"),
+            "cache_errors": {"read": s.get("cache_read_errors"),
+                             "write": s.get("cache_write_errors")},
+            "raw": raw,
+        }
+
+    # ----- sccache server ----------------------------------------------------------------
+    def sccache_start(self, env):
+        rc, out, err = sh([self.sccache, "--start-server"], env=env, timeout=60)
+        if rc != 0:
+            raise RuntimeError(f"sccache --start-server failed ({rc}): {(out + err).strip()}")
+        self.sccache_started = True
+        sh([self.sccache, "--zero-stats"], env=env)
+
+    def sccache_stop(self, env=None):
+        if not self.sccache_started:
+            return
+        sh([self.sccache, "--stop-server"], env=env or self.sccache_env(), timeout=60)
+        self.sccache_started = False
+
+    def kill_stray_sccache(self):
+        """Ends sccache servers this run started (matched by our unique SCCACHE_DIR)."""
+        marker = f"SCCACHE_DIR={self.sccache_dir}".encode()
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                environ = (entry / "environ").read_bytes().split(b"\0")
+                exe = os.readlink(entry / "exe")
+            except OSError:
+                continue
+            if marker in environ and os.path.basename(exe).startswith("sccache"):
+                pid = int(entry.name)
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                    for _ in range(20):
+                        time.sleep(0.1)
+                        os.kill(pid, 0)
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+    # ----- families ----------------------------------------------------------------------
+    def report(self, record):
+        stats = record.get("stats") or {}
+        extra = ""
+        if "hits" in stats:
+            extra = (f"  hits {stats['hits']}, misses {stats['misses']}, "
+                     f"not cached {stats['not_cached']}")
+            if stats.get("hit_overhead_ms") is not None:
+                extra += f", {stats['hit_overhead_ms']:.2f} ms/hit"
+        elif "error" in stats:
+            extra = f"  stats: {stats['error']}"
+        status = "" if record["exit_status"] == 0 else f"  FAILED (exit {record['exit_status']})"
+        log(f"  {CONFIGS[record['config']]:<24} {record['seconds']:8.2f} s{extra}{status}")
+
+    def keep(self, config, record):
+        if config in self.selected:
+            self.runs[config].append(record)
+            self.report(record)
+        else:
+            log(f"  ({CONFIGS[config]} fill, untimed: {record['seconds']:.2f} s)")
+
+    def run_plain(self, rep):
+        checkout = self.tmp / "plain" / "workload"
+        record = self.build("plain", rep, checkout, self.base_env)
+        self.keep("plain", record)
+        rmtree(checkout / "target")
+
+    def run_larder(self, rep):
+        cache = self.tmp / "larder" / "cache"
+        checkout = self.tmp / "larder" / "checkout" / "workload"
+        rmtree(cache)  # cold means an empty LARDER_DIR
+        wanted = [c for c in FAMILIES["larder"] if c in self.selected]
+        for config in ["larder-cold"] + [c for c in wanted if c != "larder-cold"]:
+            where = checkout
+            if config == "larder-otherpath":
+                where = self.tmp / "elsewhere" / "ci" / "builds" / "7" / "project"
+            log_file = self.tmp / "logs" / f"{config}-{rep}.larder.log"
+            env = self.larder_env(cache, log_file)
+            self.larder_reset(env)
+            record = self.build(config, rep, where, env)
+            record["stats"] = self.larder_stats(env)
+            self.larder_log(record, log_file)
+            self.keep(config, record)
+            if config == "larder-cold":
+                self.cold_binaries = record["binaries"]
+            elif config == "larder-warm":
+                self.compare_binaries(rep, "larder warm", record["binaries"])
+            elif config == "larder-otherpath":
+                # Not required (a checkout path may legitimately reach a binary), but with
+                # larder's path remapping a release build is expected to be identical.
+                self.compare_binaries(rep, "larder warm at another path", record["binaries"])
+        rmtree(checkout / "target")
+        rmtree(self.tmp / "elsewhere" / "ci" / "builds" / "7" / "project" / "target")
+
+    def run_sccache(self, rep):
+        checkout = self.tmp / "sccache" / "checkout" / "workload"
+        rmtree(self.sccache_dir)
+        wanted = [c for c in FAMILIES["sccache"] if c in self.selected]
+        for config in ["sccache-cold"] + [c for c in wanted if c != "sccache-cold"]:
+            env = self.sccache_env()
+            self.sccache_start(env)
+            try:
+                record = self.build(config, rep, checkout, env)
+                record["stats"] = self.sccache_stats(env)
+            finally:
+                self.sccache_stop(env)
+            self.keep(config, record)
+        rmtree(checkout / "target")
+
+    def compare_binaries(self, rep, label, binaries):
+        """A warm build at the same path must produce the cold build's bytes."""
+        for name, info in binaries.items():
+            cold = self.cold_binaries.get(name, {})
+            if "sha256" in info and "sha256" in cold:
+                same = info["sha256"] == cold["sha256"]
+                self.checks.append({"rep": rep, "check": f"{label} {name} identical to cold build",
+                                    "pass": same})
+                if not same:
+                    log(f"  note: {label} {name} differs from the cold build's binary")
+
+    # ----- main flow ---------------------------------------------------------------------
+    def run(self):
+        args = self.args
+        self.selected = args.only
+        log(f"larder benchmark: {args.runs} run(s) of {', '.join(CONFIGS[c] for c in self.selected)}")
+        log(f"workload: {self.workload}")
+        log(f"temp:     {self.tmp}")
+        self.version_info = self.versions()
+        for tool, text in self.version_info.items():
+            log(f"{tool + ':':<8} {text.splitlines()[0] if text else '?'}")
+        log(f"machine:  {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start")
+        self.bins = self.read_bins()
+
+        families = [f for f, members in FAMILIES.items() if any(c in self.selected for c in members)]
+        if "larder" in families and self.version_info["larder"].startswith("unavailable"):
+            sys.exit(f"run.py: larder not usable at {self.larder}; build it with "
+                     "`cmake --preset release && cmake --build --preset release` or pass --larder")
+        if "sccache" in families and self.version_info["sccache"].startswith("unavailable"):
+            sys.exit("run.py: sccache not found; run bench/setup.sh")
+        for family in families:
+            self.copy_workload(self.tmp / family / ("checkout/workload" if family != "plain"
+                                                   else "workload"))
+        if "larder-otherpath" in self.selected:
+            self.copy_workload(self.tmp / "elsewhere" / "ci" / "builds" / "7" / "project")
+
+        self.started = datetime.datetime.now(datetime.timezone.utc)
+        load_start = os.getloadavg()
+        for rep in range(1, args.runs + 1):
+            log(f"\n== repetition {rep}/{args.runs}")
+            # Rotate the family order so slow drift of the machine does not favour one family.
+            shift = (rep - 1) % len(families)
+            for family in families[shift:] + families[:shift]:
+                getattr(self, f"run_{family}")(rep)
+        self.load = {"start": load_start, "end": os.getloadavg()}
+        return self.summarize()
+
+    def summarize(self):
+        med = {c: median([r["seconds"] for r in self.runs[c] if r["exit_status"] == 0])
+               for c in self.selected}
+        plain = med.get("plain")
+        sc_warm = med.get("sccache-warm")
+
+        def ratio(a, b):
+            return a / b if a is not None and b else None
+
+        log("\n== results (median wall-clock seconds of `cargo build --release --offline`, "
+            f"{self.args.runs} run(s))")
+        header = f"{'configuration':<24} | {'median s':>9} | {'vs plain':>8} | {'vs sccache warm':>15} | hits / misses / not cached"
+        log(header)
+        log("-" * len(header))
+        rows = {}
+        for c in CONFIGS:
+            if c not in self.selected:
+                continue
+            last = self.runs[c][-1]["stats"] if self.runs[c] and "stats" in self.runs[c][-1] else {}
+            counts = (f"{last.get('hits')} / {last.get('misses')} / {last.get('not_cached')}"
+                      if "hits" in last else "-")
+            rows[c] = {"median_seconds": med[c], "ratio_vs_plain": ratio(med[c], plain),
+                       "ratio_vs_sccache_warm": ratio(med[c], sc_warm),
+                       "seconds": [r["seconds"] for r in self.runs[c]]}
+            log(f"{CONFIGS[c]:<24} | {fmt(med[c]):>9} | {fmt(ratio(med[c], plain), 3, 'x'):>8} | "
+                f"{fmt(ratio(med[c], sc_warm), 3, 'x'):>15} | {counts}")
+
+        overhead = {}
+        for c in ("larder-warm", "larder-otherpath"):
+            values = [r["stats"]["hit_overhead_ms"] for r in self.runs.get(c, [])
+                      if r.get("stats", {}).get("hit_overhead_ms") is not None]
+            if values:
+                overhead[c] = median(values)
+        if overhead:
+            log("\nper-hit wrapper overhead (larder stats: wrapper_seconds / cache_hits, median):")
+            for c, v in overhead.items():
+                log(f"  {CONFIGS[c]:<24} {v:.2f} ms")
+
+        reasons = {}
+        for c in self.selected:
+            if self.runs[c] and self.runs[c][-1].get("stats", {}).get("not_cached_reasons"):
+                reasons[c] = self.runs[c][-1]["stats"]["not_cached_reasons"]
+        if reasons:
+            log("\nnot cached, by reason (last run):")
+            for c, r in reasons.items():
+                log(f"  {CONFIGS[c]:<24} " + ", ".join(f"{k}: {v}" for k, v in sorted(r.items())))
+
+        def all_hit(c, include_not_cached):
+            """True when every run of `c` had no miss (and, if asked, nothing not cached)."""
+            runs = self.runs.get(c, [])
+            if not runs or any("hits" not in r.get("stats", {}) for r in runs):
+                return None
+            return all(r["stats"]["misses"] == 0 and r["stats"]["hits"] > 0
+                       and (not include_not_cached or r["stats"]["not_cached"] == 0)
+                       for r in runs)
+
+        lw, lc, lo = med.get("larder-warm"), med.get("larder-cold"), med.get("larder-otherpath")
+        bars = [
+            ("issue 2", "larder cold <= 1.10x plain cargo", ratio(lc, plain), lambda r: r <= 1.10),
+            ("issue 2", "larder warm < sccache warm", ratio(lw, sc_warm), lambda r: r < 1.0),
+            ("issue 7", "larder cold <= 1.03x plain cargo", ratio(lc, plain), lambda r: r <= 1.03),
+            ("issue 7", "larder warm at another path within 10% of warm at the same path",
+             ratio(lo, lw), lambda r: r <= 1.10),
+            ("issue 7", "per-hit wrapper overhead < 5 ms", overhead.get("larder-warm"),
+             lambda v: v < 5.0),
+            ("issue 7", "larder warm at another path: every cacheable crate a hit (no misses)",
+             all_hit("larder-otherpath", False), lambda v: v),
+            ("issue 8", "larder warm <= 0.35x sccache warm", ratio(lw, sc_warm),
+             lambda r: r <= 0.35),
+            ("issue 8", "larder warm: every compile call a hit (proc-macros, build scripts, bin)",
+             all_hit("larder-warm", True), lambda v: v),
+        ]
+        log("\n== bars")
+        bar_results = []
+        for issue, text, value, test in bars:
+            if value is None:
+                verdict, shown = "n/a", "-"
+            else:
+                verdict = "PASS" if test(value) else "FAIL"
+                shown = ("yes" if value else "no") if isinstance(value, bool) else (
+                    f"{value:.2f} ms" if "ms" in text else f"{value:.3f}x")
+            bar_results.append({"issue": issue, "bar": text, "value": value, "result": verdict})
+            log(f"  [{verdict:<4}] {issue}: {text}  ({shown})")
+
+        if self.checks:
+            bad = [c for c in self.checks if not c["pass"]]
+            log(f"\n== checks: {len(self.checks) - len(bad)}/{len(self.checks)} passed"
+                + "".join(f"\n  FAIL rep {c['rep']}: {c['check']}" for c in bad))
+        if self.failures:
+            log("\n== failures")
+            for f in self.failures:
+                log(f"  {f}")
+        larder_logs = [(r["config"], r["rep"], r["larder_log_lines"])
+                       for c in self.selected for r in self.runs[c] if r.get("larder_log_lines")]
+        if larder_logs:
+            log("\n== larder logged warnings or errors (LARDER_LOG=warn); see the JSON for lines")
+            for config, rep, n in larder_logs:
+                log(f"  {CONFIGS[config]} (rep {rep}): {n} line(s)")
+
+        result = {
+            "started": self.started.isoformat(),
+            "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+            "command": sys.argv,
+            "options": {"runs": self.args.runs, "only": self.selected, "jobs": self.args.jobs,
+                        "workload": str(self.workload), "larder": self.larder},
+            "machine": {"cores": os.cpu_count(), "load_average": self.load,
+                        "platform": platform.platform(), "host": platform.node()},
+            "versions": self.version_info,
+            "results": rows,
+            "hit_overhead_ms": overhead,
+            "bars": bar_results,
+            "checks": self.checks,
+            "failures": self.failures,
+            "runs": self.runs,
+        }
+        out_dir = Path(self.args.results_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        out_file = out_dir / f"{self.started.strftime('%Y%m%dT%H%M%SZ')}.json"
+        out_file.write_text(json.dumps(result, indent=2) + "\n")
+        log(f"\nresults written to {out_file}")
+        return 1 if self.failures else 0
+
+    def cleanup(self):
+        try:
+            self.sccache_stop()
+        finally:
+            self.kill_stray_sccache()
+            if self.args.keep_temp:
+                log(f"temp folder kept: {self.tmp}")
+            else:
+                rmtree(self.tmp)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="configurations: " + ", ".join(CONFIGS))
+    p.add_argument("--runs", type=int, default=3, help="repetitions of each configuration (3)")
+    p.add_argument("--only", default=",".join(CONFIGS),
+                   help="comma-separated configurations to time (default: all)")
+    p.add_argument("--workload", default=str(BENCH_DIR / "workload-a"),
+                   help="cargo project to build (default: bench/workload-a)")
+    p.add_argument("--larder", default=str(REPO_DIR / "build" / "release" / "larder"),
+                   help="larder binary (default: build/release/larder)")
+    p.add_argument("--jobs", type=int, default=None, help="cargo -j (default: cargo's)")
+    p.add_argument("--results-dir", default=str(BENCH_DIR / "results"),
+                   help="where the JSON results go (default: bench/results)")
+    p.add_argument("--tmp-dir", default=None, help="parent of the temp folder (default: $TMPDIR)")
+    p.add_argument("--keep-temp", action="store_true",
+                   help="keep checkouts, caches and build logs for inspection")
+    args = p.parse_args(argv)
+    only = [c.strip() for c in args.only.split(",") if c.strip()]
+    unknown = [c for c in only if c not in CONFIGS]
+    if unknown:
+        p.error(f"unknown configuration(s) {', '.join(unknown)}; choose from {', '.join(CONFIGS)}")
+    if not only:
+        p.error("--only needs at least one configuration")
+    args.only = [c for c in CONFIGS if c in only]
+    if args.runs < 1:
+        p.error("--runs must be at least 1")
+    if not (Path(args.workload) / "Cargo.toml").is_file():
+        p.error(f"--workload {args.workload}: no Cargo.toml there")
+    return args
+
+
+def main(argv):
+    args = parse_args(argv)
+    bench = Bench(args)
+
+    def on_signal(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    try:
+        return bench.run()
+    except KeyboardInterrupt:
+        log("\ninterrupted")
+        return 130
+    finally:
+        bench.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
