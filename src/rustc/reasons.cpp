@@ -8,9 +8,14 @@ ReasonText explain_reason(std::string_view reason) {
             "set CARGO_INCREMENTAL=0 in CI"};
   }
   if (reason.starts_with("crate-type:")) {
-    return {"crates of type '" + std::string(reason.substr(11)) + "' need a link step, which is not cached", ""};
+    return {"crates of type '" + std::string(reason.substr(11)) + "' are not cached: they are linked and LARDER_CACHE_LINKED=0, or the type is unknown",
+            "unset LARDER_CACHE_LINKED to cache linked crates"};
   }
-  if (reason == "test-harness") return {"test binaries (--test) are linked executables, which are not cached", ""};
+  if (reason == "test-harness") return {"test binaries (--test) are linked and LARDER_CACHE_LINKED=0", "unset LARDER_CACHE_LINKED"};
+  if (reason == "no-crate-type") return {"no --crate-type was given: the source decides whether it is linked", "pass --crate-type (cargo always does)"};
+  if (reason == "linked-target") return {"linking for this target (not Linux) is not described with certainty", ""};
+  if (reason == "linker-flavor") return {"-C linker-flavor selects a linker whose inputs larder cannot list", ""};
+  if (reason == "link-arg-file") return {"a link argument names an @file of more arguments, unseen by larder", "pass the arguments directly"};
   if (reason == "multiple-inputs") return {"rustc was given more than one input file", ""};
   if (reason == "stdin-input") return {"the source came from standard input", ""};
   if (reason == "output-file") return {"-o redirects the output to a chosen file", "use --out-dir"};

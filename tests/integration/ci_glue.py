@@ -189,12 +189,6 @@ def parse_runner_file(path: Path) -> dict:
     return values
 
 
-def has_s3(binary: Path = None) -> bool:
-    """Whether this larder build has the S3 backend (it comes with `larder credentials`)."""
-    out = subprocess.run([str(binary or larder_binary()), "--help"], capture_output=True, text=True)
-    return "credentials" in out.stdout + out.stderr
-
-
 def node_tool(*parts) -> Path:
     path = TOOLS / "node_modules" / Path(*parts)
     if not path.exists():

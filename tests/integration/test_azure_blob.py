@@ -2,7 +2,6 @@
 signing with an account key or a connection string, container creation, read-only, a server
 stopped mid-build."""
 import shutil
-from pathlib import Path
 
 import pytest
 

@@ -2,7 +2,6 @@
 separation, concurrency, size limit and corrupt entries."""
 import concurrent.futures
 import filecmp
-import os
 import re
 import shutil
 import subprocess
@@ -10,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cargo_path
 from projects import CACHEABLE_CRATES, core_workspace
 
 BUILD_ENV = {"GEN_GREETING": "hi"}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ci_glue import has_s3, tiny_workspace
+from ci_glue import tiny_workspace
 from conftest import REPO, larder_binary
 
 DOCKERFILE = REPO / "codebuild" / "Dockerfile"

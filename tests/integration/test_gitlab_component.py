@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ci_glue import LoopbackHTTP, S3Server, clean_env, has_s3, node_tool, release_site, tiny_workspace
+from ci_glue import LoopbackHTTP, S3Server, clean_env, node_tool, release_site, tiny_workspace
 from conftest import REPO
 
 TEMPLATE = REPO / "gitlab" / "templates" / "larder.yml"
@@ -85,13 +85,11 @@ def test_component_around_cached_builds(storage, site, tmp_path):
     (tmp_path / "home").mkdir()
     s3 = None
     if storage == "s3":
-        if not has_s3():
-            pytest.skip("needs the S3 backend: this larder build has no `larder credentials` command (branch s3 not merged)")
         s3 = S3Server(tmp_path / "s3")
         inputs = component_inputs(server, tmp_path / "unused", bucket=s3.bucket, region="us-east-1",
                                   endpoint=s3.endpoint, **{"key-prefix": "gitlab/", "aws-role-arn": "",
-                                                           "settings": "LARDER_S3_PATH_STYLE=1 LARDER_LOG=info"})
-        # each job keeps its local cache in its own (isolated) folder: hits in the rebuild come from S3
+                                                           "settings": "LARDER_S3_PATH_STYLE=1 LARDER_LOG=info LARDER_CACHE_SIZE=1G"})
+        # each job keeps its local cache in its own folder (below): hits in the rebuild come from S3
         inputs.pop("cache-dir")
         env.update(AWS_ACCESS_KEY_ID=s3.access_key, AWS_SECRET_ACCESS_KEY=s3.secret_key)
     else:
@@ -100,9 +98,13 @@ def test_component_around_cached_builds(storage, site, tmp_path):
     def job(stage, name, variables=None):
         # gitlab-ci-local (unlike GitLab) re-syncs the job folder from the checkout before
         # after_script, deleting untracked files such as the default install dir inside the
-        # project: the jobs install outside it (a job's variables override the template's).
+        # project: the jobs install (and, with S3, keep their own local cache) outside it; a job's
+        # variables override the template's.
+        own = {"LARDER_INSTALL_DIR": str(tmp_path / "bin" / name)}
+        if storage == "s3":
+            own["LARDER_DIR"] = str(tmp_path / "job-cache" / name)
         spec = {"stage": stage, "extends": ".larder",
-                "variables": {"LARDER_INSTALL_DIR": str(tmp_path / "bin" / name), **(variables or {})},
+                "variables": {**own, **(variables or {})},
                 "script": ["cargo build", "./target/debug/app > app.out", 'test "$(cat app.out)" = 42',
                            *probe_script(probe, name)]}
         return spec

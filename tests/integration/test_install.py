@@ -3,7 +3,6 @@ sh, dash, bash and busybox (busybox alone on PATH: its ash, wget, tar and sha256
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
