@@ -1,5 +1,6 @@
 """Helpers shared by the CI glue tests: release-shaped archives served on loopback, runner
 environments, and a tiny two-crate cargo workspace."""
+import contextlib
 import functools
 import hashlib
 import http.server
@@ -160,6 +161,21 @@ def release_site(root: Path, binary: Path = None):
     write_release(root, "0.0.2", stub_binary("0.0.2"), targets, tamper=True)
     point_latest(root, version)
     return version
+
+
+@contextlib.contextmanager
+def served_release_site(root: Path, with_installer: bool = True):
+    """A release site (as GitHub lays one out) on loopback HTTP, with install.sh at its root;
+    yields (server, version) and stops the server afterwards."""
+    version = release_site(root)
+    if with_installer:
+        shutil.copy(REPO / "scripts" / "install.sh", root / "install.sh")
+    server = LoopbackHTTP(root)
+    server.root = root
+    try:
+        yield server, version
+    finally:
+        server.stop()
 
 
 def parse_runner_file(path: Path) -> dict:

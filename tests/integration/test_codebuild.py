@@ -4,7 +4,6 @@ all hits. With the S3 backend: against loopback S3 and a loopback container-cred
 endpoint (CodeBuild's role credentials), and buildspec-docker.yml's credentials hand-off."""
 import json
 import shlex
-import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ci_glue import ContainerCredentials, LoopbackHTTP, S3Server, clean_env, release_site, tiny_workspace
+from ci_glue import ContainerCredentials, S3Server, clean_env, served_release_site, tiny_workspace
 from conftest import REPO
 
 BUILDSPEC = REPO / "codebuild" / "buildspec.yml"
@@ -22,12 +21,8 @@ PHASES = ("install", "pre_build", "build", "post_build")
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("releases")
-    version = release_site(root)
-    shutil.copy(REPO / "scripts" / "install.sh", root / "install.sh")
-    server = LoopbackHTTP(root)
-    yield server, version
-    server.stop()
+    with served_release_site(tmp_path_factory.mktemp("releases")) as served:
+        yield served
 
 
 def phase_script(spec: dict) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ci_glue import (LoopbackHTTP, S3Server, clean_env, node_tool, parse_runner_file, release_site,
+from ci_glue import (S3Server, clean_env, node_tool, parse_runner_file, served_release_site,
                      tiny_workspace)
 from conftest import REPO, larder_binary
 
@@ -34,11 +34,8 @@ def test_validator_rejects_a_broken_action(tmp_path):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("releases")
-    version = release_site(root)
-    server = LoopbackHTTP(root)
-    yield server, version
-    server.stop()
+    with served_release_site(tmp_path_factory.mktemp("releases"), with_installer=False) as served:
+        yield served
 
 
 class Job:

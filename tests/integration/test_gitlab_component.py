@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ci_glue import LoopbackHTTP, S3Server, clean_env, node_tool, release_site, tiny_workspace
+from ci_glue import S3Server, clean_env, node_tool, served_release_site, tiny_workspace
 from conftest import REPO
 
 TEMPLATE = REPO / "gitlab" / "templates" / "larder.yml"
@@ -19,12 +19,8 @@ ROLE = "arn:aws:iam::123456789012:role/larder-ci"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("releases")
-    version = release_site(root)
-    shutil.copy(REPO / "scripts" / "install.sh", root / "install.sh")
-    server = LoopbackHTTP(root)
-    yield server, version
-    server.stop()
+    with served_release_site(tmp_path_factory.mktemp("releases")) as served:
+        yield served
 
 
 def gitlab_ci_local(project: Path, env: dict, *args, timeout=600):

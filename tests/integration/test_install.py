@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from ci_glue import LoopbackHTTP, clean_env, host_target, release_site, sha256_file
+from ci_glue import clean_env, host_target, served_release_site, sha256_file
 from conftest import REPO, larder_binary
 
 INSTALLER = REPO / "scripts" / "install.sh"
@@ -15,12 +15,8 @@ SHELLS = ["sh", "dash", "bash", "busybox"]
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("releases")
-    version = release_site(root)
-    server = LoopbackHTTP(root)
-    server.root = root
-    yield server, version
-    server.stop()
+    with served_release_site(tmp_path_factory.mktemp("releases"), with_installer=False) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
