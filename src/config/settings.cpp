@@ -29,7 +29,7 @@ const std::vector<SettingSpec>& known_settings() {
       {"LARDER_S3_PATH_STYLE", nullptr, "1: path-style addressing", false},
       {"LARDER_S3_NO_CREDENTIALS", nullptr, "1: anonymous (read-only) access", false},
       {"LARDER_S3_SSE", nullptr, "server-side encryption: AES256 or aws:kms[:key-id]", false},
-      {"LARDER_REMOTE", nullptr, "other remotes by URL, comma-separated: redis://, rediss://, memcached://, http(s)://", true},
+      {"LARDER_REMOTE", nullptr, "other remotes by URL, comma-separated: redis://, rediss://, memcached://, http(s)://, azblob://", true},
       {"LARDER_READ_ONLY", nullptr, "1: never write to remote storage", false},
   };
   return specs;

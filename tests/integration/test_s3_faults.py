@@ -86,3 +86,22 @@ def test_wrong_region_is_corrected_and_remembered(larder, s3):
         assert proxy.faults == corrections
     finally:
         proxy.stop()
+
+
+def test_a_skewed_clock_is_corrected(larder, tmp_path):
+    """The server's clock is an hour ahead: the first request of a process is refused with
+    RequestTimeTooSkewed, larder adopts the server's time and the request succeeds."""
+    server = S3Server(tmp_path / "skewed", clock_offset_seconds=3600)
+    try:
+        project = write_project(tmp_path / "proj")
+        log = tmp_path / "larder.log"
+        env = larder_s3_env(server.url, LARDER_LOG="info", LARDER_LOG_FILE=str(log))
+        larder.cargo(project, "build", env=env)
+        stats = larder.stats(env=env)
+        [remote] = storage(stats, "s3")
+        assert remote["errors"] == 0 and remote["writes"] >= 2, stats
+        assert "the clock differs from S3's by" in log.read_text()
+        doctor = larder.run("doctor", env=env, check=False)
+        assert doctor.returncode == 0, doctor.stdout
+    finally:
+        server.stop()

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <ctime>
 
 #include "aws/credential_chain.hpp"
@@ -29,6 +30,15 @@ std::optional<int64_t> server_time(const net::Response& response) {
     if (strptime(date->c_str(), "%a, %d %b %Y %H:%M:%S", &tm) != nullptr) return timegm(&tm);
   }
   return std::nullopt;
+}
+
+// S3 refuses requests signed more than 15 minutes off its clock. A HEAD answer has no body to
+// say RequestTimeTooSkewed, so a bare 403 whose Date is that far off is taken as the same.
+bool refused_for_clock_skew(const net::Response& response, std::string_view code) {
+  if (code == "RequestTimeTooSkewed") return true;
+  if (response.status != 403 || !response.body.empty()) return false;
+  auto server = server_time(response);
+  return server && std::llabs(*server - static_cast<int64_t>(std::time(nullptr))) > 15 * 60;
 }
 
 }  // namespace
@@ -133,7 +143,7 @@ S3Storage::Outcome S3Storage::execute(const std::string& operation, const std::s
       region_corrected = true;
       continue;
     }
-    if (error_code(response) == "RequestTimeTooSkewed" && !clock_corrected) {
+    if (!clock_corrected && refused_for_clock_skew(response, error_code(response))) {
       if (auto server = server_time(response)) {
         clock_offset_ = *server - std::time(nullptr);
         spdlog::info("the clock differs from S3's by {} s: correcting", clock_offset_);
