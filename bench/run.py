@@ -35,12 +35,23 @@ CONFIGS = {
     "larder-otherpath": "larder warm, other path",
     "sccache-cold": "sccache cold",
     "sccache-warm": "sccache warm",
+    "larder-s3-cold": "larder cold, S3",
+    "larder-s3-warm": "larder warm from S3",
+    "sccache-s3-cold": "sccache cold, S3",
+    "sccache-s3-warm": "sccache warm from S3",
 }
 FAMILIES = {
     "plain": ["plain"],
     "larder": ["larder-cold", "larder-warm", "larder-otherpath"],
     "sccache": ["sccache-cold", "sccache-warm"],
+    "larder_s3": ["larder-s3-cold", "larder-s3-warm"],
+    "sccache_s3": ["sccache-s3-cold", "sccache-s3-warm"],
 }
+# The S3 configurations use s3rver (a SigV4-verifying S3 server, tests/tools) on loopback, with
+# its default credentials; each repetition writes under a fresh key prefix, so cold is cold.
+S3_TOOLS = REPO_DIR / "tests" / "tools"
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER",
+                  "AWS_EC2_METADATA_DISABLED": "true"}
 
 # Variables from the caller's environment that would change what a configuration measures.
 SCRUB_PREFIXES = ("LARDER_", "SCCACHE_", "CACHEPOT_")
@@ -117,6 +128,8 @@ class Bench:
         self.sccache_port = free_port()
         self.sccache_dir = self.tmp / "sccache" / "cache"
         self.sccache_started = False
+        self.s3_server = None
+        self.s3_port = None
         self.bins = []
         self.runs = {name: [] for name in CONFIGS}
         self.failures = []
@@ -146,6 +159,45 @@ class Bench:
                    SCCACHE_SERVER_PORT=str(self.sccache_port), SCCACHE_CACHE_SIZE="50G",
                    SCCACHE_ERROR_LOG=str(self.tmp / "sccache" / "server-error.log"))
         return env
+
+    def larder_s3_env(self, cache_dir, log_file, rep):
+        env = self.larder_env(cache_dir, log_file)
+        env.update(S3_CREDENTIALS, LARDER_BUCKET="larder-bench", LARDER_REGION="us-east-1",
+                   LARDER_ENDPOINT=f"http://127.0.0.1:{self.s3_port}", LARDER_S3_PATH_STYLE="1",
+                   LARDER_S3_KEY_PREFIX=f"rep{rep}/")
+        return env
+
+    def sccache_s3_env(self, rep):
+        env = self.sccache_env()
+        env.update(S3_CREDENTIALS, SCCACHE_BUCKET="sccache-bench", SCCACHE_REGION="us-east-1",
+                   SCCACHE_ENDPOINT=f"127.0.0.1:{self.s3_port}", SCCACHE_S3_USE_SSL="false",
+                   SCCACHE_S3_KEY_PREFIX=f"rep{rep}/")
+        return env
+
+    # ----- S3 server ---------------------------------------------------------------------
+    def s3_start(self):
+        main = S3_TOOLS / "s3rver-main.js"
+        if not (S3_TOOLS / "node_modules" / "@20minutes" / "s3rver").is_dir():
+            sys.exit("run.py: the S3 configurations need s3rver: run scripts/install-deps.sh "
+                     "(it installs tests/tools), or leave them out with --only")
+        self.s3_port = free_port()
+        data = self.tmp / "s3rver"
+        data.mkdir(parents=True, exist_ok=True)
+        self.s3_server = subprocess.Popen(
+            ["node", str(main), str(self.s3_port), str(data), "larder-bench,sccache-bench"],
+            cwd=S3_TOOLS, stdout=subprocess.DEVNULL, stderr=open(self.tmp / "s3rver.log", "w"))
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.s3_port)) == 0:
+                    return
+            time.sleep(0.1)
+        sys.exit(f"run.py: s3rver did not start; see {self.tmp / 's3rver.log'}")
+
+    def s3_stop(self):
+        if self.s3_server:
+            self.s3_server.terminate()
+            self.s3_server.wait(timeout=10)
+            self.s3_server = None
 
     # ----- set-up ------------------------------------------------------------------------
     def versions(self):
@@ -301,6 +353,7 @@ class Bench:
 
     # ----- sccache server ----------------------------------------------------------------
     def sccache_start(self, env):
+        Path(env["SCCACHE_ERROR_LOG"]).parent.mkdir(parents=True, exist_ok=True)
         rc, out, err = sh([self.sccache, "--start-server"], env=env, timeout=60)
         if rc != 0:
             raise RuntimeError(f"sccache --start-server failed ({rc}): {(out + err).strip()}")
@@ -404,6 +457,36 @@ class Bench:
             self.keep(config, record)
         rmtree(checkout / "target")
 
+    def run_larder_s3(self, rep):
+        """Cold: empty local tier and a fresh S3 prefix. Warm: the local tier emptied again, so
+        every hit comes from S3, as on a fresh CI runner."""
+        cache = self.tmp / "larder-s3" / "cache"
+        checkout = self.tmp / "larder_s3" / "checkout" / "workload"
+        for config in FAMILIES["larder_s3"]:
+            rmtree(cache)
+            log_file = self.tmp / "logs" / f"{config}-{rep}.larder.log"
+            env = self.larder_s3_env(cache, log_file, rep)
+            self.larder_reset(env)
+            record = self.build(config, rep, checkout, env)
+            record["stats"] = self.larder_stats(env)
+            self.larder_log(record, log_file)
+            self.keep(config, record)
+        rmtree(checkout / "target")
+
+    def run_sccache_s3(self, rep):
+        checkout = self.tmp / "sccache_s3" / "checkout" / "workload"
+        for config in FAMILIES["sccache_s3"]:
+            rmtree(self.sccache_dir)
+            env = self.sccache_s3_env(rep)
+            self.sccache_start(env)
+            try:
+                record = self.build(config, rep, checkout, env)
+                record["stats"] = self.sccache_stats(env)
+            finally:
+                self.sccache_stop(env)
+            self.keep(config, record)
+        rmtree(checkout / "target")
+
     def compare_binaries(self, rep, label, binaries):
         """A warm build at the same path must produce the cold build's bytes."""
         for name, info in binaries.items():
@@ -434,6 +517,17 @@ class Bench:
                      "`cmake --preset release && cmake --build --preset release` or pass --larder")
         if "sccache" in families and self.version_info["sccache"].startswith("unavailable"):
             sys.exit("run.py: sccache not found; run bench/setup.sh")
+        if any(f.endswith("_s3") for f in families):
+            self.s3_start()
+        if "sccache_s3" in families:
+            probe = self.sccache_s3_env(0)
+            try:
+                self.sccache_start(probe)
+                self.sccache_stop(probe)
+            except RuntimeError as error:
+                log(f"sccache with S3: not available here, left out ({str(error).splitlines()[-1]})")
+                families.remove("sccache_s3")
+                self.selected = [c for c in self.selected if c not in FAMILIES["sccache_s3"]]
         for family in families:
             self.copy_workload(self.tmp / family / ("checkout/workload" if family != "plain"
                                                    else "workload"))
@@ -479,7 +573,7 @@ class Bench:
                 f"{fmt(ratio(med[c], sc_warm), 3, 'x'):>15} | {counts}")
 
         overhead = {}
-        for c in ("larder-warm", "larder-otherpath"):
+        for c in ("larder-warm", "larder-otherpath", "larder-s3-warm"):
             values = [r["stats"]["hit_overhead_ms"] for r in self.runs.get(c, [])
                       if r.get("stats", {}).get("hit_overhead_ms") is not None]
             if values:
@@ -522,6 +616,10 @@ class Bench:
              lambda r: r <= 0.35),
             ("issue 8", "larder warm: every compile call a hit (proc-macros, build scripts, bin)",
              all_hit("larder-warm", True), lambda v: v),
+            ("issue 3", "larder warm from S3 (empty local tier) < sccache warm from S3",
+             ratio(med.get("larder-s3-warm"), med.get("sccache-s3-warm")), lambda r: r < 1.0),
+            ("issue 3", "larder warm from S3: every compile call a hit", all_hit("larder-s3-warm", True),
+             lambda v: v),
         ]
         log("\n== bars")
         bar_results = []
@@ -576,6 +674,7 @@ class Bench:
     def cleanup(self):
         try:
             self.sccache_stop()
+            self.s3_stop()
         finally:
             self.kill_stray_sccache()
             if self.args.keep_temp:
