@@ -185,6 +185,7 @@ std::string stats_as_openmetrics(const cache::StatsCounters& s) {
   };
   counter("compile_requests", "Wrapper calls.", std::to_string(s.compile_requests));
   counter("cache_hits", "Calls answered from the cache.", std::to_string(s.cache_hits));
+  counter("direct_hits", "Hits resolved from a manifest, with no rustc run.", std::to_string(s.direct_hits));
   counter("cache_misses", "Cacheable calls that were compiled.", std::to_string(s.cache_misses));
   counter("compile_failures", "Compilations that failed.", std::to_string(s.compile_failures));
   counter("cache_read_errors", "Cache faults on read.", std::to_string(s.read_errors));
