@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from projects import CACHEABLE_CRATES, core_workspace
-from test_core import _edit, build
+from test_core import BUILD_ENV, _edit, build
 
 NEVER = "never built with this cache"
 
@@ -277,3 +277,32 @@ def test_records_stay_small(larder, project, tmp_path):
     total = sum(p.stat().st_size for p in (larder.dir / "explain").rglob("*") if p.is_file())
     assert 0 < total < 512 * 1024
     assert len(list((larder.dir / "explain/records").iterdir())) == len(CACHEABLE_CRATES)
+
+
+def test_a_broken_record_folder_never_changes_the_build(larder, project, tmp_path):
+    """Recording is best effort: with LARDER_DIR/explain unusable (a file, not a folder), builds
+    still hit and miss as before, succeed, and larder prints nothing about it."""
+    larder.dir.mkdir(parents=True)
+    (larder.dir / "explain").write_text("not a folder\n")
+    first = larder.cargo(project, "build", env=dict(BUILD_ENV, LARDER_LOG="debug"))  # log to stderr
+    assert "larder: debug: chain_a: miss" in first.stderr
+    assert "larder: warn" not in first.stderr and "larder: error" not in first.stderr, first.stderr
+    _, warm = build(larder, project, tmp_path, name="warm")
+    assert warm == {crate: "hit" for crate in CACHEABLE_CRATES}
+    stats = larder.stats()
+    assert stats["cache_misses"] == len(CACHEABLE_CRATES) and stats["cache_hits"] == len(CACHEABLE_CRATES)
+    assert stats["cache_errors"] == {"read": 0, "write": 0}
+    assert explain(larder).startswith("No build recorded")
+
+
+def test_damaged_records_are_ignored(larder, project, tmp_path):
+    build(larder, project, tmp_path, name="fill")
+    for path in (larder.dir / "explain").rglob("*"):
+        if path.is_file():
+            path.write_text('{"variants": [1, 2')  # as if cut short
+    _edit(project / "chain_a/src/lib.rs", "40", "39 + 1")
+    _, outcome = build(larder, project, tmp_path, name="changed")
+    assert {c for c, o in outcome.items() if o == "miss"} == {"chain_a", "chain_b", "chain_c", "stat", "app"}
+    found = misses(explain(larder))
+    assert found["chain_a"] == ["chain_a/src/lib.rs changed"]  # from the manifest, not the records
+    assert found["chain_b"] == [NEVER]  # its record was damaged: as good as none
