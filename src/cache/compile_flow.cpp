@@ -478,9 +478,9 @@ void CompileFlow::run() {
           ::write(STDERR_FILENO, err.data(), err.size());
           stats_.cache_hits++;
           stats_.saved_seconds += entry->compile_seconds;
+          miss_log_.hit(args_.crate_name);  // before the clock stops: it is larder's time too
           stats_.wrapper_seconds += seconds_since(started_);
           spdlog::debug("{}: hit", args_.crate_name);
-          miss_log_.hit(args_.crate_name);
           ProcessResult replay;
           replay.started = true;
           replay.exit_code = entry->exit_code;

@@ -41,9 +41,10 @@ int run(const std::vector<std::string>& args) {
   auto* explain = app.add_subcommand(
       "explain",
       "why the latest build's calls missed or were not cached, and what to do about it.\n"
-      "The latest build is the most recent cargo invocation: larder groups wrapper calls by the\n"
-      "cargo process that ran them. Builds are kept until `larder stats --reset`; each miss is\n"
-      "compared with the crate's earlier records in LARDER_DIR/explain (docs/explain.md)");
+      "The latest build is the most recent cargo invocation that ran larder: wrapper calls are\n"
+      "grouped by the cargo process that ran them. Builds are kept until `larder stats --reset`;\n"
+      "each miss is compared with the crate's earlier records in LARDER_DIR/explain\n"
+      "(docs/explain.md)");
   explain->add_option("crate", explain_crate, "only this crate (its --crate-name, e.g. serde_json)");
   explain->add_option("--format", explain_format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
