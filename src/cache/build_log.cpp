@@ -147,12 +147,14 @@ std::vector<BuildRecord> BuildLog::read_all() const {
   return builds;
 }
 
-bool BuildLog::missed(const std::string& build_id, std::string_view crate) const {
-  auto record = read(build_id);
-  if (!record) return false;
-  return std::any_of(record->events.begin(), record->events.end(), [&](const BuildEvent& e) {
-    return e.crate == crate && (e.outcome == "start" || e.outcome == "miss");
-  });
+std::set<std::string, std::less<>> BuildLog::rebuilt_crates(const std::string& build_id) const {
+  std::set<std::string, std::less<>> crates;
+  if (auto record = read(build_id)) {
+    for (const auto& e : record->events) {
+      if (e.outcome == "start" || e.outcome == "miss") crates.insert(e.crate);
+    }
+  }
+  return crates;
 }
 
 void BuildLog::clear() const {

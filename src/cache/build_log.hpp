@@ -10,7 +10,9 @@
 // cleared by `larder stats --reset`.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,9 +52,9 @@ class BuildLog {
   std::optional<BuildRecord> read(const std::string& build_id) const;
   // Every kept build, the most recently written first.
   std::vector<BuildRecord> read_all() const;
-  // Whether `crate` began or finished a miss in this build (an extern of a later miss changed
-  // because it was rebuilt).
-  bool missed(const std::string& build_id, std::string_view crate) const;
+  // The crates that began or finished a miss in this build: an extern of a later miss that
+  // changed was rebuilt here.
+  std::set<std::string, std::less<>> rebuilt_crates(const std::string& build_id) const;
   void clear() const;
 
  private:

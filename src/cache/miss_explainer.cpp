@@ -53,7 +53,6 @@ std::string compare_key(const KeyComponent& c) {
 std::string render_arg(const std::string& flag, const std::string& value) {
   if (flag.empty()) return "input " + value;
   if (value.empty()) return flag;
-  if (flag == "-C" || flag == "-Z") return flag + " " + value;
   return flag + " " + value;
 }
 

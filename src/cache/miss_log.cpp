@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+#include <set>
+
 #include "cache/build_log.hpp"
 #include "cache/key_record.hpp"
 #include "cache/miss_explainer.hpp"
@@ -75,7 +78,13 @@ void MissLog::missed(const MissFacts& facts) const noexcept {
     e.why = facts.known_why;
     if (e.why.empty() && comparable) {
       if (const KeyRecord* before = closest_record(earlier, now)) {
-        e.why = explain_changes(*before, now, [&](std::string_view crate) { return log.missed(build_id_, crate); });
+        // Read this build's log once, however many externs changed.
+        std::optional<std::set<std::string, std::less<>>> rebuilt;
+        auto was_rebuilt = [&](std::string_view crate) {
+          if (!rebuilt) rebuilt = log.rebuilt_crates(build_id_);
+          return rebuilt->contains(crate);
+        };
+        e.why = explain_changes(*before, now, was_rebuilt);
         if (e.why.empty()) {
           if (before->stored) {
             e.why.push_back("same inputs as an earlier build, but its cache entry is gone");
