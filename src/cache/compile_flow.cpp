@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -13,6 +14,8 @@
 #include "cache/file_hasher.hpp"
 #include "cache/key_builder.hpp"
 #include "cache/manifest.hpp"
+#include "cache/miss_explainer.hpp"
+#include "cache/miss_log.hpp"
 #include "cache/stats.hpp"
 #include "config/settings.hpp"
 #include "rustc/arguments.hpp"
@@ -95,6 +98,17 @@ std::string entry_key_of(const std::string& call_key, const ManifestResult& resu
   return key.digest();
 }
 
+// The records of one crate, compared to explain its misses: cargo's build of a crate for one
+// target and purpose. Profile and features stay out: they are what a comparison names.
+std::string crate_identity(const rustc::ParsedArguments& args) {
+  std::string identity = args.crate_name + "|";
+  std::vector<std::string> types = args.crate_types;
+  std::sort(types.begin(), types.end());
+  for (const auto& type : types) identity += type + ",";
+  identity += "|" + args.target.value_or("host") + (args.test_harness ? "|test" : "|");
+  return identity;
+}
+
 // Rewrites the absolute base folders an entry was made under to this call's folders.
 std::string relocate(std::string text, const Entry& entry, const PathMap& map) {
   for (const auto& [marker, old_path] : entry.base_dirs) {
@@ -115,7 +129,8 @@ class CompileFlow {
         compilation_(compilation),
         cwd_(std::move(cwd)),
         stats_(stats),
-        hasher_(settings.cache_dir() / "memo" / "files") {}
+        hasher_(settings.cache_dir() / "memo" / "files"),
+        miss_log_(settings.cache_dir()) {}
 
   [[noreturn]] void run();
 
@@ -128,6 +143,8 @@ class CompileFlow {
   void store(const ProcessResult& result, double compile_seconds, int64_t started_ns);
   bool add_link_inputs(ManifestResult& result);
   void remove_temporaries() const;
+  void explain_lookup_miss();
+  void record_miss(double compile_seconds);
   [[noreturn]] void finish(const ProcessResult& result);
 
   const Settings& settings_;
@@ -145,6 +162,15 @@ class CompileFlow {
   std::string call_key_;
   std::optional<storage::StorageChain> chain_;
   std::optional<Manifest> manifest_;  // as read during lookup, updated on store
+
+  // For `larder explain`: the key's parts, why the lookup missed when it can tell, and what
+  // the compile read.
+  MissLog miss_log_;
+  std::vector<KeyComponent> key_components_;
+  std::vector<std::string> miss_why_;
+  std::vector<std::string> miss_advice_;
+  std::optional<ManifestResult> compiled_result_;
+  bool stored_ = false;
 };
 
 bool CompileFlow::prepare() {
@@ -167,7 +193,9 @@ bool CompileFlow::prepare() {
     inputs.paths = &paths_;
     inputs.hash_file = [this](const fs::path& p) { return hasher_.hash(p); };
     inputs.environment = environment_list;
-    call_key_ = rustc::build_call_key(inputs).digest();
+    const KeyBuilder key = rustc::build_call_key(inputs);
+    call_key_ = key.digest();
+    key_components_ = key.components();
     std::vector<std::string> problems;
     chain_.emplace(storage::make_storage_tiers(settings_, problems), settings_.flag("LARDER_READ_ONLY"), stats_);
     for (const auto& problem : problems) spdlog::warn("{}", problem);
@@ -175,6 +203,8 @@ bool CompileFlow::prepare() {
   } catch (const std::exception& error) {
     spdlog::warn("cache unavailable for crate {}: {}; compiling without the cache", args_.crate_name, error.what());
     stats_.read_errors++;
+    miss_why_ = {std::string("the cache was unavailable: ") + error.what()};
+    miss_advice_ = {"run larder doctor"};
   }
   return prepared_;
 }
@@ -209,6 +239,7 @@ std::optional<Entry> CompileFlow::lookup() {
   } catch (const std::exception& error) {
     spdlog::warn("corrupt manifest {} removed: {}", manifest_name, error.what());
     stats_.read_errors++;
+    miss_why_ = {"the cached manifest for this key was damaged (removed)"};
     chain_->remove(manifest_name);
     return std::nullopt;
   }
@@ -223,21 +254,41 @@ std::optional<Entry> CompileFlow::lookup() {
     auto entry_blob = chain_->get(entry_name);
     if (!entry_blob) {
       spdlog::debug("{}: lookup: entry {} is gone", args_.crate_name, result.entry_key);
+      miss_why_ = {"the cache entry for these inputs is gone (trimmed, cleared or expired)"};
+      miss_advice_ = {"raise LARDER_CACHE_SIZE if the local cache is trimmed often"};
       return std::nullopt;
     }
     stats_.bytes_read += entry_blob->size();
     try {
-      return deserialize_entry(*entry_blob);
+      Entry entry = deserialize_entry(*entry_blob);
+      stats_.direct_hits++;  // resolved from the manifest, without running rustc
+      return entry;
     } catch (const std::exception& error) {
       spdlog::warn("corrupt entry {} removed: {}", entry_name, error.what());
       stats_.read_errors++;
+      miss_why_ = {"the cache entry for these inputs was damaged (removed)"};
       chain_->remove(entry_name);
       return std::nullopt;
     }
   }
   spdlog::debug("{}: lookup: sources or environment differ from all {} recorded results", args_.crate_name,
                 manifest_->results.size());
+  explain_lookup_miss();
   return std::nullopt;
+}
+
+// The call key was found, so only sources or environment differ: the manifest names them.
+void CompileFlow::explain_lookup_miss() {
+  try {
+    CurrentInputs now;
+    now.env_hash = [this](const ManifestEnvDep& dep) { return env_value_hash(getenv_value(dep.name), dep.portable, paths_); };
+    now.exists = [this](const std::string& path) { return lstat_file(resolve(paths_.to_local(path), cwd_)).has_value(); };
+    now.source_hash = [this](const std::string& path) { return hasher_.hash(resolve(paths_.to_local(path), cwd_)); };
+    now.base_dir = [this](const std::string& marker) { return paths_.path_of(marker); };
+    miss_why_ = explain_manifest_mismatch(*manifest_, now);
+  } catch (const std::exception& error) {
+    spdlog::debug("{}: cannot explain the miss: {}", args_.crate_name, error.what());
+  }
 }
 
 bool CompileFlow::restore(const Entry& entry) {
@@ -373,6 +424,7 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
     const bool portable = dep.value && paths_.to_portable(*dep.value) != *dep.value;
     manifest_result.env_deps.push_back({dep.name, env_value_hash(dep.value, portable, paths_), portable});
   }
+  compiled_result_ = manifest_result;
   // An output that spells out a base folder's absolute path is only valid at that path.
   for (const auto& dir : paths_.dirs()) {
     for (const auto& output : entry.outputs) {
@@ -388,10 +440,25 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
   const std::string entry_blob = serialize_entry(entry);
   if (!chain_->put(manifest_result.entry_key + ".entry", entry_blob)) return;
   stats_.bytes_written += entry_blob.size();
+  stored_ = true;
   Manifest manifest = manifest_.value_or(Manifest{});
   add_result(manifest, std::move(manifest_result));
   const std::string manifest_blob = serialize_manifest(manifest);
   if (chain_->put(call_key_ + ".manifest", manifest_blob)) stats_.bytes_written += manifest_blob.size();
+}
+
+void CompileFlow::record_miss(double compile_seconds) {
+  MissFacts facts;
+  facts.crate = args_.crate_name;
+  facts.identity = crate_identity(args_);
+  facts.metadata = args_.codegen_value("metadata").value_or("");
+  facts.components = key_components_;
+  facts.result = compiled_result_;
+  facts.stored = stored_;
+  facts.compile_seconds = compile_seconds;
+  facts.known_why = miss_why_;
+  facts.advice = miss_advice_;
+  miss_log_.missed(facts);
 }
 
 void CompileFlow::finish(const ProcessResult& result) {
@@ -411,6 +478,7 @@ void CompileFlow::run() {
           ::write(STDERR_FILENO, err.data(), err.size());
           stats_.cache_hits++;
           stats_.saved_seconds += entry->compile_seconds;
+          miss_log_.hit(args_.crate_name);  // before the clock stops: it is larder's time too
           stats_.wrapper_seconds += seconds_since(started_);
           spdlog::debug("{}: hit", args_.crate_name);
           ProcessResult replay;
@@ -418,14 +486,21 @@ void CompileFlow::run() {
           replay.exit_code = entry->exit_code;
           finish(replay);
         }
+        miss_why_ = {"the cache entry could not be restored (see LARDER_LOG=warn)"};
       }
     } catch (const std::exception& error) {
       spdlog::warn("{}: cache lookup failed: {}; compiling", args_.crate_name, error.what());
       stats_.read_errors++;
+      miss_why_ = {std::string("the cache lookup failed: ") + error.what()};
     }
+  }
+  if (recache && prepared_) {
+    miss_why_ = {"LARDER_RECACHE is set: every call compiles and overwrites its entry"};
+    miss_advice_ = {"unset LARDER_RECACHE once the entries are rewritten"};
   }
 
   spdlog::debug("{}: miss{}", args_.crate_name, recache ? " (LARDER_RECACHE)" : "");
+  miss_log_.compiling(args_.crate_name);
   const int64_t started_ns = now_ns();
   const auto compile_start = Clock::now();
   ProcessResult result = compile();
@@ -438,6 +513,7 @@ void CompileFlow::run() {
   stats_.compile_seconds += compile_seconds;
   if (result.signaled || result.exit_code != 0) {
     stats_.compile_failures++;
+    miss_log_.failed(args_.crate_name, compile_seconds);
     remove_temporaries();
     finish(result);
   }
@@ -450,6 +526,7 @@ void CompileFlow::run() {
       stats_.write_errors++;
     }
   }
+  record_miss(compile_seconds);
   remove_temporaries();
   finish(result);
 }
@@ -479,6 +556,7 @@ void run_wrapper(const std::vector<std::string>& command) {
   if (auto error = rustc::expand_argfiles({command.begin() + 1, command.end()}, expanded)) {
     spdlog::warn("{}; passing the call to rustc uncached", *error);
     stats.not_cached["argfile"]++;
+    MissLog(settings.cache_dir()).not_cached("rustc", "argfile");
     pass_through(command, settings, stats);
   }
   const rustc::ParsedArguments args = rustc::parse_arguments(expanded);
@@ -495,6 +573,7 @@ void run_wrapper(const std::vector<std::string>& command) {
     spdlog::debug("{}: not cached: {}{}", args.crate_name.empty() ? "rustc" : args.crate_name, compilation.reason,
                   args.unknown_option ? " (" + args.unknown_option_name + ")" : "");
     stats.not_cached[compilation.reason]++;
+    MissLog(settings.cache_dir()).not_cached(args.crate_name.empty() ? "rustc" : args.crate_name, compilation.reason);
     pass_through(command, settings, stats);
   }
   CompileFlow flow(settings, command, args, compilation, cwd, stats);

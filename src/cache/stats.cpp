@@ -30,6 +30,7 @@ StatsCounters read_shard(const std::filesystem::path& path) {
 void StatsCounters::add(const StatsCounters& o) {
   compile_requests += o.compile_requests;
   cache_hits += o.cache_hits;
+  direct_hits += o.direct_hits;
   cache_misses += o.cache_misses;
   not_compilation += o.not_compilation;
   compile_failures += o.compile_failures;
@@ -72,6 +73,7 @@ nlohmann::json to_json(const StatsCounters& s) {
       {"compile_requests", s.compile_requests},
       {"cache_hits", s.cache_hits},
       {"cache_misses", s.cache_misses},
+      {"hits_by_kind", {{"direct", s.direct_hits}}},
       {"hit_rate", s.hit_rate()},
       {"not_cached", s.not_cached},
       {"not_compilation", s.not_compilation},
@@ -91,6 +93,7 @@ StatsCounters stats_from_json(const nlohmann::json& j) {
   s.compile_requests = j.value("compile_requests", uint64_t{0});
   s.cache_hits = j.value("cache_hits", uint64_t{0});
   s.cache_misses = j.value("cache_misses", uint64_t{0});
+  if (j.contains("hits_by_kind")) s.direct_hits = j["hits_by_kind"].value("direct", uint64_t{0});
   s.not_compilation = j.value("not_compilation", uint64_t{0});
   s.compile_failures = j.value("compile_failures", uint64_t{0});
   if (j.contains("cache_errors")) {

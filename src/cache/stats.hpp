@@ -22,6 +22,7 @@ struct StorageCounters {
 struct StatsCounters {
   uint64_t compile_requests = 0;
   uint64_t cache_hits = 0;
+  uint64_t direct_hits = 0;  // the manifest lookup resolved an entry: no rustc run (every hit, today)
   uint64_t cache_misses = 0;
   uint64_t not_compilation = 0;
   uint64_t compile_failures = 0;

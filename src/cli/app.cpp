@@ -10,7 +10,7 @@
 namespace larder::cli {
 
 namespace {
-constexpr std::array<std::string_view, 6> kCommands = {"stats", "doctor", "config", "cache", "credentials", "help"};
+constexpr std::array<std::string_view, 7> kCommands = {"stats", "explain", "doctor", "config", "cache", "credentials", "help"};
 
 std::string version_text() {
   return std::string("larder ") + build_info::version + " (commit " + build_info::commit + ", " +
@@ -36,6 +36,18 @@ int run(const std::vector<std::string>& args) {
       ->check(CLI::IsMember({"text", "json", "markdown", "openmetrics"}));
   stats->add_flag("--reset", reset, "set every counter to zero");
 
+  std::string explain_crate;
+  std::string explain_format = "text";
+  auto* explain = app.add_subcommand(
+      "explain",
+      "why the latest build's calls missed or were not cached, and what to do about it.\n"
+      "The latest build is the most recent cargo invocation that ran larder: wrapper calls are\n"
+      "grouped by the cargo process that ran them. Builds are kept until `larder stats --reset`;\n"
+      "each miss is compared with the crate's earlier records in LARDER_DIR/explain\n"
+      "(docs/explain.md)");
+  explain->add_option("crate", explain_crate, "only this crate (its --crate-name, e.g. serde_json)");
+  explain->add_option("--format", explain_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
   app.add_subcommand("config", "print every effective setting and where it came from");
   app.add_subcommand("doctor", "check that the cache is usable and explain what is not");
 
@@ -59,6 +71,9 @@ int run(const std::vector<std::string>& args) {
     return app.exit(error);
   }
   if (app.got_subcommand("stats")) return stats_command(format, reset);
+  if (app.got_subcommand("explain")) {
+    return explain_command(explain_crate.empty() ? std::nullopt : std::optional<std::string>(explain_crate), explain_format);
+  }
   if (app.got_subcommand("config")) return config_command();
   if (app.got_subcommand("doctor")) return doctor_command();
   if (app.got_subcommand("cache")) return cache_command(action);

@@ -1,5 +1,6 @@
 #pragma once
 // larder's own commands (everything but wrapper mode).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@ bool is_larder_command(const std::string& word);
 int run(const std::vector<std::string>& args);
 
 int stats_command(const std::string& format, bool reset);
+int explain_command(const std::optional<std::string>& crate, const std::string& format);
 int config_command();
 int doctor_command();
 int cache_command(const std::string& action);

@@ -1,5 +1,7 @@
 #include <iostream>
 
+#include "cache/build_log.hpp"
+#include "cache/miss_log.hpp"
 #include "cache/stats.hpp"
 #include "cli/commands.hpp"
 #include "cli/stats_format.hpp"
@@ -10,8 +12,12 @@ namespace larder::cli {
 int stats_command(const std::string& format, bool reset) {
   const Settings settings = Settings::load();
   const cache::StatsStore store(settings.cache_dir() / "stats");
+  // Build logs follow the counters (the markdown's slowest misses cover the same span); the
+  // key records stay, so the next miss can still be compared with what came before.
+  const cache::BuildLog builds(cache::explain_dir(settings.cache_dir()) / "builds");
   if (reset) {
     store.reset();
+    builds.clear();
     if (format == "text") {
       std::cout << "statistics reset\n";
       return 0;
@@ -19,7 +25,7 @@ int stats_command(const std::string& format, bool reset) {
   }
   const auto stats = store.total();
   if (format == "json") std::cout << stats_as_json(stats);
-  else if (format == "markdown") std::cout << stats_as_markdown(stats);
+  else if (format == "markdown") std::cout << stats_as_markdown(stats, builds.read_all());
   else if (format == "openmetrics") std::cout << stats_as_openmetrics(stats);
   else std::cout << stats_as_text(stats);
   return 0;

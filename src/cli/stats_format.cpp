@@ -29,6 +29,47 @@ std::vector<std::pair<std::string, uint64_t>> reasons_by_count(const cache::Stat
   return reasons;
 }
 
+// A table cell: pipes would end it early.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+constexpr size_t kSlowestMisses = 10;
+constexpr size_t kTopReasons = 5;
+constexpr size_t kCrateExamples = 3;
+
+std::vector<const cache::BuildEvent*> slowest_misses(const std::vector<cache::BuildRecord>& builds) {
+  std::vector<const cache::BuildEvent*> misses;
+  for (const auto& build : builds) {
+    for (const auto& e : build.events) {
+      if (e.outcome == "miss") misses.push_back(&e);
+    }
+  }
+  std::stable_sort(misses.begin(), misses.end(), [](auto* a, auto* b) { return a->seconds > b->seconds; });
+  if (misses.size() > kSlowestMisses) misses.resize(kSlowestMisses);
+  return misses;
+}
+
+std::string crates_with_reason(const std::vector<cache::BuildRecord>& builds, const std::string& reason) {
+  std::vector<std::string> crates;
+  for (const auto& build : builds) {
+    for (const auto& e : build.events) {
+      if (e.outcome != "not-cached" || e.reason != reason) continue;
+      if (std::find(crates.begin(), crates.end(), e.crate) == crates.end()) crates.push_back(e.crate);
+    }
+  }
+  std::string text;
+  for (size_t i = 0; i < crates.size() && i < kCrateExamples; ++i) text += (i == 0 ? "`" : ", `") + crates[i] + "`";
+  if (crates.size() > kCrateExamples) text += " and " + std::to_string(crates.size() - kCrateExamples) + " more";
+  return text;
+}
+
 uint64_t not_cached_total(const cache::StatsCounters& s) {
   uint64_t total = 0;
   for (const auto& [reason, count] : s.not_cached) total += count;
@@ -52,6 +93,7 @@ std::string stats_as_text(const cache::StatsCounters& s) {
   };
   row("Compile requests", std::to_string(s.compile_requests));
   row("Cache hits", std::to_string(s.cache_hits));
+  row("  direct (no rustc run)", std::to_string(s.direct_hits));
   row("Cache misses", std::to_string(s.cache_misses));
   row("Hit rate", percent(s.hit_rate()));
   row("Not cached", std::to_string(not_cached_total(s)));
@@ -83,12 +125,13 @@ std::string stats_as_text(const cache::StatsCounters& s) {
   return out.str();
 }
 
-std::string stats_as_markdown(const cache::StatsCounters& s) {
+std::string stats_as_markdown(const cache::StatsCounters& s, const std::vector<cache::BuildRecord>& builds) {
   std::ostringstream out;
   out << "### larder cache: " << percent(s.hit_rate()) << " hit rate\n\n";
   out << "| | |\n|---|---:|\n";
   out << "| Hit rate | " << percent(s.hit_rate()) << " |\n";
   out << "| Hits | " << s.cache_hits << " |\n";
+  out << "| Direct hits (no rustc run) | " << s.direct_hits << " |\n";
   out << "| Misses | " << s.cache_misses << " |\n";
   out << "| Not cached | " << not_cached_total(s) << " |\n";
   out << "| Cache errors (read / write) | " << s.read_errors << " / " << s.write_errors << " |\n";
@@ -101,13 +144,27 @@ std::string stats_as_markdown(const cache::StatsCounters& s) {
     out << "    \"misses\" : " << s.cache_misses << "\n";
     out << "    \"not cached\" : " << not_cached_total(s) << "\n```\n";
   }
+  if (const auto misses = slowest_misses(builds); !misses.empty()) {
+    out << "\n#### Slowest misses\n\n| Crate | Compile time | Why it missed |\n|---|---:|---|\n";
+    for (const auto* e : misses) {
+      std::string why;
+      for (const auto& reason : e->why) why += (why.empty() ? "" : "; ") + reason;
+      for (const auto& advice : e->advice) why += " (what to do: " + advice + ")";
+      out << "| `" << e->crate << "` | " << fixed(e->seconds, 2) << " s | " << cell(why) << " |\n";
+    }
+    out << "\n`larder explain` lists every miss of the latest build with its reasons.\n";
+  }
   if (!s.not_cached.empty()) {
-    out << "\n| Not cached because | Calls | What it means |\n|---|---:|---|\n";
-    for (const auto& [reason, count] : reasons_by_count(s)) {
+    out << "\n| Not cached because | Calls | Crates | What it means | What to do |\n|---|---:|---|---|---|\n";
+    const auto reasons = reasons_by_count(s);
+    for (size_t i = 0; i < reasons.size() && i < kTopReasons; ++i) {
+      const auto& [reason, count] = reasons[i];
       auto text = rustc::explain_reason(reason);
-      out << "| `" << reason << "` | " << count << " | " << text.meaning;
-      if (!text.advice.empty()) out << " (" << text.advice << ")";
-      out << " |\n";
+      out << "| `" << reason << "` | " << count << " | " << crates_with_reason(builds, reason) << " | "
+          << cell(text.meaning) << " | " << cell(text.advice) << " |\n";
+    }
+    if (reasons.size() > kTopReasons) {
+      out << "\n" << reasons.size() - kTopReasons << " more reasons: see `larder stats`.\n";
     }
   }
   if (!s.storage.empty()) {
@@ -128,6 +185,7 @@ std::string stats_as_openmetrics(const cache::StatsCounters& s) {
   };
   counter("compile_requests", "Wrapper calls.", std::to_string(s.compile_requests));
   counter("cache_hits", "Calls answered from the cache.", std::to_string(s.cache_hits));
+  counter("direct_hits", "Hits resolved from a manifest, with no rustc run.", std::to_string(s.direct_hits));
   counter("cache_misses", "Cacheable calls that were compiled.", std::to_string(s.cache_misses));
   counter("compile_failures", "Compilations that failed.", std::to_string(s.compile_failures));
   counter("cache_read_errors", "Cache faults on read.", std::to_string(s.read_errors));

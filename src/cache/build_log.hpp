@@ -1,0 +1,66 @@
+#pragma once
+// What each wrapper call of a build did (hit, miss and why, not cached and why), so that
+// `larder explain` and `larder stats --format markdown` can tell where a build's time went.
+//
+// A build is one cargo invocation: wrapper calls are grouped by the cargo process that ran them
+// (the nearest ancestor named cargo, else the parent) and its start time, so a reused process
+// id never joins two builds. The latest build is the one whose log was written last. Each build
+// has one JSON-lines file under LARDER_DIR/explain/builds, appended under flock; the logs are
+// bounded (kMaxBuildLogs files, kBuildLogCapBytes each, kBuildLogBudgetBytes in all) and
+// cleared by `larder stats --reset`.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace larder::cache {
+
+inline constexpr size_t kMaxBuildLogs = 8;
+inline constexpr uint64_t kBuildLogCapBytes = 128 * 1024;
+inline constexpr uint64_t kBuildLogBudgetBytes = 256 * 1024;
+
+struct BuildEvent {
+  int64_t time_ms = 0;
+  std::string crate;
+  // "start" (a miss began compiling), "miss", "hit", "failed", "not-cached"
+  std::string outcome;
+  double seconds = 0;  // compile time of a miss or failure
+  std::string reason;  // a not-cached reason word ("incremental", …)
+  std::vector<std::string> why;     // a miss: what changed, in plain words
+  std::vector<std::string> advice;  // a miss: what can be done about it
+};
+
+struct BuildRecord {
+  std::string id;
+  int64_t modified_ms = 0;
+  std::vector<BuildEvent> events;  // in the order they were written; damaged lines skipped
+};
+
+// The id of the build this wrapper call belongs to.
+std::string current_build_id();
+
+class BuildLog {
+ public:
+  explicit BuildLog(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  // Appends one event. Returns false when it could not be written (or the log is full).
+  bool append(const std::string& build_id, const BuildEvent& event) const;
+  std::optional<BuildRecord> read(const std::string& build_id) const;
+  // Every kept build, the most recently written first.
+  std::vector<BuildRecord> read_all() const;
+  // The crates that began or finished a miss in this build: an extern of a later miss that
+  // changed was rebuilt here.
+  std::set<std::string, std::less<>> rebuilt_crates(const std::string& build_id) const;
+  void clear() const;
+
+ private:
+  std::filesystem::path file_for(const std::string& build_id) const;
+
+  std::filesystem::path dir_;
+};
+
+}  // namespace larder::cache

@@ -1,0 +1,100 @@
+#include "cli/explain_format.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+#include <vector>
+
+#include "rustc/reasons.hpp"
+
+namespace larder::cli {
+
+namespace {
+
+std::string seconds_text(double seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f s", seconds);
+  return buffer;
+}
+
+struct Outcomes {
+  size_t hits = 0;
+  std::vector<const cache::BuildEvent*> misses, not_cached, failed;
+};
+
+Outcomes outcomes_of(const cache::BuildRecord& build, const std::optional<std::string>& crate) {
+  Outcomes o;
+  for (const auto& e : build.events) {
+    if (crate && e.crate != *crate) continue;
+    if (e.outcome == "hit") o.hits++;
+    else if (e.outcome == "miss") o.misses.push_back(&e);
+    else if (e.outcome == "not-cached") o.not_cached.push_back(&e);
+    else if (e.outcome == "failed") o.failed.push_back(&e);
+  }
+  std::stable_sort(o.misses.begin(), o.misses.end(), [](auto* a, auto* b) { return a->seconds > b->seconds; });
+  return o;
+}
+
+}  // namespace
+
+std::string explain_as_text(const cache::BuildRecord& build, const std::optional<std::string>& crate) {
+  const Outcomes o = outcomes_of(build, crate);
+  std::ostringstream out;
+  out << "Latest build" << (crate ? ", crate " + *crate : std::string()) << ": " << o.hits << " hits, "
+      << o.misses.size() << " misses, " << o.not_cached.size() << " not cached, " << o.failed.size() << " failed\n";
+  if (o.misses.empty() && o.not_cached.empty() && o.failed.empty()) {
+    out << (o.hits > 0 ? "Every cacheable call was a hit: nothing to explain.\n"
+                       : "No call of this crate in the latest build.\n");
+    return out.str();
+  }
+  if (!o.misses.empty()) {
+    out << "\nMisses, slowest first:\n";
+    for (const auto* e : o.misses) {
+      out << "  " << e->crate << " (" << seconds_text(e->seconds) << ")\n";
+      for (const auto& why : e->why) out << "    - " << why << "\n";
+      for (const auto& advice : e->advice) out << "    what to do: " << advice << "\n";
+    }
+  }
+  if (!o.not_cached.empty()) {
+    // One block per reason: its meaning and advice are the same for every crate it hit.
+    std::vector<std::pair<std::string, std::vector<std::string>>> by_reason;
+    for (const auto* e : o.not_cached) {
+      auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& r) { return r.first == e->reason; });
+      if (it == by_reason.end()) it = by_reason.insert(by_reason.end(), {e->reason, {}});
+      it->second.push_back(e->crate);
+    }
+    out << "\nNot cached:\n";
+    for (const auto& [reason, crates] : by_reason) {
+      const auto text = rustc::explain_reason(reason);
+      out << "  " << reason << " (" << crates.size() << (crates.size() == 1 ? " call" : " calls") << "):";
+      for (size_t i = 0; i < crates.size(); ++i) out << (i == 0 ? " " : ", ") << crates[i];
+      out << "\n    " << text.meaning << "\n";
+      if (!text.advice.empty()) out << "    what to do: " << text.advice << "\n";
+    }
+  }
+  if (!o.failed.empty()) {
+    out << "\nFailed (a failed compile is never cached):\n";
+    for (const auto* e : o.failed) out << "  " << e->crate << " (" << seconds_text(e->seconds) << ")\n";
+  }
+  return out.str();
+}
+
+std::string explain_as_json(const cache::BuildRecord& build, const std::optional<std::string>& crate) {
+  const Outcomes o = outcomes_of(build, crate);
+  nlohmann::json misses = nlohmann::json::array(), not_cached = nlohmann::json::array(), failed = nlohmann::json::array();
+  for (const auto* e : o.misses) {
+    misses.push_back({{"crate", e->crate}, {"seconds", e->seconds}, {"why", e->why}, {"advice", e->advice}});
+  }
+  for (const auto* e : o.not_cached) {
+    const auto text = rustc::explain_reason(e->reason);
+    not_cached.push_back({{"crate", e->crate}, {"reason", e->reason}, {"meaning", text.meaning}, {"advice", text.advice}});
+  }
+  for (const auto* e : o.failed) failed.push_back({{"crate", e->crate}, {"seconds", e->seconds}});
+  const nlohmann::json json = {{"build", build.id}, {"hits", o.hits}, {"misses", misses},
+                               {"not_cached", not_cached}, {"failed", failed}};
+  return json.dump(2) + "\n";
+}
+
+}  // namespace larder::cli

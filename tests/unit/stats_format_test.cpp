@@ -1,0 +1,71 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cache/stats.hpp"
+#include "cli/explain_format.hpp"
+#include "cli/stats_format.hpp"
+
+using namespace larder;
+
+TEST(Stats, DirectHitsTravelThroughJsonAndAddUp) {
+  cache::StatsCounters a;
+  a.cache_hits = 3;
+  a.direct_hits = 3;
+  const auto json = cache::to_json(a);
+  EXPECT_EQ(json["hits_by_kind"], nlohmann::json({{"direct", 3}}));
+  cache::StatsCounters b = cache::stats_from_json(json);
+  EXPECT_EQ(b.direct_hits, 3u);
+  b.add(a);
+  EXPECT_EQ(b.direct_hits, 6u);
+  EXPECT_NE(cli::stats_as_text(b).find("  direct (no rustc run)      6\n"), std::string::npos);
+  EXPECT_NE(cli::stats_as_openmetrics(b).find("larder_direct_hits_total 6\n"), std::string::npos);
+}
+
+TEST(StatsMarkdown, SlowestMissesWithReasonsAndNotCachedCrates) {
+  cache::StatsCounters s;
+  s.cache_misses = 2;
+  s.not_cached["incremental"] = 1;
+  cache::BuildRecord build;
+  build.id = "b";
+  build.events = {
+      {1, "fast", "miss", 0.5, "", {"never built with this cache"}, {}},
+      {2, "slow", "miss", 2.25, "", {"argument --cfg a|b added", "src/lib.rs changed"}, {"do this"}},
+      {3, "inc", "not-cached", 0, "incremental", {}, {}},
+      {4, "ok", "hit", 0, "", {}, {}},
+  };
+  const std::string md = cli::stats_as_markdown(s, {build});
+  EXPECT_NE(md.find("| `slow` | 2.25 s | argument --cfg a\\|b added; src/lib.rs changed (what to do: do this) |\n"
+                    "| `fast` | 0.50 s | never built with this cache |\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| `incremental` | 1 | `inc` | incremental compilation is on"), std::string::npos) << md;
+  EXPECT_EQ(cli::stats_as_markdown(s).find("Slowest misses"), std::string::npos);
+}
+
+TEST(ExplainText, GroupsNotCachedByReasonAndSortsMisses) {
+  cache::BuildRecord build;
+  build.events = {
+      {1, "a", "start", 0, "", {}, {}},
+      {2, "a", "miss", 0.1, "", {"a/src/lib.rs changed"}, {}},
+      {3, "b", "miss", 0.3, "", {"extern a changed (its own miss)"}, {}},
+      {4, "c", "not-cached", 0, "incremental", {}, {}},
+      {5, "d", "not-cached", 0, "incremental", {}, {}},
+      {6, "e", "hit", 0, "", {}, {}},
+      {7, "f", "failed", 0.2, "", {}, {}},
+  };
+  const std::string text = cli::explain_as_text(build, std::nullopt);
+  EXPECT_EQ(text,
+            "Latest build: 1 hits, 2 misses, 2 not cached, 1 failed\n\n"
+            "Misses, slowest first:\n"
+            "  b (0.30 s)\n    - extern a changed (its own miss)\n"
+            "  a (0.10 s)\n    - a/src/lib.rs changed\n\n"
+            "Not cached:\n"
+            "  incremental (2 calls): c, d\n"
+            "    incremental compilation is on (-C incremental): its state lives in target/ and cannot be shared\n"
+            "    what to do: set CARGO_INCREMENTAL=0 in CI\n\n"
+            "Failed (a failed compile is never cached):\n  f (0.20 s)\n");
+  EXPECT_EQ(cli::explain_as_text(build, std::string("e")),
+            "Latest build, crate e: 1 hits, 0 misses, 0 not cached, 0 failed\n"
+            "Every cacheable call was a hit: nothing to explain.\n");
+}
