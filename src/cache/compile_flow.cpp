@@ -312,6 +312,7 @@ bool CompileFlow::restore(const Entry& entry) {
     }
     plan.emplace_back(&expected, match);
   }
+  const auto writing_started = Clock::now();
   for (const auto& [expected, stored] : plan) {
     std::optional<std::string> error;
     if (expected->role == "dep-info") {
@@ -325,6 +326,7 @@ bool CompileFlow::restore(const Entry& entry) {
       return false;
     }
   }
+  stats_.restore_seconds += seconds_since(writing_started);
   return true;
 }
 

@@ -41,6 +41,7 @@ void StatsCounters::add(const StatsCounters& o) {
   compile_seconds += o.compile_seconds;
   saved_seconds += o.saved_seconds;
   wrapper_seconds += o.wrapper_seconds;
+  restore_seconds += o.restore_seconds;
   for (const auto& [reason, count] : o.not_cached) not_cached[reason] += count;
   for (const auto& [id, s] : o.storage) {
     auto& mine = storage_for(s.kind, s.location);
@@ -84,6 +85,7 @@ nlohmann::json to_json(const StatsCounters& s) {
       {"compile_seconds", s.compile_seconds},
       {"saved_seconds", s.saved_seconds},
       {"wrapper_seconds", s.wrapper_seconds},
+      {"restore_seconds", s.restore_seconds},
       {"storage", storage},
   };
 }
@@ -105,6 +107,7 @@ StatsCounters stats_from_json(const nlohmann::json& j) {
   s.compile_seconds = j.value("compile_seconds", 0.0);
   s.saved_seconds = j.value("saved_seconds", 0.0);
   s.wrapper_seconds = j.value("wrapper_seconds", 0.0);
+  s.restore_seconds = j.value("restore_seconds", 0.0);
   if (j.contains("not_cached")) {
     for (const auto& [reason, count] : j["not_cached"].items()) s.not_cached[reason] = count.get<uint64_t>();
   }

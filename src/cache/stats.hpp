@@ -33,6 +33,7 @@ struct StatsCounters {
   double compile_seconds = 0;
   double saved_seconds = 0;
   double wrapper_seconds = 0;  // larder's own time on hits (lookup, restore)
+  double restore_seconds = 0;  // the part of wrapper_seconds spent writing the outputs
   std::map<std::string, uint64_t> not_cached;
   std::map<std::string, StorageCounters> storage;  // by "kind|location"
 

@@ -105,7 +105,11 @@ std::string stats_as_text(const cache::StatsCounters& s) {
   row("Bytes written to cache", format_size(s.bytes_written));
   row("Compile time (misses)", fixed(s.compile_seconds, 2) + " s");
   row("Time saved by hits", fixed(s.saved_seconds, 2) + " s");
-  if (s.cache_hits > 0) row("larder time per hit", fixed(s.wrapper_seconds * 1000.0 / static_cast<double>(s.cache_hits), 1) + " ms");
+  if (s.cache_hits > 0) {
+    const double hits = static_cast<double>(s.cache_hits);
+    row("larder time per hit", fixed(s.wrapper_seconds * 1000.0 / hits, 1) + " ms (" +
+                                   fixed(s.restore_seconds * 1000.0 / hits, 1) + " ms of it writing outputs)");
+  }
   if (!s.storage.empty()) {
     out << "\nStorage:\n";
     for (const auto& [id, st] : s.storage) {
