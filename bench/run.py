@@ -428,12 +428,7 @@ class Bench:
             if config == "larder-otherpath":
                 where = self.tmp / "elsewhere" / "ci" / "builds" / "7" / "project"
             log_file = self.tmp / "logs" / f"{config}-{rep}.larder.log"
-            env = self.larder_env(cache, log_file)
-            self.larder_reset(env)
-            record = self.build(config, rep, where, env)
-            record["stats"] = self.larder_stats(env)
-            self.larder_log(record, log_file)
-            self.keep(config, record)
+            record = self.larder_build(config, rep, where, self.larder_env(cache, log_file), log_file)
             if config == "larder-cold":
                 self.cold_binaries = record["binaries"]
             elif config == "larder-warm":
@@ -450,15 +445,27 @@ class Bench:
         rmtree(self.sccache_dir)
         wanted = [c for c in FAMILIES["sccache"] if c in self.selected]
         for config in ["sccache-cold"] + [c for c in wanted if c != "sccache-cold"]:
-            env = self.sccache_env()
-            self.sccache_start(env)
-            try:
-                record = self.build(config, rep, checkout, env)
-                record["stats"] = self.sccache_stats(env)
-            finally:
-                self.sccache_stop(env)
-            self.keep(config, record)
+            self.sccache_build(config, rep, checkout, self.sccache_env())
         rmtree(checkout / "target")
+
+    def sccache_build(self, config, rep, checkout, env):
+        """One timed build with a freshly started sccache server (its stats start at zero)."""
+        self.sccache_start(env)
+        try:
+            record = self.build(config, rep, checkout, env)
+            record["stats"] = self.sccache_stats(env)
+        finally:
+            self.sccache_stop(env)
+        self.keep(config, record)
+
+    def larder_build(self, config, rep, checkout, env, log_file):
+        """One timed build with larder's stats reset first; returns the run record."""
+        self.larder_reset(env)
+        record = self.build(config, rep, checkout, env)
+        record["stats"] = self.larder_stats(env)
+        self.larder_log(record, log_file)
+        self.keep(config, record)
+        return record
 
     def run_larder_s3(self, rep):
         """Cold: empty local tier and a fresh S3 prefix. Warm: the local tier emptied again, so
@@ -468,26 +475,14 @@ class Bench:
         for config in FAMILIES["larder_s3"]:
             rmtree(cache)
             log_file = self.tmp / "logs" / f"{config}-{rep}.larder.log"
-            env = self.larder_s3_env(cache, log_file, rep)
-            self.larder_reset(env)
-            record = self.build(config, rep, checkout, env)
-            record["stats"] = self.larder_stats(env)
-            self.larder_log(record, log_file)
-            self.keep(config, record)
+            self.larder_build(config, rep, checkout, self.larder_s3_env(cache, log_file, rep), log_file)
         rmtree(checkout / "target")
 
     def run_sccache_s3(self, rep):
         checkout = self.tmp / "sccache_s3" / "checkout" / "workload"
         for config in FAMILIES["sccache_s3"]:
             rmtree(self.sccache_dir)
-            env = self.sccache_s3_env(rep)
-            self.sccache_start(env)
-            try:
-                record = self.build(config, rep, checkout, env)
-                record["stats"] = self.sccache_stats(env)
-            finally:
-                self.sccache_stop(env)
-            self.keep(config, record)
+            self.sccache_build(config, rep, checkout, self.sccache_s3_env(rep))
         rmtree(checkout / "target")
 
     def compare_binaries(self, rep, label, binaries):
