@@ -291,14 +291,21 @@ class Bench:
         return results
 
     # ----- stats -------------------------------------------------------------------------
-    def larder_stats(self, env):
-        rc, out, err = sh([self.larder, "stats", "--format", "json"], env=env)
+    @staticmethod
+    def json_output(cmd, env, what):
+        """(parsed JSON, None) from a command's stdout, or (None, an error record)."""
+        rc, out, err = sh(cmd, env=env)
         if rc != 0:
-            return {"error": f"larder stats failed ({rc}): {err.strip()}"}
+            return None, {"error": f"{what} failed ({rc}): {err.strip()}"}
         try:
-            raw = json.loads(out)
+            return json.loads(out), None
         except ValueError as e:
-            return {"error": f"larder stats printed invalid JSON: {e}", "output": out[:400]}
+            return None, {"error": f"{what} printed invalid JSON: {e}", "output": out[:400]}
+
+    def larder_stats(self, env):
+        raw, error = self.json_output([self.larder, "stats", "--format", "json"], env, "larder stats")
+        if error:
+            return error
         not_cached = raw.get("not_cached", {}) or {}
         hits = raw.get("cache_hits", 0)
         summary = {
@@ -332,13 +339,10 @@ class Bench:
                 record["larder_log_head"] = lines[:20]
 
     def sccache_stats(self, env):
-        rc, out, err = sh([self.sccache, "--show-stats", "--stats-format", "json"], env=env)
-        if rc != 0:
-            return {"error": f"sccache --show-stats failed ({rc}): {err.strip()}"}
-        try:
-            raw = json.loads(out)
-        except ValueError as e:
-            return {"error": f"sccache printed invalid JSON: {e}", "output": out[:400]}
+        raw, error = self.json_output([self.sccache, "--show-stats", "--stats-format", "json"], env,
+                                      "sccache --show-stats")
+        if error:
+            return error
         s = raw.get("stats", {})
         not_cached = dict(s.get("not_cached", {}) or {})
         return {
