@@ -7,24 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-sudo_if_needed() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+source ../scripts/apt.sh
 
 # apt-packages.txt already lists sccache; keep it explicit in case the list changes.
 read -r -a packages <<<"$(tr '\n' ' ' < apt-packages.txt) sccache"
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  sudo_if_needed apt-get update -qq
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-else
-  echo "bench/setup.sh: all packages already installed"
-fi
+apt_install_missing "${packages[@]}" || echo "bench/setup.sh: all packages already installed"
 
 if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
   echo "bench/setup.sh: cargo and rustc are needed (rustup or Debian's cargo package)" >&2

@@ -80,16 +80,17 @@ int64_t mtime_ms(const fs::path& path) {
 
 std::string current_build_id() {
   const long parent = static_cast<long>(::getppid());
+  const auto parent_facts = proc_facts(parent);
   // cargo runs the wrapper directly; build scripts that run rustc themselves sit between.
   long pid = parent;
-  for (int depth = 0; depth < 4 && pid > 1; ++depth) {
-    auto facts = proc_facts(pid);
-    if (!facts) break;
+  auto facts = parent_facts;
+  for (int depth = 0; depth < 4 && facts; ++depth) {
     if (facts->name == "cargo" || facts->name.starts_with("cargo-")) return std::to_string(pid) + "-" + facts->start;
     pid = facts->parent;
+    if (pid <= 1) break;
+    facts = proc_facts(pid);
   }
-  auto facts = proc_facts(parent);
-  return std::to_string(parent) + (facts ? "-" + facts->start : "");
+  return std::to_string(parent) + (parent_facts ? "-" + parent_facts->start : "");
 }
 
 fs::path BuildLog::file_for(const std::string& build_id) const { return dir_ / (build_id + std::string(kSuffix)); }

@@ -46,11 +46,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-fs::path resolve(const std::string& path, const fs::path& cwd) {
-  fs::path p(path);
-  return p.is_relative() ? cwd / p : p;
-}
-
 bool contains(std::string_view haystack, std::string_view needle) {
   return !needle.empty() &&
          ::memmem(haystack.data(), haystack.size(), needle.data(), needle.size()) != nullptr;
@@ -109,6 +104,13 @@ std::string crate_identity(const rustc::ParsedArguments& args) {
   return identity;
 }
 
+// rustc's own link temporaries, removed before it returns: codegen units (<out-dir>/*.rcgu.o)
+// and the files of its temp folder (<out-dir>/rustcXXXX/).
+bool is_rustc_temporary(const fs::path& path, const fs::path& out_dir) {
+  if (path.parent_path() == out_dir) return path.string().ends_with(".rcgu.o");
+  return path.parent_path().parent_path() == out_dir && path.parent_path().filename().string().starts_with("rustc");
+}
+
 // Rewrites the absolute base folders an entry was made under to this call's folders.
 std::string relocate(std::string text, const Entry& entry, const PathMap& map) {
   for (const auto& [marker, old_path] : entry.base_dirs) {
@@ -144,6 +146,8 @@ class CompileFlow {
   bool add_link_inputs(ManifestResult& result);
   void remove_temporaries() const;
   void explain_lookup_miss();
+  // A portable path of a manifest, as a file of this checkout.
+  fs::path local_file(const std::string& portable) const { return resolve_path(paths_.to_local(portable), cwd_); }
   void record_miss(double compile_seconds);
   [[noreturn]] void finish(const ProcessResult& result);
 
@@ -166,7 +170,7 @@ class CompileFlow {
   // For `larder explain`: the key's parts, why the lookup missed when it can tell, and what
   // the compile read.
   MissLog miss_log_;
-  std::vector<KeyComponent> key_components_;
+  KeyBuilder call_key_parts_;  // kept whole: only a miss needs its components
   std::vector<std::string> miss_why_;
   std::vector<std::string> miss_advice_;
   std::optional<ManifestResult> compiled_result_;
@@ -193,9 +197,8 @@ bool CompileFlow::prepare() {
     inputs.paths = &paths_;
     inputs.hash_file = [this](const fs::path& p) { return hasher_.hash(p); };
     inputs.environment = environment_list;
-    const KeyBuilder key = rustc::build_call_key(inputs);
-    call_key_ = key.digest();
-    key_components_ = key.components();
+    call_key_parts_ = rustc::build_call_key(inputs);
+    call_key_ = call_key_parts_.digest();
     std::vector<std::string> problems;
     chain_.emplace(storage::make_storage_tiers(settings_, problems), settings_.flag("LARDER_READ_ONLY"), stats_);
     for (const auto& problem : problems) spdlog::warn("{}", problem);
@@ -217,10 +220,10 @@ bool CompileFlow::result_matches(const ManifestResult& result) {
     if (env_value_hash(getenv_value(dep.name), dep.portable, paths_) != dep.value_hash) return false;
   }
   for (const auto& absent : result.must_be_absent) {
-    if (lstat_file(resolve(paths_.to_local(absent), cwd_))) return false;
+    if (lstat_file(local_file(absent))) return false;
   }
   for (const auto& source : result.sources) {
-    auto digest = hasher_.hash(resolve(paths_.to_local(source.path), cwd_));
+    auto digest = hasher_.hash(local_file(source.path));
     if (!digest || *digest != source.hash) return false;
   }
   return true;
@@ -282,8 +285,8 @@ void CompileFlow::explain_lookup_miss() {
   try {
     CurrentInputs now;
     now.env_hash = [this](const ManifestEnvDep& dep) { return env_value_hash(getenv_value(dep.name), dep.portable, paths_); };
-    now.exists = [this](const std::string& path) { return lstat_file(resolve(paths_.to_local(path), cwd_)).has_value(); };
-    now.source_hash = [this](const std::string& path) { return hasher_.hash(resolve(paths_.to_local(path), cwd_)); };
+    now.exists = [this](const std::string& path) { return lstat_file(local_file(path)).has_value(); };
+    now.source_hash = [this](const std::string& path) { return hasher_.hash(local_file(path)); };
     now.base_dir = [this](const std::string& marker) { return paths_.path_of(marker); };
     miss_why_ = explain_manifest_mismatch(*manifest_, now);
   } catch (const std::exception& error) {
@@ -356,13 +359,10 @@ bool CompileFlow::add_link_inputs(ManifestResult& result) {
   }
   const fs::path out_dir = compilation_.outputs.front().path.parent_path();
   for (const auto& input : rustc::parse_dep_info(*text).sources) {
-    const fs::path path = resolve(input, cwd_);
+    const fs::path path = resolve_path(input, cwd_);
     if (!sysroot_.empty() && path.string().starts_with(sysroot_ + "/")) continue;
     if (!lstat_file(path)) {
-      const bool temporary = path.parent_path() == out_dir ? path.string().ends_with(".rcgu.o")
-                                                           : path.parent_path().parent_path() == out_dir &&
-                                                                 path.parent_path().filename().string().starts_with("rustc");
-      if (temporary) continue;
+      if (is_rustc_temporary(path, out_dir)) continue;
       spdlog::info("{}: link input {} is gone after the link; not cached", args_.crate_name, path.string());
       return false;
     }
@@ -404,7 +404,7 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
 
   ManifestResult manifest_result;
   for (const auto& source : info.sources) {
-    const fs::path path = resolve(source, cwd_);
+    const fs::path path = resolve_path(source, cwd_);
     auto stamp = stat_file(path);
     auto digest = hasher_.hash(path);
     if (!stamp || !digest) {
@@ -454,7 +454,7 @@ void CompileFlow::record_miss(double compile_seconds) {
   facts.crate = args_.crate_name;
   facts.identity = crate_identity(args_);
   facts.metadata = args_.codegen_value("metadata").value_or("");
-  facts.components = key_components_;
+  facts.components = call_key_parts_.components();
   facts.result = compiled_result_;
   facts.stored = stored_;
   facts.compile_seconds = compile_seconds;

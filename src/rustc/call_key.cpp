@@ -28,18 +28,13 @@ constexpr std::array<std::string_view, 16> kIgnoredCargoPrefixes = {
 // What the linker driver reads from the environment.
 constexpr std::array<std::string_view, 4> kLinkEnv = {"LIBRARY_PATH", "COMPILER_PATH", "GCC_EXEC_PREFIX", "LD_RUN_PATH"};
 
-fs::path resolve(const std::string& path, const fs::path& cwd) {
-  fs::path p(path);
-  return p.is_relative() ? cwd / p : p;
-}
-
 std::optional<fs::path> find_static_lib(const NativeLib& lib, const ParsedArguments& args,
                                         const fs::path& cwd) {
   const std::string name = lib.name.substr(0, lib.name.find(':'));
   for (const auto& search : args.search_paths) {
     if (search.kind != "native" && search.kind != "all") continue;
     for (const auto& file : {"lib" + name + ".a", name + ".lib", name}) {
-      const fs::path candidate = resolve(search.path, cwd) / file;
+      const fs::path candidate = resolve_path(search.path, cwd) / file;
       if (auto stamp = stat_file(candidate); stamp && S_ISREG(stamp->mode)) return candidate;
     }
   }
@@ -77,7 +72,7 @@ cache::KeyBuilder build_call_key(const CallKeyInputs& in) {
   }
   for (const auto& ext : args.externs) {
     if (!ext.path) continue;
-    auto digest = in.hash_file(resolve(*ext.path, in.cwd));
+    auto digest = in.hash_file(resolve_path(*ext.path, in.cwd));
     key.add("extern", ext.name, digest.value_or("missing"));
   }
   for (const auto& lib : args.native_libs) {
@@ -88,7 +83,7 @@ cache::KeyBuilder build_call_key(const CallKeyInputs& in) {
     key.add("native-lib", lib.name, digest.value_or("not-found"));
   }
   if (args.target && args.target->ends_with(".json")) {
-    auto digest = in.hash_file(resolve(*args.target, in.cwd));
+    auto digest = in.hash_file(resolve_path(*args.target, in.cwd));
     key.add("target-spec", *args.target, digest.value_or("missing"));
   }
   auto environment = in.environment();

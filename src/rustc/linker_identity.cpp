@@ -23,21 +23,29 @@ std::string resolved(const std::string& program) {
   return ec ? found : canonical.string();
 }
 
+// The linkers chosen with -fuse-ld= in the link arguments (lld, mold, or a path).
+std::vector<std::string> fuse_ld_choices(const ParsedArguments& args) {
+  std::vector<std::string> names;
+  for (const auto& [key, value] : args.codegen) {
+    if (key != "link-arg" && key != "link-args") continue;
+    const size_t at = value.find("-fuse-ld=");
+    if (at == std::string::npos) continue;
+    const std::string name = value.substr(at + 9);
+    names.push_back(name.substr(0, name.find_first_of(" ,")));
+  }
+  return names;
+}
+
 // The linker programs whose contents identify the link: the driver, the ld it runs, and an
 // ld chosen with -fuse-ld.
-std::vector<std::string> linker_programs(const ParsedArguments& args, const std::string& driver) {
+std::vector<std::string> linker_programs(const std::vector<std::string>& fuse_ld, const std::string& driver) {
   std::vector<std::string> programs = {driver};
   auto ld = run_process({driver, "-print-prog-name=ld"}, false);
   if (ld.started && ld.exit_code == 0) {
     const std::string path = resolved(std::string(trim(ld.out)));
     if (!path.empty()) programs.push_back(path);
   }
-  for (const auto& [key, value] : args.codegen) {
-    if (key != "link-arg" && key != "link-args") continue;
-    const size_t at = value.find("-fuse-ld=");
-    if (at == std::string::npos) continue;
-    std::string name = value.substr(at + 9);
-    name = name.substr(0, name.find_first_of(" ,"));
+  for (const auto& name : fuse_ld) {
     const std::string path = resolved(name.find('/') != std::string::npos ? name : "ld." + name);
     if (path.empty()) throw std::runtime_error("linker for -fuse-ld=" + name + " not found");
     programs.push_back(path);
@@ -51,11 +59,10 @@ LinkerIdentity identify_linker(const ParsedArguments& args, const fs::path& memo
   const std::string requested = args.codegen_value("linker").value_or("cc");
   const std::string driver = resolved(requested);
   if (driver.empty()) throw std::runtime_error("linker '" + requested + "' not found in PATH");
-  std::string fuse;
-  for (const auto& [key, value] : args.codegen) {
-    if ((key == "link-arg" || key == "link-args") && value.find("-fuse-ld=") != std::string::npos) fuse += value;
-  }
-  const fs::path memo_path = memo_dir / (sha256_hex(driver + "\n" + fuse) + ".json");
+  const std::vector<std::string> fuse_ld = fuse_ld_choices(args);
+  std::string memo_name = driver;
+  for (const auto& name : fuse_ld) memo_name += "\n" + name;
+  const fs::path memo_path = memo_dir / (sha256_hex(memo_name) + ".json");
   if (auto text = read_file(memo_path)) {
     try {
       auto memo = nlohmann::json::parse(*text);
@@ -75,7 +82,7 @@ LinkerIdentity identify_linker(const ParsedArguments& args, const fs::path& memo
   Hasher hasher;
   hasher.field("version", version.out);
   nlohmann::json files = nlohmann::json::array();
-  for (const auto& program : linker_programs(args, driver)) {
+  for (const auto& program : linker_programs(fuse_ld, driver)) {
     auto digest = sha256_file(program);
     auto stamp = stat_file(program);
     if (!digest || !stamp) throw std::runtime_error("cannot read linker " + program);

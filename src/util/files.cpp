@@ -71,6 +71,11 @@ fs::path temp_path_for(const fs::path& path) {
          std::to_string(counter++) + "." + std::to_string(tick % 1000000);
 }
 
+fs::path resolve_path(const std::string& path, const fs::path& cwd) {
+  fs::path p(path);
+  return p.is_relative() ? cwd / p : p;
+}
+
 std::optional<std::string> write_file_atomic(const fs::path& path, std::string_view data,
                                              mode_t mode) {
   std::error_code ec;

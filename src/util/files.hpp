@@ -37,6 +37,9 @@ std::optional<std::string> write_file_atomic(const fs::path& path, std::string_v
 // A temp path beside `path`, unique per process and call.
 fs::path temp_path_for(const fs::path& path);
 
+// `path` as rustc sees it when run in `cwd`: relative paths are taken from there.
+fs::path resolve_path(const std::string& path, const fs::path& cwd);
+
 // Sets the file's mtime to now (LRU bookkeeping); errors are ignored.
 void touch_file(const fs::path& path);
 
