@@ -1,5 +1,5 @@
 #pragma once
-// SHA-256 hashing for cache keys and entry checksums (OpenSSL, hardware accelerated where the
+// SHA-256 hashing for cache keys and source files (OpenSSL, hardware accelerated where the
 // CPU has SHA extensions).
 #include <cstdint>
 #include <filesystem>
@@ -7,16 +7,12 @@
 #include <string>
 #include <string_view>
 
-struct evp_md_ctx_st;
 
 namespace larder {
 
 class Hasher {
  public:
   Hasher();
-  ~Hasher();
-  Hasher(const Hasher&) = delete;
-  Hasher& operator=(const Hasher&) = delete;
 
   // Raw bytes, no framing.
   Hasher& update(std::string_view data);
@@ -25,7 +21,8 @@ class Hasher {
   std::string hex_digest();
 
  private:
-  evp_md_ctx_st* ctx_;
+  // OpenSSL's SHA256_CTX, opaque here so callers need no OpenSSL headers.
+  alignas(8) unsigned char state_[112];
 };
 
 std::string sha256_hex(std::string_view data);
