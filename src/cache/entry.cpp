@@ -1,12 +1,16 @@
 #include "cache/entry.hpp"
 
-#include "cache/object_codec.hpp"
 #include "util/binary_io.hpp"
 
 namespace larder::cache {
 
 namespace {
 constexpr uint32_t kMaxOutputs = 64;
+
+// Restores memoize this hash for the written file: it must look like one.
+bool is_sha256_hex(std::string_view text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
 }
 
 std::string serialize_entry(const Entry& entry) {
@@ -20,6 +24,7 @@ std::string serialize_entry(const Entry& entry) {
     w.bytes(output.role);
     w.u32(output.mode);
     w.bytes(output.data);
+    w.bytes(output.hash);
   }
   w.u32(static_cast<uint32_t>(entry.base_dirs.size()));
   for (const auto& [marker, path] : entry.base_dirs) {
@@ -30,9 +35,9 @@ std::string serialize_entry(const Entry& entry) {
 }
 
 Entry deserialize_entry(std::string_view blob) {
-  const std::string payload = decode_object(ObjectType::Entry, blob);
-  BinaryReader r(payload);
   Entry entry;
+  entry.payload = decode_object(ObjectType::Entry, blob);
+  BinaryReader r(entry.payload.view());
   entry.exit_code = static_cast<int>(r.u32());
   entry.compile_seconds = static_cast<double>(r.u64()) / 1e6;
   entry.stdout_data = r.bytes();
@@ -43,7 +48,9 @@ Entry deserialize_entry(std::string_view blob) {
     StoredOutput output;
     output.role = r.bytes();
     output.mode = r.u32() & 07777;
-    output.data = r.bytes();
+    output.data = r.bytes_view();
+    output.hash = r.bytes();
+    if (!is_sha256_hex(output.hash)) throw CorruptData("output hash is not a SHA-256");
     entry.outputs.push_back(std::move(output));
   }
   const uint32_t dirs = r.u32();

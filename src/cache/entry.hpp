@@ -6,12 +6,15 @@
 #include <utility>
 #include <vector>
 
+#include "cache/object_codec.hpp"
+
 namespace larder::cache {
 
 struct StoredOutput {
   std::string role;   // see rustc::ExpectedOutput
   uint32_t mode = 0644;
-  std::string data;
+  std::string_view data;  // not copied: owned by Entry::payload, or by the caller storing it
+  std::string hash;       // SHA-256 of data, so a restore can memoize it without reading it
 };
 
 struct Entry {
@@ -23,6 +26,8 @@ struct Entry {
   // The base folders (marker, absolute path) in effect when the entry was made: text outputs
   // and diagnostics are rewritten to the restoring call's folders.
   std::vector<std::pair<std::string, std::string>> base_dirs;
+  // The decoded object the outputs of a deserialized entry point into.
+  ByteBuffer payload{0};
 };
 
 std::string serialize_entry(const Entry& entry);

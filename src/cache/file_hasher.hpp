@@ -13,8 +13,14 @@ class FileHasher {
 
   // SHA-256 of the file's contents, or nullopt when it cannot be read.
   std::optional<std::string> hash(const std::filesystem::path& path);
+  // Records the hash of a file whose bytes larder itself just wrote (a restored output) or
+  // read after its writer exited (rustc's output): the crates that take it as an --extern or
+  // a link input then skip reading it, which is most of a warm build's hashing.
+  void remember(const std::filesystem::path& path, const std::string& digest);
 
  private:
+  std::filesystem::path memo_path(const std::filesystem::path& path) const;
+
   std::filesystem::path memo_dir_;
 };
 

@@ -45,8 +45,8 @@ std::string serialize_manifest(const Manifest& manifest) {
 }
 
 Manifest deserialize_manifest(std::string_view blob) {
-  const std::string payload = decode_object(ObjectType::Manifest, blob);
-  BinaryReader r(payload);
+  const ByteBuffer payload = decode_object(ObjectType::Manifest, blob);
+  BinaryReader r(payload.view());
   Manifest manifest;
   const uint32_t results = checked_count(r);
   for (uint32_t i = 0; i < results; ++i) {

@@ -75,6 +75,7 @@ std::string tool_change(const std::string& what, const KeyComponent& a, const Ke
 }
 
 std::string change_of(const KeyComponent& a, const KeyComponent& b, const std::function<bool(std::string_view)>& rebuilt) {
+  if (a.group == "larder") return "larder's cache format changed (" + a.value + " -> " + b.value + "): another larder release";
   if (a.group == "compiler") return tool_change("compiler", a, b);
   if (a.group == "linker") return tool_change("linker", a, b);
   if (a.group == "arg") {
@@ -109,6 +110,7 @@ std::string presence_of(const KeyComponent& c, bool added) {
   if (c.group == "remap") return "base folder " + c.name + verb + " (LARDER_BASEDIRS or the checkout layout)";
   if (c.group == "linker") return "linker " + c.name + verb;
   if (c.group == "compiler") return "compiler " + c.name + verb;
+  if (c.group == "larder") return "larder's cache format changed: another larder release";
   return c.group + " " + c.name + verb;
 }
 
@@ -130,7 +132,7 @@ std::pair<std::vector<std::string>, std::vector<std::string>> component_changes(
   for (const auto& [k, v] : a) keys.insert(k);
   for (const auto& [k, v] : b) keys.insert(k);
   auto order = [](const KeyComponent& c) {
-    static const std::vector<std::string> groups = {"compiler", "linker", "arg", "extern", "native-lib",
+    static const std::vector<std::string> groups = {"larder", "compiler", "linker", "arg", "extern", "native-lib",
                                                      "target-spec", "env", "cwd", "remap"};
     auto it = std::find(groups.begin(), groups.end(), c.group);
     return static_cast<size_t>(it - groups.begin());

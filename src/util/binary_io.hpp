@@ -48,10 +48,12 @@ class BinaryReader {
     for (int i = 0; i < 8; ++i) value |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[i])) << (8 * i);
     return value;
   }
-  std::string bytes() {
+  std::string bytes() { return std::string(bytes_view()); }
+  // The bytes in place, valid as long as the reader's data.
+  std::string_view bytes_view() {
     const uint64_t size = u64();
     if (size > remaining()) throw CorruptData("length field exceeds data");
-    return std::string(take(static_cast<size_t>(size)));
+    return take(static_cast<size_t>(size));
   }
   std::string_view take(size_t size) {
     if (size > remaining()) throw CorruptData("truncated data");

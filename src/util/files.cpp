@@ -110,6 +110,23 @@ std::optional<std::string> write_file_atomic(const fs::path& path, std::string_v
   return std::nullopt;
 }
 
+bool overwrite_file(const fs::path& path, std::string_view data) {
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_CLOEXEC;
+  int fd = ::open(path.c_str(), kFlags, 0644);
+  if (fd < 0 && errno == ENOENT) {
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    fd = ::open(path.c_str(), kFlags, 0644);
+  }
+  if (fd < 0) return false;
+  bool ok = ::pwrite(fd, data.data(), data.size(), 0) == static_cast<ssize_t>(data.size());
+  struct stat st {};
+  if (ok && ::fstat(fd, &st) == 0 && static_cast<uint64_t>(st.st_size) > data.size()) {
+    ok = ::ftruncate(fd, static_cast<off_t>(data.size())) == 0;
+  }
+  return ::close(fd) == 0 && ok;
+}
+
 void touch_file(const fs::path& path) { ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0); }
 
 int64_t now_ns() {

@@ -34,6 +34,12 @@ std::optional<std::string> read_file(const fs::path& path);
 std::optional<std::string> write_file_atomic(const fs::path& path, std::string_view data,
                                              mode_t mode = 0644);
 
+// Rewrites `path` in place (one write at offset 0, then a cut to the new length), creating it
+// and its parent folders when missing. No new inode, no rename and no block freed, which on a
+// busy ext4 folder cost far more than the write. Only for small records whose readers verify
+// them: a concurrent reader may see a mix of the old and the new bytes.
+bool overwrite_file(const fs::path& path, std::string_view data);
+
 // A temp path beside `path`, unique per process and call.
 fs::path temp_path_for(const fs::path& path);
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "cache/object_codec.hpp"
 #include "rustc/call_key.hpp"
 
 using namespace larder;
@@ -14,8 +15,11 @@ struct KeyFixture {
       {"CARGO_PKG_NAME", "a"}, {"CARGO_MANIFEST_DIR", "/ws/a"}, {"CARGO_MAKEFLAGS", "-j --jobserver-fds=3,4"},
       {"HOME", "/root"}, {"PATH", "/usr/bin"}};
 
-  std::string key(std::vector<std::string> raw, std::string cwd = "/ws",
-                  std::string ws = "/ws") {
+  std::string key(std::vector<std::string> raw, std::string cwd = "/ws", std::string ws = "/ws") {
+    return parts(std::move(raw), std::move(cwd), std::move(ws)).digest();
+  }
+
+  cache::KeyBuilder parts(std::vector<std::string> raw, std::string cwd = "/ws", std::string ws = "/ws") {
     auto args = parse_arguments(raw);
     PathMap map({{"{workspace}", ws}});
     CallKeyInputs in;
@@ -35,7 +39,7 @@ struct KeyFixture {
       if (value.starts_with("/ws")) value = ws + value.substr(3);
     }
     in.environment = [env_copy] { return env_copy; };
-    return build_call_key(in).digest();
+    return build_call_key(in);
   }
 
   std::vector<std::string> args(std::string ws = "/ws") {
@@ -54,6 +58,15 @@ TEST(CallKey, IsStableAndIgnoresUnrelatedEnvironment) {
   f.env.push_back({"UNRELATED", "1"});
   f.env[2].second = "-j --jobserver-fds=7,8";  // CARGO_MAKEFLAGS differs per build
   EXPECT_EQ(k1, f.key(f.args()));
+}
+
+TEST(CallKey, NamesLardersCacheFormat) {
+  // Another release's objects are another key: never read, never reported as damaged.
+  KeyFixture f;
+  const auto components = f.parts(f.args()).components();
+  ASSERT_FALSE(components.empty());
+  EXPECT_EQ(components.front().group, "larder");
+  EXPECT_EQ(components.front().value, std::to_string(cache::kFormatVersion));
 }
 
 TEST(CallKey, ChangesWithEveryInputThatMatters) {

@@ -101,6 +101,18 @@ TEST(MissExplainer, SameVersionOtherFilesIsNamed) {
             std::vector<std::string>{"compiler files changed (same rustc 1.94.0 (aaaa 2026-01-01)): another build or installation of it"});
 }
 
+TEST(MissExplainer, NamesAnotherLarderCacheFormat) {
+  KeyRecord before = base_record();
+  KeyRecord now = base_record();
+  before.components.insert(before.components.begin(), {"larder", "cache format", "2"});
+  now.components.insert(now.components.begin(), {"larder", "cache format", "3"});
+  EXPECT_EQ(explain_changes(before, now, never_rebuilt),
+            std::vector<std::string>{"larder's cache format changed (2 -> 3): another larder release"});
+  // Records of a release that did not key its format yet.
+  EXPECT_EQ(explain_changes(base_record(), now, never_rebuilt),
+            std::vector<std::string>{"larder's cache format changed: another larder release"});
+}
+
 TEST(MissExplainer, IdenticalRecordsExplainNothing) {
   EXPECT_TRUE(explain_changes(base_record(), base_record(), never_rebuilt).empty());
 }

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
+#include <zstd.h>
 
 #include "cache/entry.hpp"
 #include "cache/manifest.hpp"
+#include "cache/object_codec.hpp"
 #include "util/binary_io.hpp"
+#include "util/hash.hpp"
 
 using namespace larder;
 using namespace larder::cache;
@@ -14,8 +17,9 @@ Entry sample_entry() {
   e.compile_seconds = 1.25;
   e.stdout_data = "out";
   e.stderr_data = "{\"$message_type\":\"diagnostic\"}\n";
-  e.outputs.push_back({"rlib", 0644, std::string("\0rlib bytes\xff", 12)});
-  e.outputs.push_back({"dep-info", 0600, "a.d: src/lib.rs\n"});
+  static const std::string rlib("\0rlib bytes\xff", 12);  // outputs view their bytes
+  e.outputs.push_back({"rlib", 0644, rlib, sha256_hex(rlib)});
+  e.outputs.push_back({"dep-info", 0600, "a.d: src/lib.rs\n", sha256_hex("a.d: src/lib.rs\n")});
   e.base_dirs.emplace_back("{workspace}", "/ws");
   return e;
 }
@@ -29,6 +33,7 @@ TEST(EntryFormat, RoundTrips) {
   EXPECT_EQ(back.stderr_data, e.stderr_data);
   ASSERT_EQ(back.outputs.size(), 2u);
   EXPECT_EQ(back.outputs[0].data, e.outputs[0].data);
+  EXPECT_EQ(back.outputs[0].hash, sha256_hex(e.outputs[0].data));
   EXPECT_EQ(back.outputs[1].mode, 0600u);
   EXPECT_EQ(back.base_dirs, e.base_dirs);
 }
@@ -43,6 +48,35 @@ TEST(EntryFormat, EveryTruncationAndEveryFlippedByteIsDetected) {
     damaged[i] = static_cast<char>(damaged[i] ^ 0x5a);
     EXPECT_ANY_THROW(deserialize_entry(damaged)) << "byte " << i;
   }
+}
+
+TEST(EntryFormat, AnOutputHashThatIsNoSha256IsDamage) {
+  Entry e = sample_entry();
+  e.outputs[0].hash = "not a digest";
+  EXPECT_THROW(deserialize_entry(serialize_entry(e)), CorruptData);
+}
+
+TEST(EntryFormat, LargeOutputsRoundTrip) {
+  // Past 1 MiB the payload gets a mapping of its own (util/byte_buffer).
+  std::string big(3 << 20, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 7919) >> 5);
+  Entry e = sample_entry();
+  e.outputs[0].data = big;
+  const Entry back = deserialize_entry(serialize_entry(e));
+  ASSERT_EQ(back.outputs.size(), 2u);
+  EXPECT_TRUE(back.outputs[0].data == big);
+  EXPECT_EQ(back.outputs[1].data, "a.d: src/lib.rs\n");
+}
+
+TEST(ObjectFormat, AFrameWithoutItsChecksumIsRejected) {
+  // The same header, but a frame made without a checksum: it would decompress unverified.
+  const std::string payload = "payload bytes";
+  const std::string good = encode_object(ObjectType::Manifest, payload);
+  const size_t header = 4 + 1 + 1 + 8;
+  std::string frame(ZSTD_compressBound(payload.size()), '\0');
+  frame.resize(ZSTD_compress(frame.data(), frame.size(), payload.data(), payload.size(), 1));
+  EXPECT_EQ(decode_object(ObjectType::Manifest, good).view(), payload);
+  EXPECT_THROW(decode_object(ObjectType::Manifest, good.substr(0, header) + frame), CorruptData);
 }
 
 TEST(EntryFormat, ManifestIsNotAnEntry) {
