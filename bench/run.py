@@ -135,6 +135,8 @@ class Bench:
         self.failures = []
         self.checks = []
         self.cold_binaries = {}
+        self.call_times = {"larder": [], "sccache": []}  # per repetition: [(ms, crate, types)]
+        self.call_timer = None
         self.base_env = self._base_env()
 
     # ----- environment -------------------------------------------------------------------
@@ -230,7 +232,7 @@ class Bench:
         return bins
 
     # ----- one build ---------------------------------------------------------------------
-    def build(self, config, rep, checkout, env):
+    def build(self, config, rep, checkout, env, log_name=None):
         """Builds `checkout` from a clean <checkout>/target; returns a run record."""
         target = checkout / "target"
         rmtree(target)
@@ -238,7 +240,7 @@ class Bench:
         cmd = [self.cargo, "build", "--release", "--offline"]
         if self.args.jobs:
             cmd += ["-j", str(self.args.jobs)]
-        log_path = self.tmp / "logs" / f"{config}-{rep}.log"
+        log_path = self.tmp / "logs" / f"{log_name or config}-{rep}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         start = time.monotonic()
         with open(log_path, "w") as out:
@@ -402,8 +404,10 @@ class Bench:
         if "hits" in stats:
             extra = (f"  hits {stats['hits']}, misses {stats['misses']}, "
                      f"not cached {stats['not_cached']}")
-            if stats.get("hit_overhead_ms") is not None:
-                extra += f", {stats['hit_overhead_ms']:.2f} ms/hit"
+            timing = stats.get("hit_ms")
+            if isinstance(timing, dict) and "median" in timing:
+                extra += (f", {timing['median']:.2f} ms/hit median "
+                          f"({timing['median_without_writes']:.2f} without writes)")
         elif "error" in stats:
             extra = f"  stats: {stats['error']}"
         status = "" if record["exit_status"] == 0 else f"  FAILED (exit {record['exit_status']})"
@@ -441,6 +445,8 @@ class Bench:
                 # Not required (a checkout path may legitimately reach a binary), but with
                 # larder's path remapping a release build is expected to be identical.
                 self.compare_binaries(rep, "larder warm at another path", record["binaries"])
+        if "larder-warm" in self.selected:
+            self.time_calls("larder", rep, checkout, self.larder_env(cache, self.tmp / "logs" / f"calls-{rep}.larder.log"))
         rmtree(checkout / "target")
         rmtree(self.tmp / "elsewhere" / "ci" / "builds" / "7" / "project" / "target")
 
@@ -450,6 +456,13 @@ class Bench:
         wanted = [c for c in FAMILIES["sccache"] if c in self.selected]
         for config in ["sccache-cold"] + [c for c in wanted if c != "sccache-cold"]:
             self.sccache_build(config, rep, checkout, self.sccache_env())
+        if "sccache-warm" in self.selected:
+            env = self.sccache_env()
+            self.sccache_start(env)
+            try:
+                self.time_calls("sccache", rep, checkout, env)
+            finally:
+                self.sccache_stop(env)
         rmtree(checkout / "target")
 
     def sccache_build(self, config, rep, checkout, env):
@@ -467,9 +480,42 @@ class Bench:
         self.larder_reset(env)
         record = self.build(config, rep, checkout, env)
         record["stats"] = self.larder_stats(env)
+        # Per-hit medians come from the build log (`larder explain`): the stats only hold sums.
+        explained, error = self.json_output([self.larder, "explain", "--format", "json"], env, "larder explain")
+        record["stats"]["hit_ms"] = (explained or {}).get("hit_ms") or error
         self.larder_log(record, log_file)
         self.keep(config, record)
         return record
+
+    # ----- per-call wrapper time, measured from outside ------------------------------------
+    def build_call_timer(self):
+        """Compiles bench/call_timer.c; None (with the reason logged) when no C compiler."""
+        out = self.tmp / "call_timer"
+        rc, _, err = sh(["cc", "-O2", "-o", str(out), str(BENCH_DIR / "call_timer.c")])
+        if rc != 0:
+            log(f"per-call timing left out: cannot compile bench/call_timer.c ({err.strip() or rc})")
+            return None
+        return str(out)
+
+    def time_calls(self, tool, rep, checkout, env):
+        """One more warm build, untimed, with every wrapper call timed as a whole process by
+        the same shim for larder and sccache (exec, lookup, restore, exit)."""
+        if not self.call_timer:
+            return
+        calls_log = self.tmp / "logs" / f"{tool}-calls-{rep}.txt"
+        timed_env = dict(env, RUSTC_WRAPPER=self.call_timer, CALL_TIMER_WRAPPER=env["RUSTC_WRAPPER"],
+                         CALL_TIMER_LOG=str(calls_log))
+        record = self.build(f"{tool}-warm", rep, checkout, timed_env, log_name=f"{tool}-calls")
+        if record["exit_status"] != 0 or not calls_log.is_file():
+            log(f"  ({tool} per-call timing failed: cargo exited {record['exit_status']})")
+            return
+        calls = []
+        for line in calls_log.read_text().splitlines():
+            ms, crate, types = line.split(" ", 2)
+            calls.append((float(ms), crate, types))
+        self.call_times[tool].append(calls)
+        log(f"  ({tool} warm, each call timed: {record['seconds']:.2f} s, "
+            f"{len(calls)} calls, median {median([c[0] for c in calls]):.2f} ms)")
 
     def run_larder_s3(self, rep):
         """Cold: empty local tier and a fresh S3 prefix. Warm: the local tier emptied again, so
@@ -536,6 +582,9 @@ class Bench:
         if "larder-otherpath" in self.selected:
             self.copy_workload(self.tmp / "elsewhere" / "ci" / "builds" / "7" / "project")
 
+        if "larder-warm" in self.selected or "sccache-warm" in self.selected:
+            self.call_timer = self.build_call_timer()
+
         self.started = datetime.datetime.now(datetime.timezone.utc)
         load_start = os.getloadavg()
         for rep in range(1, args.runs + 1):
@@ -574,18 +623,42 @@ class Bench:
             log(f"{CONFIGS[c]:<24} | {fmt(med[c]):>9} | {fmt(ratio(med[c], plain), 3, 'x'):>8} | "
                 f"{fmt(ratio(med[c], sc_warm), 3, 'x'):>15} | {counts}")
 
-        overhead, without_writes = {}, {}
+        # larder's own time per hit: the median call of each build (from its build log), then
+        # the median over the runs; the mean (stats: wrapper_seconds / hits) for comparison.
+        overhead, without_writes, mean_overhead, mean_without_writes = {}, {}, {}, {}
         for c in ("larder-warm", "larder-otherpath", "larder-s3-warm"):
-            for field, into in (("hit_overhead_ms", overhead), ("hit_overhead_without_writes_ms", without_writes)):
-                values = [r["stats"][field] for r in self.runs.get(c, [])
-                          if r.get("stats", {}).get(field) is not None]
-                if values:
-                    into[c] = median(values)
+            timings = [r["stats"]["hit_ms"] for r in self.runs.get(c, [])
+                       if isinstance(r.get("stats", {}).get("hit_ms"), dict) and "median" in r["stats"]["hit_ms"]]
+            if timings:
+                overhead[c] = median([t["median"] for t in timings])
+                without_writes[c] = median([t["median_without_writes"] for t in timings])
+            for field, into in (("hit_overhead_ms", mean_overhead),
+                                ("hit_overhead_without_writes_ms", mean_without_writes)):
+                means = [r["stats"][field] for r in self.runs.get(c, [])
+                         if r.get("stats", {}).get(field) is not None]
+                if means:
+                    into[c] = median(means)
         if overhead:
-            log("\nper-hit wrapper overhead (larder stats: wrapper_seconds / cache_hits, median; "
-                "then without restore_seconds, the time writing the outputs):")
+            log("\nlarder's time per hit (median call of a build, median of the runs; without writing "
+                "the outputs; the mean call, from the stats, both ways):")
             for c, v in overhead.items():
-                log(f"  {CONFIGS[c]:<24} {v:.2f} ms, {fmt(without_writes.get(c))} ms without writing outputs")
+                log(f"  {CONFIGS[c]:<24} {v:.2f} ms, {fmt(without_writes.get(c))} ms without writing outputs; "
+                    f"mean {fmt(mean_overhead.get(c))} ms, {fmt(mean_without_writes.get(c))} ms")
+
+        # Library crates: the calls both tools cache (sccache 0.4 compiles bins, proc-macros and
+        # build scripts on every build, which would make its median a compile time).
+        per_call = {}
+        for tool, reps in self.call_times.items():
+            medians = [median([ms for ms, crate, types in calls
+                               if types in ("lib", "rlib") and crate != "build_script_build"])
+                       for calls in reps if calls]
+            if medians:
+                per_call[tool] = median(medians)
+        if per_call:
+            log("\nper-call wall time of the wrapper process on a warm build, library crates "
+                "(bench/call_timer.c, same shim for both; median of the runs' medians):")
+            for tool, v in per_call.items():
+                log(f"  {tool:<8} {v:.2f} ms")
 
         reasons = {}
         for c in self.selected:
@@ -612,7 +685,7 @@ class Bench:
             ("issue 7", "larder cold <= 1.03x plain cargo", ratio(lc, plain), lambda r: r <= 1.03),
             ("issue 7", "larder warm at another path within 10% of warm at the same path",
              ratio(lo, lw), lambda r: r <= 1.10),
-            ("issue 7", "per-hit wrapper overhead < 5 ms plus writing the outputs",
+            ("issue 7", "per-hit wrapper overhead (median call) < 5 ms plus writing the outputs",
              without_writes.get("larder-warm"), lambda v: v < 5.0),
             ("issue 7", "larder warm at another path: every cacheable crate a hit (no misses)",
              all_hit("larder-otherpath", False), lambda v: v),
@@ -664,6 +737,10 @@ class Bench:
             "results": rows,
             "hit_overhead_ms": overhead,
             "hit_overhead_without_writes_ms": without_writes,
+            "hit_overhead_mean_ms": mean_overhead,
+            "hit_overhead_mean_without_writes_ms": mean_without_writes,
+            "per_call_wall_ms_library_crates": per_call,
+            "call_times": self.call_times,
             "bars": bar_results,
             "checks": self.checks,
             "failures": self.failures,

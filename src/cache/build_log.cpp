@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 
 #include "util/files.hpp"
 #include "util/folder_budget.hpp"
@@ -52,7 +53,10 @@ std::optional<ProcFacts> proc_facts(long pid) {
 
 nlohmann::json to_json(const BuildEvent& e) {
   nlohmann::json j = {{"time_ms", e.time_ms}, {"crate", e.crate}, {"outcome", e.outcome}};
-  if (e.seconds > 0) j["seconds"] = e.seconds;
+  // Microseconds are plenty, and short lines keep a large workspace's build in the log's cap.
+  auto rounded = [](double seconds) { return std::round(seconds * 1e6) / 1e6; };
+  if (e.seconds > 0) j["seconds"] = rounded(e.seconds);
+  if (e.write_seconds > 0) j["write_seconds"] = rounded(e.write_seconds);
   if (!e.reason.empty()) j["reason"] = e.reason;
   if (!e.why.empty()) j["why"] = e.why;
   if (!e.advice.empty()) j["advice"] = e.advice;
@@ -65,6 +69,7 @@ BuildEvent event_from_json(const nlohmann::json& j) {
   e.crate = j.at("crate").get<std::string>();
   e.outcome = j.at("outcome").get<std::string>();
   e.seconds = j.value("seconds", 0.0);
+  e.write_seconds = j.value("write_seconds", 0.0);
   e.reason = j.value("reason", "");
   e.why = j.value("why", std::vector<std::string>{});
   e.advice = j.value("advice", std::vector<std::string>{});

@@ -20,18 +20,19 @@
 namespace larder::cache {
 
 inline constexpr size_t kMaxBuildLogs = 8;
-inline constexpr uint64_t kBuildLogCapBytes = 128 * 1024;
-inline constexpr uint64_t kBuildLogBudgetBytes = 256 * 1024;
+inline constexpr uint64_t kBuildLogCapBytes = 256 * 1024;
+inline constexpr uint64_t kBuildLogBudgetBytes = 512 * 1024;
 
 struct BuildEvent {
   int64_t time_ms = 0;
   std::string crate;
   // "start" (a miss began compiling), "miss", "hit", "failed", "not-cached"
   std::string outcome;
-  double seconds = 0;  // compile time of a miss or failure
+  double seconds = 0;  // compile time of a miss or failure; larder's own time for a hit
   std::string reason;  // a not-cached reason word ("incremental", …)
   std::vector<std::string> why;     // a miss: what changed, in plain words
   std::vector<std::string> advice;  // a miss: what can be done about it
+  double write_seconds = 0;         // a hit: the part of `seconds` spent writing the outputs
 };
 
 struct BuildRecord {

@@ -489,7 +489,10 @@ void CompileFlow::run() {
           ::write(STDERR_FILENO, err.data(), err.size());
           stats_.cache_hits++;
           stats_.saved_seconds += entry->compile_seconds;
-          miss_log_.hit(args_.crate_name);  // before the clock stops: it is larder's time too
+          // The build log's line carries the hit's time, so it cannot include its own
+          // writing; the stats do.
+          const double hit_seconds = seconds_since(started_);
+          miss_log_.hit(args_.crate_name, hit_seconds, stats_.restore_seconds);
           stats_.wrapper_seconds += seconds_since(started_);
           spdlog::debug("{}: hit", args_.crate_name);
           ProcessResult replay;

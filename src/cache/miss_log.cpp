@@ -5,7 +5,6 @@
 #include <optional>
 #include <set>
 
-#include "cache/build_log.hpp"
 #include "cache/key_record.hpp"
 #include "cache/miss_explainer.hpp"
 #include "util/files.hpp"
@@ -28,28 +27,26 @@ MissLog::MissLog(const fs::path& larder_dir) : dir_(explain_dir(larder_dir)) {
   }
 }
 
-void MissLog::event(const std::string& crate, const std::string& outcome, double seconds,
-                    const std::string& reason) const noexcept {
+void MissLog::event(BuildEvent e) const noexcept {
   try {
-    BuildEvent e;
     e.time_ms = now_ms();
-    e.crate = crate;
-    e.outcome = outcome;
-    e.seconds = seconds;
-    e.reason = reason;
-    if (!BuildLog(dir_ / "builds").append(build_id_, e)) spdlog::debug("{}: build log not written", crate);
+    if (!BuildLog(dir_ / "builds").append(build_id_, e)) spdlog::debug("{}: build log not written", e.crate);
   } catch (const std::exception& error) {
-    spdlog::debug("{}: build log not written: {}", crate, error.what());
+    spdlog::debug("{}: build log not written: {}", e.crate, error.what());
   } catch (...) {
   }
 }
 
-void MissLog::hit(const std::string& crate) const noexcept { event(crate, "hit"); }
-void MissLog::not_cached(const std::string& crate, const std::string& reason) const noexcept {
-  event(crate, "not-cached", 0, reason);
+void MissLog::hit(const std::string& crate, double seconds, double write_seconds) const noexcept {
+  event({.crate = crate, .outcome = "hit", .seconds = seconds, .write_seconds = write_seconds});
 }
-void MissLog::compiling(const std::string& crate) const noexcept { event(crate, "start"); }
-void MissLog::failed(const std::string& crate, double seconds) const noexcept { event(crate, "failed", seconds); }
+void MissLog::not_cached(const std::string& crate, const std::string& reason) const noexcept {
+  event({.crate = crate, .outcome = "not-cached", .reason = reason});
+}
+void MissLog::compiling(const std::string& crate) const noexcept { event({.crate = crate, .outcome = "start"}); }
+void MissLog::failed(const std::string& crate, double seconds) const noexcept {
+  event({.crate = crate, .outcome = "failed", .seconds = seconds});
+}
 
 void MissLog::missed(const MissFacts& facts) const noexcept {
   try {

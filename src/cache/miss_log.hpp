@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/build_log.hpp"
 #include "cache/key_builder.hpp"
 #include "cache/manifest.hpp"
 
@@ -33,15 +34,15 @@ class MissLog {
   // `larder_dir` is LARDER_DIR; the build is this process's (current_build_id()).
   explicit MissLog(const std::filesystem::path& larder_dir);
 
-  void hit(const std::string& crate) const noexcept;
+  // `seconds`: larder's time for the hit, `write_seconds` the part of it writing outputs.
+  void hit(const std::string& crate, double seconds, double write_seconds) const noexcept;
   void not_cached(const std::string& crate, const std::string& reason) const noexcept;
   void compiling(const std::string& crate) const noexcept;
   void failed(const std::string& crate, double seconds) const noexcept;
   void missed(const MissFacts& facts) const noexcept;
 
  private:
-  void event(const std::string& crate, const std::string& outcome, double seconds = 0,
-             const std::string& reason = {}) const noexcept;
+  void event(BuildEvent e) const noexcept;
 
   std::filesystem::path dir_;
   std::string build_id_;

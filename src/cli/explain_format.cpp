@@ -22,13 +22,34 @@ std::string seconds_text(double seconds) {
 struct Outcomes {
   size_t hits = 0;
   std::vector<const cache::BuildEvent*> misses, not_cached, failed;
+  // larder's time per hit, in milliseconds: in all, and without writing the outputs. Hits
+  // logged by releases that did not record it are left out.
+  std::vector<double> hit_ms, hit_ms_without_writes;
 };
+
+double median_of(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+std::string milliseconds_text(double ms) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f ms", ms);
+  return buffer;
+}
 
 Outcomes outcomes_of(const cache::BuildRecord& build, const std::optional<std::string>& crate) {
   Outcomes o;
   for (const auto& e : build.events) {
     if (crate && e.crate != *crate) continue;
-    if (e.outcome == "hit") o.hits++;
+    if (e.outcome == "hit") {
+      o.hits++;
+      if (e.seconds > 0) {
+        o.hit_ms.push_back(e.seconds * 1000);
+        o.hit_ms_without_writes.push_back((e.seconds - e.write_seconds) * 1000);
+      }
+    }
     else if (e.outcome == "miss") o.misses.push_back(&e);
     else if (e.outcome == "not-cached") o.not_cached.push_back(&e);
     else if (e.outcome == "failed") o.failed.push_back(&e);
@@ -44,6 +65,10 @@ std::string explain_as_text(const cache::BuildRecord& build, const std::optional
   std::ostringstream out;
   out << "Latest build" << (crate ? ", crate " + *crate : std::string()) << ": " << o.hits << " hits, "
       << o.misses.size() << " misses, " << o.not_cached.size() << " not cached, " << o.failed.size() << " failed\n";
+  if (!o.hit_ms.empty()) {
+    out << "larder's time per hit: median " << milliseconds_text(median_of(o.hit_ms)) << ", "
+        << milliseconds_text(median_of(o.hit_ms_without_writes)) << " without writing the outputs\n";
+  }
   if (o.misses.empty() && o.not_cached.empty() && o.failed.empty()) {
     out << (o.hits > 0 ? "Every cacheable call was a hit: nothing to explain.\n"
                        : "No call of this crate in the latest build.\n");
@@ -92,8 +117,11 @@ std::string explain_as_json(const cache::BuildRecord& build, const std::optional
     not_cached.push_back({{"crate", e->crate}, {"reason", e->reason}, {"meaning", text.meaning}, {"advice", text.advice}});
   }
   for (const auto* e : o.failed) failed.push_back({{"crate", e->crate}, {"seconds", e->seconds}});
-  const nlohmann::json json = {{"build", build.id}, {"hits", o.hits}, {"misses", misses},
-                               {"not_cached", not_cached}, {"failed", failed}};
+  nlohmann::json json = {{"build", build.id}, {"hits", o.hits}, {"misses", misses},
+                         {"not_cached", not_cached}, {"failed", failed}};
+  if (!o.hit_ms.empty()) {
+    json["hit_ms"] = {{"median", median_of(o.hit_ms)}, {"median_without_writes", median_of(o.hit_ms_without_writes)}};
+  }
   return json.dump(2) + "\n";
 }
 

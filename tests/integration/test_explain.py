@@ -67,8 +67,14 @@ def test_first_build_says_never_built_and_a_warm_build_has_nothing_to_explain(la
 
     build(larder, project, tmp_path, name="warm")
     text = explain(larder)
+    timing = re.fullmatch(r"larder's time per hit: median (\d+\.\d\d) ms, (\d+\.\d\d) ms without writing the outputs",
+                          text.splitlines()[1])
+    assert timing and 0 < float(timing.group(2)) <= float(timing.group(1)), text
     assert text == (f"Latest build: {len(CACHEABLE_CRATES)} hits, 0 misses, 0 not cached, 0 failed\n"
+                    f"{text.splitlines()[1]}\n"
                     "Every cacheable call was a hit: nothing to explain.\n")
+    data = json.loads(explain(larder, "--format", "json"))
+    assert data["hit_ms"]["median"] == pytest.approx(float(timing.group(1)), abs=0.006)
 
 
 @pytest.mark.parametrize(

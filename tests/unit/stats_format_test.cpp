@@ -43,6 +43,24 @@ TEST(StatsMarkdown, SlowestMissesWithReasonsAndNotCachedCrates) {
   EXPECT_EQ(cli::stats_as_markdown(s).find("Slowest misses"), std::string::npos);
 }
 
+TEST(ExplainText, GivesTheMedianTimePerHitWithAndWithoutWriting) {
+  cache::BuildRecord build;
+  build.id = "b1";
+  build.events = {
+      {1, "a", "hit", 0.004, "", {}, {}, 0.001},
+      {2, "b", "hit", 0.002, "", {}, {}, 0.0015},
+      {3, "c", "hit", 0.010, "", {}, {}, 0.002},
+      {4, "d", "hit", 0, "", {}, {}},  // logged by a release that did not time hits
+  };
+  EXPECT_EQ(cli::explain_as_text(build, std::nullopt),
+            "Latest build: 4 hits, 0 misses, 0 not cached, 0 failed\n"
+            "larder's time per hit: median 4.00 ms, 3.00 ms without writing the outputs\n"
+            "Every cacheable call was a hit: nothing to explain.\n");
+  const auto json = nlohmann::json::parse(cli::explain_as_json(build, std::nullopt));
+  EXPECT_DOUBLE_EQ(json["hit_ms"]["median"].get<double>(), 4.0);
+  EXPECT_DOUBLE_EQ(json["hit_ms"]["median_without_writes"].get<double>(), 3.0);
+}
+
 TEST(ExplainText, GroupsNotCachedByReasonAndSortsMisses) {
   cache::BuildRecord build;
   build.events = {
