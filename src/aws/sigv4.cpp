@@ -57,7 +57,10 @@ std::string normalize_path(std::string_view path) {
     start = slash + 1;
   }
   std::string out;
-  for (auto segment : segments) out += "/" + std::string(segment);
+  for (auto segment : segments) {
+    out += '/';
+    out += segment;
+  }
   const bool trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
   if (out.empty()) return "/";
   if (trailing) out += "/";

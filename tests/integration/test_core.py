@@ -164,6 +164,28 @@ def test_one_changed_input_misses_exactly_where_it_should(larder, project, tmp_p
     assert set(changed) == set(CACHEABLE_CRATES)
 
 
+def test_a_reverted_change_hits_again_in_the_same_target(larder, project, tmp_path):
+    """Without cleaning target/: the restored dependency replaces the changed one, and its
+    dependents find their first entries again (their key holds its hash, which larder records
+    when it writes the file instead of reading it back)."""
+    def incremental(name):
+        log = tmp_path / f"{name}.log"
+        larder.cargo(project, "build", env=dict(BUILD_ENV, LARDER_LOG="debug", LARDER_LOG_FILE=str(log)))
+        run = subprocess.run([str(project / "target/debug/app")], capture_output=True, text=True, check=True)
+        return outcomes(log), run.stdout.strip()
+
+    first, original_output = incremental("first")
+    assert set(first.values()) == {"miss"}
+    _edit(project / "chain_a/src/lib.rs", "40", "41")
+    changed, changed_output = incremental("changed")
+    assert {c for c, o in changed.items() if o == "miss"} == {"chain_a", "chain_b", "chain_c", "stat", "app"}
+    assert changed_output != original_output
+    _edit(project / "chain_a/src/lib.rs", "41", "40")
+    reverted, reverted_output = incremental("reverted")
+    assert reverted == {c: "hit" for c in ("chain_a", "chain_b", "chain_c", "stat", "app")}
+    assert reverted_output == original_output
+
+
 def test_new_file_changing_module_resolution_misses(larder, project, tmp_path):
     build(larder, project, tmp_path, name="fill")
     # src/extra.rs and src/extra/mod.rs together are an error: a hit would hide it.
