@@ -625,25 +625,25 @@ class Bench:
 
         # larder's own time per hit: the median call of each build (from its build log), then
         # the median over the runs; the mean (stats: wrapper_seconds / hits) for comparison.
-        overhead, without_writes, mean_overhead, mean_without_writes = {}, {}, {}, {}
-        for c in ("larder-warm", "larder-otherpath", "larder-s3-warm"):
-            timings = [r["stats"]["hit_ms"] for r in self.runs.get(c, [])
-                       if isinstance(r.get("stats", {}).get("hit_ms"), dict) and "median" in r["stats"]["hit_ms"]]
-            if timings:
-                overhead[c] = median([t["median"] for t in timings])
-                without_writes[c] = median([t["median_without_writes"] for t in timings])
-            for field, into in (("hit_overhead_ms", mean_overhead),
-                                ("hit_overhead_without_writes_ms", mean_without_writes)):
-                means = [r["stats"][field] for r in self.runs.get(c, [])
-                         if r.get("stats", {}).get(field) is not None]
-                if means:
-                    into[c] = median(means)
-        if overhead:
+        def run_median(c, value):
+            values = [v for v in (value(r.get("stats", {})) for r in self.runs.get(c, [])) if v is not None]
+            return median(values) if values else None
+
+        figures = {
+            "median": lambda st: (st.get("hit_ms") or {}).get("median"),
+            "median_without_writes": lambda st: (st.get("hit_ms") or {}).get("median_without_writes"),
+            "mean": lambda st: st.get("hit_overhead_ms"),
+            "mean_without_writes": lambda st: st.get("hit_overhead_without_writes_ms"),
+        }
+        hit_time = {c: {name: run_median(c, value) for name, value in figures.items()}
+                    for c in ("larder-warm", "larder-otherpath", "larder-s3-warm")}
+        hit_time = {c: f for c, f in hit_time.items() if f["median"] is not None}
+        if hit_time:
             log("\nlarder's time per hit (median call of a build, median of the runs; without writing "
                 "the outputs; the mean call, from the stats, both ways):")
-            for c, v in overhead.items():
-                log(f"  {CONFIGS[c]:<24} {v:.2f} ms, {fmt(without_writes.get(c))} ms without writing outputs; "
-                    f"mean {fmt(mean_overhead.get(c))} ms, {fmt(mean_without_writes.get(c))} ms")
+            for c, f in hit_time.items():
+                log(f"  {CONFIGS[c]:<24} {f['median']:.2f} ms, {fmt(f['median_without_writes'])} ms without "
+                    f"writing outputs; mean {fmt(f['mean'])} ms, {fmt(f['mean_without_writes'])} ms")
 
         # Library crates: the calls both tools cache (sccache 0.4 compiles bins, proc-macros and
         # build scripts on every build, which would make its median a compile time).
@@ -686,7 +686,7 @@ class Bench:
             ("issue 7", "larder warm at another path within 10% of warm at the same path",
              ratio(lo, lw), lambda r: r <= 1.10),
             ("issue 7", "per-hit wrapper overhead (median call) < 5 ms plus writing the outputs",
-             without_writes.get("larder-warm"), lambda v: v < 5.0),
+             hit_time.get("larder-warm", {}).get("median_without_writes"), lambda v: v < 5.0),
             ("issue 7", "larder warm at another path: every cacheable crate a hit (no misses)",
              all_hit("larder-otherpath", False), lambda v: v),
             ("issue 8", "larder warm <= 0.35x sccache warm", ratio(lw, sc_warm),
@@ -735,10 +735,7 @@ class Bench:
                         "platform": platform.platform(), "host": platform.node()},
             "versions": self.version_info,
             "results": rows,
-            "hit_overhead_ms": overhead,
-            "hit_overhead_without_writes_ms": without_writes,
-            "hit_overhead_mean_ms": mean_overhead,
-            "hit_overhead_mean_without_writes_ms": mean_without_writes,
+            "hit_time_ms": hit_time,
             "per_call_wall_ms_library_crates": per_call,
             "call_times": self.call_times,
             "bars": bar_results,
