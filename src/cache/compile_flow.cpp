@@ -131,7 +131,7 @@ class CompileFlow {
         compilation_(compilation),
         cwd_(std::move(cwd)),
         stats_(stats),
-        hasher_(settings.cache_dir() / "memo" / "files"),
+        hasher_(settings.cache_dir() / "memo" / "file-hashes"),
         miss_log_(settings.cache_dir()) {}
 
   [[noreturn]] void run();

@@ -5,11 +5,13 @@
 #include <optional>
 #include <string>
 
+#include "cache/hash_memo.hpp"
+
 namespace larder::cache {
 
 class FileHasher {
  public:
-  explicit FileHasher(std::filesystem::path memo_dir) : memo_dir_(std::move(memo_dir)) {}
+  explicit FileHasher(std::filesystem::path memo_file) : memo_(std::move(memo_file)) {}
 
   // SHA-256 of the file's contents, or nullopt when it cannot be read.
   std::optional<std::string> hash(const std::filesystem::path& path);
@@ -19,9 +21,7 @@ class FileHasher {
   void remember(const std::filesystem::path& path, const std::string& digest);
 
  private:
-  std::filesystem::path memo_path(const std::filesystem::path& path) const;
-
-  std::filesystem::path memo_dir_;
+  HashMemo memo_;
 };
 
 }  // namespace larder::cache

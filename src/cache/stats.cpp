@@ -130,12 +130,16 @@ bool StatsStore::record(const StatsCounters& delta) const {
   if (!lock.locked()) return false;
   StatsCounters current = read_shard(path);
   current.add(delta);
-  return !write_file_atomic(path, to_json(current).dump()).has_value();
+  // In place under the lock: a new file and a rename per call cost more than the rest.
+  return overwrite_file(path, to_json(current).dump());
 }
 
 StatsCounters StatsStore::total() const {
   StatsCounters total;
-  for (int shard = 0; shard < kShards; ++shard) total.add(read_shard(shard_path(dir_, shard)));
+  for (int shard = 0; shard < kShards; ++shard) {
+    FileLock lock(dir_ / ("stats-" + std::to_string(shard) + ".lock"));  // shards are rewritten in place
+    total.add(read_shard(shard_path(dir_, shard)));
+  }
   return total;
 }
 

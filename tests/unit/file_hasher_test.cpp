@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "cache/file_hasher.hpp"
 #include "util/files.hpp"
@@ -18,24 +18,24 @@ namespace {
 struct HasherFixture : ::testing::Test {
   fs::path dir = fs::temp_directory_path() / ("larder-hasher-test-" + std::to_string(::getpid()));
   fs::path file = dir / "src" / "lib.rs";
-  FileHasher hasher{dir / "memo"};
+  fs::path memo = dir / "memo" / "file-hashes";
+  FileHasher hasher{memo};
 
   void SetUp() override {
     fs::remove_all(dir);
     fs::create_directories(file.parent_path());
-    write("fn main() {}\n");
+    write(file, "fn main() {}\n");
   }
   void TearDown() override { fs::remove_all(dir); }
 
-  void write(const std::string& text) { std::ofstream(file, std::ios::trunc) << text; }
-  // The one memo record the hasher keeps for `file`.
-  fs::path memo_file() const {
-    for (const auto& e : fs::recursive_directory_iterator(dir / "memo")) {
-      if (e.is_regular_file()) return e.path();
-    }
-    return {};
+  static void write(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::trunc) << text; }
+  // Replaces `length` bytes of the memo table at `offset`, as a torn or racing write would.
+  void patch_memo(size_t offset, const std::string& bytes) const {
+    std::string table = read_file(memo).value_or("");
+    ASSERT_GE(table.size(), offset + bytes.size());
+    table.replace(offset, bytes.size(), bytes);
+    ASSERT_TRUE(overwrite_file(memo, table));
   }
-  std::string read_memo() const { return read_file(memo_file()).value_or(""); }
 };
 
 const std::string kFakeDigest(64, 'a');
@@ -45,39 +45,49 @@ const std::string kFakeDigest(64, 'a');
 TEST_F(HasherFixture, ARememberedHashIsUsedWithoutReadingTheFile) {
   hasher.remember(file, kFakeDigest);
   EXPECT_EQ(hasher.hash(file), kFakeDigest);  // only the memo can have said that
+  FileHasher another_process{memo};
+  EXPECT_EQ(another_process.hash(file), kFakeDigest);
 }
 
 TEST_F(HasherFixture, AChangedFileIsHashedAgain) {
   hasher.remember(file, kFakeDigest);
-  write("fn main() { println!(\"changed\"); }\n");
+  write(file, "fn main() { println!(\"changed\"); }\n");
   EXPECT_EQ(hasher.hash(file), sha256_file(file));
 }
 
 TEST_F(HasherFixture, AMixedOrDamagedRecordIsIgnored) {
   hasher.remember(file, kFakeDigest);
-  std::string record = read_memo();
-  ASSERT_FALSE(record.empty());
-  // Another digest under the same stamp, as a reader racing a rewrite could see it.
-  const size_t digest_at = record.find(kFakeDigest);
+  const size_t digest_at = read_file(memo).value_or("").find(kFakeDigest);
   ASSERT_NE(digest_at, std::string::npos);
-  record.replace(digest_at, 64, std::string(64, 'b'));
-  ASSERT_TRUE(overwrite_file(memo_file(), record));
+  // Another digest under the same stamp, as a reader racing a rewrite could see it.
+  patch_memo(digest_at, std::string(64, 'b'));
   EXPECT_EQ(hasher.hash(file), sha256_file(file));
-  ASSERT_TRUE(overwrite_file(memo_file(), record.substr(0, record.size() / 2)));
+  // A record torn after its first half.
+  hasher.remember(file, kFakeDigest);
+  ASSERT_EQ(hasher.hash(file), kFakeDigest);
+  patch_memo(digest_at, std::string(64, '\0'));
   EXPECT_EQ(hasher.hash(file), sha256_file(file));
 }
 
-TEST(OverwriteFile, CreatesFoldersAndCutsALongerOldRecord) {
-  const fs::path dir = fs::temp_directory_path() / ("larder-overwrite-test-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  const fs::path path = dir / "a" / "b" / "record";
-  ASSERT_TRUE(overwrite_file(path, "a long first record"));
-  struct stat before {};
-  ASSERT_EQ(::stat(path.c_str(), &before), 0);
-  ASSERT_TRUE(overwrite_file(path, "short"));
-  EXPECT_EQ(read_file(path), "short");
-  struct stat after {};
-  ASSERT_EQ(::stat(path.c_str(), &after), 0);
-  EXPECT_EQ(after.st_ino, before.st_ino);  // rewritten in place, not replaced
-  fs::remove_all(dir);
+TEST_F(HasherFixture, ManyPathsShareTheOneTableFile) {
+  std::vector<fs::path> files;
+  for (int i = 0; i < 300; ++i) {
+    files.push_back(dir / "src" / ("m" + std::to_string(i) + ".rs"));
+    write(files.back(), "// module " + std::to_string(i) + "\n");
+    hasher.remember(files.back(), std::string(63, 'c') + "0123456789"[i % 10]);
+  }
+  int remembered = 0;
+  for (int i = 0; i < 300; ++i) remembered += hasher.hash(files[i]) == std::string(63, 'c') + "0123456789"[i % 10];
+  EXPECT_EQ(remembered, 300);  // four records per bucket: a five-way clash is a 1e-6 chance
+  size_t memo_files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "memo")) memo_files += e.is_regular_file();
+  EXPECT_EQ(memo_files, 1u);
+}
+
+TEST_F(HasherFixture, AForeignOrShortTableIsNotTrusted) {
+  fs::create_directories(memo.parent_path());
+  write(memo, std::string(1000, 'a'));  // another layout, or cut short by a full disk
+  EXPECT_EQ(hasher.hash(file), sha256_file(file));
+  hasher.remember(file, kFakeDigest);
+  EXPECT_EQ(hasher.hash(file), kFakeDigest);  // the table was grown to its size and works
 }

@@ -32,8 +32,10 @@ LocalUsage read_usage(const fs::path& path) {
   return usage;
 }
 
+// Rewritten in place: callers hold the shard's lock, and a new file per put would cost more
+// than the put.
 void write_usage(const fs::path& path, const LocalUsage& usage) {
-  (void)write_file_atomic(path, std::to_string(usage.files) + " " + std::to_string(usage.bytes) + "\n");
+  (void)overwrite_file(path, std::to_string(usage.files) + " " + std::to_string(usage.bytes) + "\n");
 }
 
 }  // namespace
