@@ -7,6 +7,7 @@ APT_PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev libzstd-dev
+  libxxhash-dev
   nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libgmock-dev
   libhiredis-dev
   # tests

@@ -10,7 +10,7 @@
 set -eu
 apk add --no-cache \
   bash build-base cmake samurai git linux-headers perl patch xz tar gzip file coreutils curl \
-  openssl-dev openssl-libs-static zstd-dev zstd-static \
+  openssl-dev openssl-libs-static zstd-dev zstd-static xxhash-dev \
   cli11 nlohmann-json spdlog-dev fmt-dev tomlplusplus-dev
 git config --global --add safe.directory "$PWD"
 export LARDER_STATIC_DEPS_SOURCE=pinned JOBS="$(nproc)"

@@ -113,7 +113,7 @@ CompilerIdentity identify_compiler(const CompilerLookup& lookup, const fs::path&
   hasher.field("version", version.out);
   nlohmann::json files = nlohmann::json::array();
   for (const auto& fact : toolchain_files(rustc, sysroot)) {
-    auto digest = sha256_file(fact.path);
+    auto digest = xxh3_128_file(fact.path);
     if (!digest) throw std::runtime_error("cannot read " + fact.path);
     hasher.field("file", fs::path(fact.path).filename().string());
     hasher.field("hash", *digest);

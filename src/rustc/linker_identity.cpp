@@ -83,7 +83,7 @@ LinkerIdentity identify_linker(const ParsedArguments& args, const fs::path& memo
   hasher.field("version", version.out);
   nlohmann::json files = nlohmann::json::array();
   for (const auto& program : linker_programs(fuse_ld, driver)) {
-    auto digest = sha256_file(program);
+    auto digest = xxh3_128_file(program);
     auto stamp = stat_file(program);
     if (!digest || !stamp) throw std::runtime_error("cannot read linker " + program);
     hasher.field("program", fs::path(program).filename().string());

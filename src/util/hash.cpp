@@ -9,6 +9,12 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <cstdio>
+
+// Header-only (XXH_INLINE_ALL): no libxxhash archive to link, static or not.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 namespace larder {
 
@@ -47,22 +53,48 @@ std::string Hasher::hex_digest() {
 
 std::string sha256_hex(std::string_view data) { return Hasher().update(data).hex_digest(); }
 
-std::optional<std::string> sha256_file(const std::filesystem::path& path) {
+namespace {
+
+// Feeds the file to `consume` in chunks; false when it cannot be read.
+template <typename Consume>
+bool read_in_chunks(const std::filesystem::path& path, Consume consume) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  Hasher hasher;
+  if (fd < 0) return false;
   std::array<char, 1 << 16> buffer{};
   while (true) {
     const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       ::close(fd);
-      return std::nullopt;
+      return false;
     }
     if (n == 0) break;
-    hasher.update(std::string_view(buffer.data(), static_cast<size_t>(n)));
+    consume(std::string_view(buffer.data(), static_cast<size_t>(n)));
   }
   ::close(fd);
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> sha256_file(const std::filesystem::path& path) {
+  Hasher hasher;
+  if (!read_in_chunks(path, [&](std::string_view chunk) { hasher.update(chunk); })) return std::nullopt;
   return hasher.hex_digest();
+}
+
+std::optional<std::string> xxh3_128_file(const std::filesystem::path& path) {
+  XXH3_state_t state;
+  XXH3_INITSTATE(&state);
+  XXH3_128bits_reset(&state);
+  if (!read_in_chunks(path, [&](std::string_view chunk) { XXH3_128bits_update(&state, chunk.data(), chunk.size()); })) {
+    return std::nullopt;
+  }
+  const XXH128_hash_t hash = XXH3_128bits_digest(&state);
+  char hex[33];
+  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(hash.high64),
+                static_cast<unsigned long long>(hash.low64));
+  return std::string(hex);
 }
 
 }  // namespace larder
