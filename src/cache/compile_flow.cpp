@@ -392,21 +392,17 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
   entry.stdout_data = result.out;
   entry.stderr_data = result.err;
   for (const auto& dir : paths_.dirs()) entry.base_dirs.emplace_back(dir.marker, dir.path);
-  std::vector<std::string> contents;  // the entry's outputs view them: never reallocated
-  contents.reserve(compilation_.outputs.size());
+  std::vector<OutputFile> files;
   for (const auto& expected : compilation_.outputs) {
-    auto stamp = lstat_file(expected.path);
-    auto data = stamp && S_ISREG(stamp->mode) ? read_file(expected.path) : std::nullopt;
-    if (!data) {
-      spdlog::warn("{}: expected output {} is missing; not cached", args_.crate_name, expected.path.string());
-      stats_.write_errors++;
-      return;
-    }
-    contents.push_back(std::move(*data));
-    std::string digest = sha256_hex(contents.back());
-    hasher_.remember(expected.path, digest);
-    entry.outputs.push_back({expected.role, static_cast<uint32_t>(stamp->mode & 07777), contents.back(), std::move(digest)});
+    const auto stamp = lstat_file(expected.path);
+    files.push_back({expected.role, stamp ? static_cast<uint32_t>(stamp->mode & 07777) : 0644u, expected.path});
   }
+  if (const auto unreadable = load_outputs(entry, files)) {
+    spdlog::warn("{}: expected output {} is missing or unreadable; not cached", args_.crate_name, unreadable->string());
+    stats_.write_errors++;
+    return;
+  }
+  for (size_t i = 0; i < files.size(); ++i) hasher_.remember(files[i].path, entry.outputs[i].hash);
 
   ManifestResult manifest_result;
   for (const auto& source : info.sources) {

@@ -1,6 +1,8 @@
 #pragma once
 // A cache entry: everything needed to replay one successful rustc call.
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +19,8 @@ struct StoredOutput {
   std::string hash;       // SHA-256 of data, so a restore can memoize it without reading it
 };
 
+// Encoded as: exit code, compile time, stdout, stderr, base folders, then each output's role,
+// mode, size and hash, then the outputs' bytes back to back.
 struct Entry {
   int exit_code = 0;
   double compile_seconds = 0;
@@ -26,9 +30,23 @@ struct Entry {
   // The base folders (marker, absolute path) in effect when the entry was made: text outputs
   // and diagnostics are rewritten to the restoring call's folders.
   std::vector<std::pair<std::string, std::string>> base_dirs;
-  // The decoded object the outputs of a deserialized entry point into.
+  // The encoded payload the outputs point into (a deserialized or a loaded entry).
   ByteBuffer payload{0};
 };
+
+// One output of a compile, to be stored from its file.
+struct OutputFile {
+  std::string role;
+  uint32_t mode = 0644;
+  std::filesystem::path path;
+};
+
+// Reads `files` into entry.payload, laid out as the entry's encoding lays them out (after room
+// for everything else), and adds them to entry.outputs with their hashes: serializing the entry
+// then compresses them in place, with no copy of outputs that run to hundreds of MB. Set every
+// other field first. Returns the path of a file that could not be read (or changed size while
+// read), else nullopt.
+std::optional<std::filesystem::path> load_outputs(Entry& entry, const std::vector<OutputFile>& files);
 
 std::string serialize_entry(const Entry& entry);
 // Throws CorruptData.

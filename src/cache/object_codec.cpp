@@ -29,18 +29,19 @@ std::string encode_object(ObjectType type, std::string_view payload) {
   writer.u8(static_cast<uint8_t>(type));
   writer.u8(kFormatVersion);
   writer.u64(payload.size());
-  std::string& out = writer.buffer();
-  const size_t header = out.size();
+  // One pass over the payload in place (no copy into zstd's window), into room that is not
+  // cleared first: only the part the frame fills is ever touched.
   const size_t bound = ZSTD_compressBound(payload.size());
-  out.resize(header + bound);
+  ByteBuffer frame(bound, ByteBuffer::Faulting::OnTouch);
   CompressionContext zstd;
   if (zstd.context == nullptr) throw std::runtime_error("cannot create a zstd context");
   ZSTD_CCtx_setParameter(zstd.context, ZSTD_c_compressionLevel, kCompressionLevel);
   ZSTD_CCtx_setParameter(zstd.context, ZSTD_c_checksumFlag, 1);
   ZSTD_CCtx_setParameter(zstd.context, ZSTD_c_enableLongDistanceMatching, 1);
-  const size_t compressed = ZSTD_compress2(zstd.context, out.data() + header, bound, payload.data(), payload.size());
+  const size_t compressed = ZSTD_compress2(zstd.context, frame.data(), bound, payload.data(), payload.size());
   if (ZSTD_isError(compressed)) throw std::runtime_error(ZSTD_getErrorName(compressed));
-  out.resize(header + compressed);
+  std::string& out = writer.buffer();
+  out.append(frame.data(), compressed);
   return std::move(out);
 }
 

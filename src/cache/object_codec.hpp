@@ -15,7 +15,8 @@ namespace larder::cache {
 enum class ObjectType : char { Entry = 'E', Manifest = 'M' };
 
 // 2: zstd frame checksum instead of a SHA-256 of the payload in the header.
-inline constexpr uint8_t kFormatVersion = 2;
+// 3: an entry's outputs back to back after everything else (cache/entry.hpp).
+inline constexpr uint8_t kFormatVersion = 3;
 
 std::string encode_object(ObjectType type, std::string_view payload);
 // Throws CorruptData with a reason on any mismatch.

@@ -10,7 +10,7 @@ namespace larder {
 
 // From 1 MiB on (rlibs, binaries), a mapping of its own aligned for 2 MiB pages: faulting in
 // a decompressed rlib 4 KiB at a time cost as much as decompressing it.
-ByteBuffer::ByteBuffer(size_t size) : size_(size) {
+ByteBuffer::ByteBuffer(size_t size, Faulting faulting) : size_(size) {
   constexpr size_t kHugePage = 2 << 20;
   if (size < kHugePage / 2) {
     if (size > 0) bytes_ = new char[size];
@@ -28,7 +28,7 @@ ByteBuffer::ByteBuffer(size_t size) : size_(size) {
   // Both are hints: without transparent huge pages, the pages are still faulted in one go.
   ::madvise(aligned, length, MADV_HUGEPAGE);
 #ifdef MADV_POPULATE_WRITE
-  ::madvise(aligned, length, MADV_POPULATE_WRITE);
+  if (faulting == Faulting::Upfront) ::madvise(aligned, length, MADV_POPULATE_WRITE);
 #endif
   bytes_ = aligned;
   mapped_size_ = length;

@@ -8,7 +8,10 @@ namespace larder {
 
 class ByteBuffer {
  public:
-  explicit ByteBuffer(size_t size);
+  enum class Faulting { Upfront, OnTouch };
+  // Upfront: for a buffer about to be filled whole (faulted in with one call); OnTouch: for
+  // one that may stay partly unused, e.g. room for a compressed frame of unknown size.
+  explicit ByteBuffer(size_t size, Faulting faulting = Faulting::Upfront);
   ~ByteBuffer();
   ByteBuffer(ByteBuffer&& other) noexcept;
   ByteBuffer& operator=(ByteBuffer&& other) noexcept;

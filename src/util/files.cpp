@@ -46,22 +46,46 @@ std::optional<FileStamp> lstat_file(const fs::path& path) {
 std::optional<std::string> read_file(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
+  // Straight into the string, sized from fstat (outputs run to hundreds of MB: no second
+  // copy); a file that grew meanwhile is read on to its end.
   std::string data;
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) data.reserve(static_cast<size_t>(st.st_size));
-  char buffer[1 << 16];
+  data.resize(::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0);
+  size_t filled = 0;
+  char more[1 << 14];
   while (true) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    const bool full = filled == data.size();
+    const ssize_t n = full ? ::read(fd, more, sizeof more) : ::read(fd, data.data() + filled, data.size() - filled);
     if (n < 0) {
       if (errno == EINTR) continue;
       ::close(fd);
       return std::nullopt;
     }
     if (n == 0) break;
-    data.append(buffer, static_cast<size_t>(n));
+    if (full) data.append(more, static_cast<size_t>(n));
+    filled += static_cast<size_t>(n);
   }
   ::close(fd);
+  data.resize(filled);
   return data;
+}
+
+bool read_file_exactly(const fs::path& path, char* into, size_t size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  size_t filled = 0;
+  bool ok = true;
+  while (true) {
+    char probe;  // at the expected end: expect the end of the file
+    const bool full = filled == size;
+    const ssize_t n = full ? ::read(fd, &probe, 1) : ::read(fd, into + filled, size - filled);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0 ? !full : n == 0 && full;
+    if (n <= 0 || !ok) break;
+    filled += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return ok;
 }
 
 fs::path temp_path_for(const fs::path& path) {

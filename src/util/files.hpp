@@ -27,6 +27,9 @@ std::optional<FileStamp> stat_file(const fs::path& path);
 std::optional<FileStamp> lstat_file(const fs::path& path);
 
 std::optional<std::string> read_file(const fs::path& path);
+// Reads the file into `into`, which must be its size: false when it cannot be read or holds
+// fewer or more bytes (it changed since its size was taken).
+bool read_file_exactly(const fs::path& path, char* into, size_t size);
 
 // Writes `data` to a unique temporary file beside `path` and renames it into place, so
 // readers see either the old or the new file, never a partial one. Creates parent folders.

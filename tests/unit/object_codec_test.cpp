@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zstd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "cache/entry.hpp"
 #include "cache/manifest.hpp"
@@ -36,6 +40,35 @@ TEST(EntryFormat, RoundTrips) {
   EXPECT_EQ(back.outputs[0].hash, sha256_hex(e.outputs[0].data));
   EXPECT_EQ(back.outputs[1].mode, 0600u);
   EXPECT_EQ(back.base_dirs, e.base_dirs);
+}
+
+TEST(EntryFormat, OutputsLoadedFromFilesAreStoredInPlace) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("larder-entry-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string rlib(3 << 20, '\0');  // past 1 MiB: the payload's own mapping
+  for (size_t i = 0; i < rlib.size(); ++i) rlib[i] = static_cast<char>(i * 7 / 5);
+  std::ofstream(dir / "liba.rlib", std::ios::binary) << rlib;
+  std::ofstream(dir / "a.d", std::ios::binary) << "a.d: src/lib.rs\n";
+  Entry e = sample_entry();
+  e.outputs.clear();
+  ASSERT_EQ(load_outputs(e, {{"rlib", 0644, dir / "liba.rlib"}, {"dep-info", 0600, dir / "a.d"}}), std::nullopt);
+  ASSERT_EQ(e.outputs.size(), 2u);
+  EXPECT_EQ(e.outputs[0].data, rlib);
+  EXPECT_EQ(e.outputs[0].hash, sha256_hex(rlib));
+  const Entry back = deserialize_entry(serialize_entry(e));
+  ASSERT_EQ(back.outputs.size(), 2u);
+  EXPECT_EQ(back.outputs[0].data, rlib);
+  EXPECT_EQ(back.outputs[1].data, "a.d: src/lib.rs\n");
+  EXPECT_EQ(back.outputs[1].mode, 0600u);
+  EXPECT_EQ(back.stderr_data, e.stderr_data);
+  EXPECT_EQ(back.base_dirs, e.base_dirs);
+  // The same bytes as an entry whose outputs live elsewhere.
+  Entry copied = sample_entry();
+  copied.outputs = {{"rlib", 0644, rlib, sha256_hex(rlib)}, {"dep-info", 0600, "a.d: src/lib.rs\n", e.outputs[1].hash}};
+  EXPECT_EQ(serialize_entry(copied), serialize_entry(e));
+  Entry missing;
+  EXPECT_EQ(load_outputs(missing, {{"rlib", 0644, dir / "gone.rlib"}}), dir / "gone.rlib");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(EntryFormat, EveryTruncationAndEveryFlippedByteIsDetected) {

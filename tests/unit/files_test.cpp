@@ -1,0 +1,88 @@
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "util/files.hpp"
+#include "util/hash.hpp"
+
+using namespace larder;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct FilesFixture : ::testing::Test {
+  fs::path dir = fs::temp_directory_path() / ("larder-files-test-" + std::to_string(::getpid()));
+  void SetUp() override {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  fs::path write(const std::string& name, const std::string& bytes) const {
+    std::ofstream(dir / name, std::ios::binary | std::ios::trunc) << bytes;
+    return dir / name;
+  }
+};
+
+std::string pattern(size_t size) {
+  std::string bytes(size, '\0');
+  for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 13);
+  return bytes;
+}
+
+}  // namespace
+
+TEST_F(FilesFixture, ReadsWholeFilesOfEverySize) {
+  for (const size_t size : {size_t{0}, size_t{5}, size_t{70000}, size_t{3} << 20}) {
+    const std::string bytes = pattern(size);
+    const fs::path path = write("f" + std::to_string(size), bytes);
+    EXPECT_EQ(read_file(path), bytes) << size;
+    std::string exact(size, 'x');
+    EXPECT_TRUE(read_file_exactly(path, exact.data(), size)) << size;
+    EXPECT_EQ(exact, bytes) << size;
+  }
+  EXPECT_FALSE(read_file(dir / "missing").has_value());
+}
+
+TEST_F(FilesFixture, ReadingExactlyRefusesAFileOfAnotherSize) {
+  const fs::path path = write("f", "12345");
+  std::string room(6, 'x');
+  EXPECT_FALSE(read_file_exactly(path, room.data(), 6));  // it shrank
+  EXPECT_FALSE(read_file_exactly(path, room.data(), 4));  // it grew
+  EXPECT_FALSE(read_file_exactly(dir / "missing", room.data(), 0));
+}
+
+TEST_F(FilesFixture, ReadsAFileWhoseSizeTheKernelDoesNotReport) {
+  // /proc files stat as empty and still have contents: read_file reads on to the end.
+  const auto status = read_file("/proc/self/status");
+  ASSERT_TRUE(status.has_value());
+  EXPECT_NE(status->find("Pid:"), std::string::npos);
+}
+
+TEST_F(FilesFixture, Xxh3FingerprintsFileContents) {
+  EXPECT_EQ(xxh3_128_file(write("empty", "")), "99aa06d3014798d86001c324468d497f");  // the reference value
+  const fs::path a = write("a", pattern(200000));
+  const std::string before = xxh3_128_file(a).value_or("");
+  EXPECT_EQ(before.size(), 32u);
+  std::string changed = pattern(200000);
+  changed[123456] ^= 1;
+  EXPECT_NE(xxh3_128_file(write("a", changed)), before);
+  EXPECT_FALSE(xxh3_128_file(dir / "missing").has_value());
+}
+
+TEST(OverwriteFile, CreatesFoldersAndCutsALongerOldRecord) {
+  const fs::path dir = fs::temp_directory_path() / ("larder-overwrite-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const fs::path path = dir / "a" / "b" / "record";
+  ASSERT_TRUE(overwrite_file(path, "a long first record"));
+  struct stat before {};
+  ASSERT_EQ(::stat(path.c_str(), &before), 0);
+  ASSERT_TRUE(overwrite_file(path, "short"));
+  EXPECT_EQ(read_file(path), "short");
+  struct stat after {};
+  ASSERT_EQ(::stat(path.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);  // rewritten in place, not replaced
+  fs::remove_all(dir);
+}
