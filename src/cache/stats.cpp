@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "util/file_lock.hpp"
@@ -16,11 +18,20 @@ std::filesystem::path shard_path(const std::filesystem::path& dir, int shard) {
   return dir / ("stats-" + std::to_string(shard) + ".json");
 }
 
+// Shards are rewritten in place: readers and writers hold the shard's lock.
+std::filesystem::path lock_path(const std::filesystem::path& dir, int shard) {
+  return dir / ("stats-" + std::to_string(shard) + ".lock");
+}
+
 StatsCounters read_shard(const std::filesystem::path& path) {
   auto text = read_file(path);
   if (!text || text->empty()) return {};
   try {
-    return stats_from_json(nlohmann::json::parse(*text));
+    // The first JSON value only: a writer that died between its write and the cut to the new
+    // length leaves a tail after it (counters only grow, so rarely even that).
+    nlohmann::json json;
+    std::istringstream(*text) >> json;
+    return stats_from_json(json);
   } catch (const std::exception&) {
     return {};  // a damaged shard restarts from zero rather than failing the build
   }
@@ -126,7 +137,7 @@ StatsCounters stats_from_json(const nlohmann::json& j) {
 bool StatsStore::record(const StatsCounters& delta) const {
   const int shard = static_cast<int>(::getpid() % kShards);
   const auto path = shard_path(dir_, shard);
-  FileLock lock(dir_ / ("stats-" + std::to_string(shard) + ".lock"));
+  FileLock lock(lock_path(dir_, shard));
   if (!lock.locked()) return false;
   StatsCounters current = read_shard(path);
   current.add(delta);
@@ -137,7 +148,7 @@ bool StatsStore::record(const StatsCounters& delta) const {
 StatsCounters StatsStore::total() const {
   StatsCounters total;
   for (int shard = 0; shard < kShards; ++shard) {
-    FileLock lock(dir_ / ("stats-" + std::to_string(shard) + ".lock"));  // shards are rewritten in place
+    FileLock lock(lock_path(dir_, shard));
     total.add(read_shard(shard_path(dir_, shard)));
   }
   return total;
@@ -145,7 +156,7 @@ StatsCounters StatsStore::total() const {
 
 void StatsStore::reset() const {
   for (int shard = 0; shard < kShards; ++shard) {
-    FileLock lock(dir_ / ("stats-" + std::to_string(shard) + ".lock"));
+    FileLock lock(lock_path(dir_, shard));
     std::error_code ec;
     std::filesystem::remove(shard_path(dir_, shard), ec);
   }
