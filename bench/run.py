@@ -623,6 +623,16 @@ class Bench:
             log(f"{CONFIGS[c]:<24} | {fmt(med[c]):>9} | {fmt(ratio(med[c], plain), 3, 'x'):>8} | "
                 f"{fmt(ratio(med[c], sc_warm), 3, 'x'):>15} | {counts}")
 
+        # The cold bars compare medians; on a machine whose speed drifts between repetitions
+        # (a shared VM), each repetition's own ratio shows how far that noise reaches.
+        paired = [r["seconds"] / p["seconds"]
+                  for r, p in zip(self.runs.get("larder-cold", []), self.runs.get("plain", []))
+                  if r["exit_status"] == 0 and p["exit_status"] == 0]
+        if paired:
+            log("\nlarder cold / plain cargo, each repetition: " + ", ".join(f"{v:.3f}" for v in paired) +
+                f" (median {median(paired):.3f})")
+            rows["larder-cold"]["ratio_vs_plain_each_repetition"] = paired
+
         # larder's own time per hit: the median call of each build (from its build log), then
         # the median over the runs; the mean (stats: wrapper_seconds / hits) for comparison.
         def run_median(c, value):
