@@ -393,10 +393,7 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
   entry.stderr_data = result.err;
   for (const auto& dir : paths_.dirs()) entry.base_dirs.emplace_back(dir.marker, dir.path);
   std::vector<OutputFile> files;
-  for (const auto& expected : compilation_.outputs) {
-    const auto stamp = lstat_file(expected.path);
-    files.push_back({expected.role, stamp ? static_cast<uint32_t>(stamp->mode & 07777) : 0644u, expected.path});
-  }
+  for (const auto& expected : compilation_.outputs) files.push_back({expected.role, expected.path});
   if (const auto unreadable = load_outputs(entry, files)) {
     spdlog::warn("{}: expected output {} is missing or unreadable; not cached", args_.crate_name, unreadable->string());
     stats_.write_errors++;

@@ -58,15 +58,15 @@ bool laid_out_in_payload(const Entry& entry, std::string_view head) {
 std::optional<std::filesystem::path> load_outputs(Entry& entry, const std::vector<OutputFile>& files) {
   std::vector<size_t> sizes;
   size_t total = 0;
-  for (const auto& file : files) {
-    struct stat st {};
-    if (::lstat(file.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return file.path;
-    sizes.push_back(static_cast<size_t>(st.st_size));
-    total += sizes.back();
-  }
-  // Sizes and hashes are fixed-width fields: a head with stand-in hashes has the final size.
   const size_t first = entry.outputs.size();
-  for (const auto& file : files) entry.outputs.push_back({file.role, file.mode, std::string_view(), std::string(kHashSize, '0')});
+  for (const auto& file : files) {
+    const auto stamp = lstat_file(file.path);
+    if (!stamp || !S_ISREG(stamp->mode)) return file.path;
+    sizes.push_back(static_cast<size_t>(stamp->size));
+    total += sizes.back();
+    // Sizes and hashes are fixed-width fields: a head with stand-in hashes has the final size.
+    entry.outputs.push_back({file.role, static_cast<uint32_t>(stamp->mode & 07777), std::string_view(), std::string(kHashSize, '0')});
+  }
   const size_t head_size = encode_head(entry).size();
   entry.payload = ByteBuffer(head_size + total);
   char* at = entry.payload.data() + head_size;

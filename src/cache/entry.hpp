@@ -34,15 +34,14 @@ struct Entry {
   ByteBuffer payload{0};
 };
 
-// One output of a compile, to be stored from its file.
+// One output of a compile, to be stored from its file (with the file's mode).
 struct OutputFile {
   std::string role;
-  uint32_t mode = 0644;
   std::filesystem::path path;
 };
 
 // Reads `files` into entry.payload, laid out as the entry's encoding lays them out (after room
-// for everything else), and adds them to entry.outputs with their hashes: serializing the entry
+// for everything else), and adds them to entry.outputs with their modes and hashes: serializing the entry
 // then compresses them in place, with no copy of outputs that run to hundreds of MB. Set every
 // other field first. Returns the path of a file that could not be read (or changed size while
 // read), else nullopt.

@@ -46,7 +46,7 @@ std::optional<FileStamp> lstat_file(const fs::path& path) {
 std::optional<std::string> read_file(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  // Straight into the string, sized from fstat (outputs run to hundreds of MB: no second
+  // Straight into the string, sized from fstat (cache objects run to tens of MB: no second
   // copy); a file that grew meanwhile is read on to its end.
   std::string data;
   struct stat st {};

@@ -49,9 +49,11 @@ TEST(EntryFormat, OutputsLoadedFromFilesAreStoredInPlace) {
   for (size_t i = 0; i < rlib.size(); ++i) rlib[i] = static_cast<char>(i * 7 / 5);
   std::ofstream(dir / "liba.rlib", std::ios::binary) << rlib;
   std::ofstream(dir / "a.d", std::ios::binary) << "a.d: src/lib.rs\n";
+  std::filesystem::permissions(dir / "liba.rlib", std::filesystem::perms(0644));
+  std::filesystem::permissions(dir / "a.d", std::filesystem::perms(0600));
   Entry e = sample_entry();
   e.outputs.clear();
-  ASSERT_EQ(load_outputs(e, {{"rlib", 0644, dir / "liba.rlib"}, {"dep-info", 0600, dir / "a.d"}}), std::nullopt);
+  ASSERT_EQ(load_outputs(e, {{"rlib", dir / "liba.rlib"}, {"dep-info", dir / "a.d"}}), std::nullopt);
   ASSERT_EQ(e.outputs.size(), 2u);
   EXPECT_EQ(e.outputs[0].data, rlib);
   EXPECT_EQ(e.outputs[0].hash, sha256_hex(rlib));
@@ -67,7 +69,7 @@ TEST(EntryFormat, OutputsLoadedFromFilesAreStoredInPlace) {
   copied.outputs = {{"rlib", 0644, rlib, sha256_hex(rlib)}, {"dep-info", 0600, "a.d: src/lib.rs\n", e.outputs[1].hash}};
   EXPECT_EQ(serialize_entry(copied), serialize_entry(e));
   Entry missing;
-  EXPECT_EQ(load_outputs(missing, {{"rlib", 0644, dir / "gone.rlib"}}), dir / "gone.rlib");
+  EXPECT_EQ(load_outputs(missing, {{"rlib", dir / "gone.rlib"}}), dir / "gone.rlib");
   std::filesystem::remove_all(dir);
 }
 
