@@ -429,7 +429,8 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
   // An output that spells out a base folder's absolute path is only valid at that path.
   for (const auto& dir : paths_.dirs()) {
     for (const auto& output : entry.outputs) {
-      if (output.role != "dep-info" && contains(output.data, dir.path)) {
+      // An output inside another is searched with it.
+      if (output.role != "dep-info" && !output.inside && contains(output.data, dir.path)) {
         manifest_result.pinned_dirs.push_back({dir.marker, dir.path});
         spdlog::debug("{}: output {} contains {}: entry pinned to that path", args_.crate_name, output.role, dir.path);
         break;

@@ -2,8 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstring>
 
+#include "util/ar_archive.hpp"
 #include "util/binary_io.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
@@ -37,6 +39,8 @@ std::string encode_head(const Entry& entry) {
     w.u32(output.mode);
     w.u64(output.data.size());
     w.bytes(output.hash);
+    w.u32(output.inside ? *output.inside + 1 : 0);  // 0: its bytes follow the head
+    w.u64(output.offset);
   }
   return std::move(w.buffer());
 }
@@ -47,51 +51,109 @@ bool laid_out_in_payload(const Entry& entry, std::string_view head) {
   if (!payload.starts_with(head)) return false;
   size_t at = head.size();
   for (const auto& output : entry.outputs) {
+    if (output.inside) continue;
     if (at + output.data.size() > payload.size() || output.data.data() != payload.data() + at) return false;
     at += output.data.size();
   }
   return at == payload.size();
 }
 
-}  // namespace
+// For each file, where another file holds it verbatim inside an archive member: rustc wraps
+// the .rmeta it puts in an rlib in an object file whose data starts a few hundred bytes into
+// the member. Candidates only, found from the file's first bytes near a member's start; the
+// caller checks every byte. One level only: a file inside another never holds a third.
+std::vector<std::optional<std::pair<uint32_t, uint64_t>>> find_holders(const std::vector<OutputFile>& files,
+                                                                        const std::vector<size_t>& sizes) {
+  constexpr size_t kPrefix = 64;         // enough to tell one file's start from another's
+  constexpr size_t kMemberStart = 4096;  // how far into a member its wrapped data may start
+  std::vector<std::optional<std::pair<uint32_t, uint64_t>>> holders(files.size());
+  std::vector<std::string> prefixes(files.size());
+  for (size_t holder = 0; holder < files.size(); ++holder) {
+    if (holders[holder]) continue;
+    for (const ArMember& member : ar_members(files[holder].path, sizes[holder])) {
+      std::string start;
+      for (size_t i = 0; i < files.size(); ++i) {
+        if (i == holder || holders[i] || sizes[i] < kPrefix || sizes[i] > member.size) continue;
+        if (prefixes[i].empty()) prefixes[i] = read_file_part(files[i].path, 0, kPrefix);
+        if (start.empty()) start = read_file_part(files[holder].path, member.offset, std::min<uint64_t>(member.size, kMemberStart));
+        const size_t at = start.find(prefixes[i]);
+        if (prefixes[i].size() == kPrefix && at != std::string::npos && at + sizes[i] <= member.size) {
+          holders[i] = {static_cast<uint32_t>(holder), member.offset + at};
+        }
+      }
+    }
+  }
+  for (auto& held : holders) {
+    if (held && holders[held->first]) held.reset();
+  }
+  return holders;
+}
 
-std::optional<std::filesystem::path> load_outputs(Entry& entry, const std::vector<OutputFile>& files) {
+std::optional<std::filesystem::path> load_files(Entry& entry, const std::vector<OutputFile>& files, bool share_members) {
   std::vector<size_t> sizes;
-  size_t total = 0;
   const size_t first = entry.outputs.size();
   for (const auto& file : files) {
     const auto stamp = lstat_file(file.path);
     if (!stamp || !S_ISREG(stamp->mode)) return file.path;
     sizes.push_back(static_cast<size_t>(stamp->size));
-    total += sizes.back();
     // Sizes and hashes are fixed-width fields: a head with stand-in hashes has the final size.
-    entry.outputs.push_back({file.role, static_cast<uint32_t>(stamp->mode & 07777), std::string_view(), std::string(kHashSize, '0')});
+    entry.outputs.push_back({file.role, static_cast<uint32_t>(stamp->mode & 07777), std::string_view(), std::string(kHashSize, '0'), std::nullopt, 0});
+  }
+  const auto holders = share_members ? find_holders(files, sizes) : decltype(find_holders(files, sizes))(files.size());
+  size_t total = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (holders[i]) {
+      entry.outputs[first + i].inside = static_cast<uint32_t>(first + holders[i]->first);
+      entry.outputs[first + i].offset = holders[i]->second;
+    } else {
+      total += sizes[i];
+    }
   }
   const size_t head_size = encode_head(entry).size();
   entry.payload = ByteBuffer(head_size + total);
   char* at = entry.payload.data() + head_size;
   for (size_t i = 0; i < files.size(); ++i) {
+    if (holders[i]) continue;
     StoredOutput& output = entry.outputs[first + i];
     if (!read_file_exactly(files[i].path, at, sizes[i])) return files[i].path;
     output.data = std::string_view(at, sizes[i]);
     output.hash = sha256_hex(output.data);
     at += sizes[i];
   }
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!holders[i]) continue;
+    StoredOutput& output = entry.outputs[first + i];
+    const std::string_view held = entry.outputs[*output.inside].data.substr(output.offset, sizes[i]);
+    if (held.size() != sizes[i] || !file_holds_exactly(files[i].path, held)) {
+      // Not a copy after all (or it changed): store every file's bytes.
+      entry.outputs.resize(first);
+      return load_files(entry, files, false);
+    }
+    output.data = held;
+    output.hash = sha256_hex(held);
+  }
   const std::string head = encode_head(entry);
   std::memcpy(entry.payload.data(), head.data(), head.size());
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::filesystem::path> load_outputs(Entry& entry, const std::vector<OutputFile>& files) {
+  return load_files(entry, files, true);
 }
 
 std::string serialize_entry(const Entry& entry) {
   const std::string head = encode_head(entry);
   if (laid_out_in_payload(entry, head)) return encode_object(ObjectType::Entry, entry.payload.view());
   size_t total = head.size();
-  for (const auto& output : entry.outputs) total += output.data.size();
+  for (const auto& output : entry.outputs) total += output.inside ? 0 : output.data.size();
   ByteBuffer payload(total);
   char* at = payload.data();
   std::memcpy(at, head.data(), head.size());
   at += head.size();
   for (const auto& output : entry.outputs) {
+    if (output.inside) continue;
     std::memcpy(at, output.data.data(), output.data.size());
     at += output.data.size();
   }
@@ -123,11 +185,24 @@ Entry deserialize_entry(std::string_view blob) {
     sizes.push_back(r.u64());
     output.hash = r.bytes();
     if (!is_sha256_hex(output.hash)) throw CorruptData("output hash is not a SHA-256");
+    if (const uint32_t inside = r.u32(); inside != 0) output.inside = inside - 1;
+    output.offset = r.u64();
     entry.outputs.push_back(std::move(output));
   }
   for (uint32_t i = 0; i < count; ++i) {
+    if (entry.outputs[i].inside) continue;
     if (sizes[i] > r.remaining()) throw CorruptData("output size exceeds data");
     entry.outputs[i].data = r.take(static_cast<size_t>(sizes[i]));
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    StoredOutput& output = entry.outputs[i];
+    if (!output.inside) continue;
+    if (*output.inside >= count || entry.outputs[*output.inside].inside) throw CorruptData("output inside no stored output");
+    const std::string_view holder = entry.outputs[*output.inside].data;
+    if (output.offset > holder.size() || sizes[i] > holder.size() - output.offset) {
+      throw CorruptData("output reaches past the output holding it");
+    }
+    output.data = holder.substr(static_cast<size_t>(output.offset), static_cast<size_t>(sizes[i]));
   }
   if (r.remaining() != 0) throw CorruptData("trailing bytes");
   return entry;

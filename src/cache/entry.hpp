@@ -17,10 +17,15 @@ struct StoredOutput {
   uint32_t mode = 0644;
   std::string_view data;  // not copied: owned by Entry::payload, or by the caller storing it
   std::string hash;       // SHA-256 of data, so a restore can memoize it without reading it
+  // Set when the bytes lie verbatim inside another output's (an rlib holds its crate's
+  // .rmeta): that output's index and the offset there. Such bytes are stored once.
+  std::optional<uint32_t> inside;
+  uint64_t offset = 0;
 };
 
 // Encoded as: exit code, compile time, stdout, stderr, base folders, then each output's role,
-// mode, size and hash, then the outputs' bytes back to back.
+// mode, size, hash and place inside another output, then the bytes of the outputs that lie in
+// no other, back to back.
 struct Entry {
   int exit_code = 0;
   double compile_seconds = 0;
@@ -41,10 +46,11 @@ struct OutputFile {
 };
 
 // Reads `files` into entry.payload, laid out as the entry's encoding lays them out (after room
-// for everything else), and adds them to entry.outputs with their modes and hashes: serializing the entry
-// then compresses them in place, with no copy of outputs that run to hundreds of MB. Set every
-// other field first. Returns the path of a file that could not be read (or changed size while
-// read), else nullopt.
+// for everything else), and adds them to entry.outputs with their modes and hashes: serializing
+// the entry then compresses them in place, with no copy of outputs that run to hundreds of MB.
+// A file found verbatim as a member of another (an ar archive, i.e. an rlib) is checked byte
+// for byte and kept as a place in that one. Set every other field first. Returns the path of a
+// file that could not be read (or changed size while read), else nullopt.
 std::optional<std::filesystem::path> load_outputs(Entry& entry, const std::vector<OutputFile>& files);
 
 std::string serialize_entry(const Entry& entry);

@@ -16,7 +16,8 @@ enum class ObjectType : char { Entry = 'E', Manifest = 'M' };
 
 // 2: zstd frame checksum instead of a SHA-256 of the payload in the header.
 // 3: an entry's outputs back to back after everything else (cache/entry.hpp).
-inline constexpr uint8_t kFormatVersion = 3;
+// 4: an output held verbatim inside another (an rlib holds its .rmeta) is stored once.
+inline constexpr uint8_t kFormatVersion = 4;
 
 std::string encode_object(ObjectType type, std::string_view payload);
 // Throws CorruptData with a reason on any mismatch.

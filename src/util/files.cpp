@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -86,6 +87,54 @@ bool read_file_exactly(const fs::path& path, char* into, size_t size) {
   }
   ::close(fd);
   return ok;
+}
+
+size_t read_at(int fd, char* into, size_t size, uint64_t offset) {
+  size_t filled = 0;
+  while (filled < size) {
+    const ssize_t n = ::pread(fd, into + filled, size - filled, static_cast<off_t>(offset + filled));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    filled += static_cast<size_t>(n);
+  }
+  return filled;
+}
+
+std::string read_file_part(const fs::path& path, uint64_t offset, size_t size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  std::string part(size, '\0');
+  part.resize(read_at(fd, part.data(), size, offset));
+  ::close(fd);
+  return part;
+}
+
+bool read_in_chunks(const fs::path& path, const std::function<bool(std::string_view)>& consume) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::array<char, 1 << 16> buffer;
+  bool ok = true;
+  while (ok) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    ok = consume(std::string_view(buffer.data(), static_cast<size_t>(n)));
+  }
+  ::close(fd);
+  return ok;
+}
+
+bool file_holds_exactly(const fs::path& path, std::string_view bytes) {
+  size_t matched = 0;
+  const bool same = read_in_chunks(path, [&](std::string_view chunk) {
+    if (chunk != bytes.substr(matched, chunk.size())) return false;
+    matched += chunk.size();
+    return true;
+  });
+  return same && matched == bytes.size();
 }
 
 fs::path temp_path_for(const fs::path& path) {

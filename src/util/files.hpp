@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,16 @@ std::optional<std::string> read_file(const fs::path& path);
 // Reads the file into `into`, which must be its size: false when it cannot be read or holds
 // fewer or more bytes (it changed since its size was taken).
 bool read_file_exactly(const fs::path& path, char* into, size_t size);
+// Reads up to `size` bytes at `offset` of an open file: how many it read before the file's
+// end or an error.
+size_t read_at(int fd, char* into, size_t size, uint64_t offset);
+// Up to `size` bytes of the file from `offset` (fewer at its end); empty when unreadable.
+std::string read_file_part(const fs::path& path, uint64_t offset, size_t size);
+// Feeds the file to `consume` in 64 KiB chunks until its end, or until `consume` returns
+// false; false when the file cannot be read or `consume` stopped early.
+bool read_in_chunks(const fs::path& path, const std::function<bool(std::string_view)>& consume);
+// Whether the file holds exactly `bytes`: the same length and the same content.
+bool file_holds_exactly(const fs::path& path, std::string_view bytes);
 
 // Writes `data` to a unique temporary file beside `path` and renames it into place, so
 // readers see either the old or the new file, never a partial one. Creates parent folders.

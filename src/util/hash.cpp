@@ -4,17 +4,16 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include "util/hash.hpp"
 
-#include <fcntl.h>
 #include <openssl/sha.h>
-#include <unistd.h>
 
 #include <array>
-#include <cerrno>
 #include <cstdio>
 
 // Header-only (XXH_INLINE_ALL): no libxxhash archive to link, static or not.
 #define XXH_INLINE_ALL
 #include <xxhash.h>
+
+#include "util/files.hpp"
 
 namespace larder {
 
@@ -53,33 +52,13 @@ std::string Hasher::hex_digest() {
 
 std::string sha256_hex(std::string_view data) { return Hasher().update(data).hex_digest(); }
 
-namespace {
-
-// Feeds the file to `consume` in chunks; false when it cannot be read.
-template <typename Consume>
-bool read_in_chunks(const std::filesystem::path& path, Consume consume) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  std::array<char, 1 << 16> buffer{};
-  while (true) {
-    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return false;
-    }
-    if (n == 0) break;
-    consume(std::string_view(buffer.data(), static_cast<size_t>(n)));
-  }
-  ::close(fd);
-  return true;
-}
-
-}  // namespace
-
 std::optional<std::string> sha256_file(const std::filesystem::path& path) {
   Hasher hasher;
-  if (!read_in_chunks(path, [&](std::string_view chunk) { hasher.update(chunk); })) return std::nullopt;
+  const bool read = read_in_chunks(path, [&](std::string_view chunk) {
+    hasher.update(chunk);
+    return true;
+  });
+  if (!read) return std::nullopt;
   return hasher.hex_digest();
 }
 
@@ -87,9 +66,11 @@ std::optional<std::string> xxh3_128_file(const std::filesystem::path& path) {
   XXH3_state_t state;
   XXH3_INITSTATE(&state);
   XXH3_128bits_reset(&state);
-  if (!read_in_chunks(path, [&](std::string_view chunk) { XXH3_128bits_update(&state, chunk.data(), chunk.size()); })) {
-    return std::nullopt;
-  }
+  const bool read = read_in_chunks(path, [&](std::string_view chunk) {
+    XXH3_128bits_update(&state, chunk.data(), chunk.size());
+    return true;
+  });
+  if (!read) return std::nullopt;
   const XXH128_hash_t hash = XXH3_128bits_digest(&state);
   char hex[33];
   std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(hash.high64),

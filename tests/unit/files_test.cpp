@@ -86,3 +86,16 @@ TEST(OverwriteFile, CreatesFoldersAndCutsALongerOldRecord) {
   EXPECT_EQ(after.st_ino, before.st_ino);  // rewritten in place, not replaced
   fs::remove_all(dir);
 }
+
+TEST_F(FilesFixture, TellsWhetherAFileHoldsExactlyGivenBytes) {
+  const std::string bytes = pattern(200000);  // several chunks
+  const fs::path path = write("held", bytes);
+  EXPECT_TRUE(file_holds_exactly(path, bytes));
+  EXPECT_FALSE(file_holds_exactly(path, std::string_view(bytes).substr(0, bytes.size() - 1)));  // file is longer
+  EXPECT_FALSE(file_holds_exactly(path, bytes + "x"));                                          // file is shorter
+  std::string changed = bytes;
+  changed[150000] = static_cast<char>(changed[150000] ^ 1);
+  EXPECT_FALSE(file_holds_exactly(path, changed));
+  EXPECT_TRUE(file_holds_exactly(write("empty", ""), ""));
+  EXPECT_FALSE(file_holds_exactly(dir / "missing", ""));
+}

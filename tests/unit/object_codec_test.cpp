@@ -2,6 +2,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -9,6 +10,7 @@
 #include "cache/manifest.hpp"
 #include "cache/object_codec.hpp"
 #include "util/binary_io.hpp"
+#include "util/files.hpp"
 #include "util/hash.hpp"
 
 using namespace larder;
@@ -71,6 +73,89 @@ TEST(EntryFormat, OutputsLoadedFromFilesAreStoredInPlace) {
   Entry missing;
   EXPECT_EQ(load_outputs(missing, {{"rlib", dir / "gone.rlib"}}), dir / "gone.rlib");
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+struct ArchiveOutputs {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("larder-entry-ar-test-" + std::to_string(::getpid()));
+  std::string rmeta, rlib;
+  ArchiveOutputs() {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir / "members");
+    rmeta = std::string(300001, '\0');
+    for (size_t i = 0; i < rmeta.size(); ++i) rmeta[i] = static_cast<char>((i * 2654435761u) >> 11);
+    // As rustc does: the member is an object file whose data section holds the .rmeta.
+    std::ofstream(dir / "members" / "lib.rmeta", std::ios::binary) << std::string(96, 'h') << rmeta << std::string(301, 't');
+    std::ofstream(dir / "members" / "crate.o", std::ios::binary) << std::string(5000, 'o');
+    const std::string command = "cd '" + (dir / "members").string() + "' && ar qc ../liba.rlib lib.rmeta crate.o";
+    if (std::system(command.c_str()) != 0) throw std::runtime_error(command + " failed");
+    rlib = read_file(dir / "liba.rlib").value();
+  }
+  ~ArchiveOutputs() { std::filesystem::remove_all(dir); }
+  void write_rmeta(const std::string& bytes) const { std::ofstream(dir / "liba.rmeta", std::ios::binary) << bytes; }
+  std::vector<OutputFile> files() const {
+    return {{"rmeta", dir / "liba.rmeta"}, {"rlib", dir / "liba.rlib"}, {"dep-info", dir / "a.d"}};
+  }
+};
+}  // namespace
+
+// An rlib holds its crate's .rmeta inside a member: the entry stores those bytes once.
+TEST(EntryFormat, AnOutputHeldInsideAnArchiveOutputIsStoredOnce) {
+  ArchiveOutputs outputs;
+  outputs.write_rmeta(outputs.rmeta);
+  std::ofstream(outputs.dir / "a.d", std::ios::binary) << "a.d: src/lib.rs\n";
+  Entry e = sample_entry();
+  e.outputs.clear();
+  ASSERT_EQ(load_outputs(e, outputs.files()), std::nullopt);
+  ASSERT_EQ(e.outputs.size(), 3u);
+  ASSERT_EQ(e.outputs[0].inside, 1u);
+  EXPECT_FALSE(e.outputs[1].inside);
+  EXPECT_EQ(e.outputs[0].data, outputs.rmeta);
+  EXPECT_EQ(e.outputs[0].hash, sha256_hex(outputs.rmeta));
+  const std::string blob = serialize_entry(e);
+  EXPECT_LT(decode_object(ObjectType::Entry, blob).view().size(), outputs.rlib.size() + outputs.rmeta.size());
+  const Entry back = deserialize_entry(blob);
+  ASSERT_EQ(back.outputs.size(), 3u);
+  EXPECT_EQ(back.outputs[0].data, outputs.rmeta);
+  EXPECT_EQ(back.outputs[0].hash, sha256_hex(outputs.rmeta));
+  EXPECT_EQ(back.outputs[1].data, outputs.rlib);
+  EXPECT_EQ(back.outputs[2].data, "a.d: src/lib.rs\n");
+  // The same bytes as an entry built in memory with the same place.
+  Entry copied = sample_entry();
+  copied.outputs = {{"rmeta", 0644, outputs.rmeta, sha256_hex(outputs.rmeta), 1u, e.outputs[0].offset},
+                    {"rlib", 0644, outputs.rlib, sha256_hex(outputs.rlib)},
+                    {"dep-info", 0644, "a.d: src/lib.rs\n", sha256_hex("a.d: src/lib.rs\n")}};
+  for (size_t i = 0; i < 3; ++i) copied.outputs[i].mode = e.outputs[i].mode;
+  EXPECT_EQ(serialize_entry(copied), blob);
+}
+
+// A member that starts like the file but differs later holds no copy: both are stored whole.
+TEST(EntryFormat, AnArchiveMemberThatHoldsOtherBytesIsNoCopy) {
+  ArchiveOutputs outputs;
+  std::string other = outputs.rmeta;
+  other[123456] = static_cast<char>(other[123456] ^ 1);
+  outputs.write_rmeta(other);
+  std::ofstream(outputs.dir / "a.d", std::ios::binary) << "a.d: src/lib.rs\n";
+  Entry e;
+  ASSERT_EQ(load_outputs(e, outputs.files()), std::nullopt);
+  ASSERT_EQ(e.outputs.size(), 3u);
+  EXPECT_FALSE(e.outputs[0].inside);
+  const Entry back = deserialize_entry(serialize_entry(e));
+  EXPECT_EQ(back.outputs[0].data, other);
+  EXPECT_EQ(back.outputs[0].hash, sha256_hex(other));
+  EXPECT_EQ(back.outputs[1].data, outputs.rlib);
+}
+
+TEST(EntryFormat, APlaceOutsideTheHoldingOutputIsDamage) {
+  const std::string holder = "0123456789";
+  for (const auto& [inside, offset] : std::vector<std::pair<uint32_t, uint64_t>>{{1, 8}, {5, 0}, {0, 0}}) {
+    Entry e = sample_entry();
+    e.outputs = {{"rmeta", 0644, "abc", sha256_hex("abc"), inside, offset}, {"rlib", 0644, holder, sha256_hex(holder)}};
+    EXPECT_THROW(deserialize_entry(serialize_entry(e)), CorruptData) << inside << " " << offset;
+  }
+  Entry good = sample_entry();
+  good.outputs = {{"rmeta", 0644, "345", sha256_hex("345"), 1u, 3}, {"rlib", 0644, holder, sha256_hex(holder)}};
+  EXPECT_EQ(deserialize_entry(serialize_entry(good)).outputs[0].data, "345");
 }
 
 TEST(EntryFormat, EveryTruncationAndEveryFlippedByteIsDetected) {
