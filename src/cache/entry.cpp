@@ -58,15 +58,17 @@ bool laid_out_in_payload(const Entry& entry, std::string_view head) {
   return at == payload.size();
 }
 
+// Where another file holds a file's bytes: that file's index among the files, and the offset.
+using Holder = std::optional<std::pair<uint32_t, uint64_t>>;
+
 // For each file, where another file holds it verbatim inside an archive member: rustc wraps
 // the .rmeta it puts in an rlib in an object file whose data starts a few hundred bytes into
 // the member. Candidates only, found from the file's first bytes near a member's start; the
 // caller checks every byte. One level only: a file inside another never holds a third.
-std::vector<std::optional<std::pair<uint32_t, uint64_t>>> find_holders(const std::vector<OutputFile>& files,
-                                                                        const std::vector<size_t>& sizes) {
+std::vector<Holder> find_holders(const std::vector<OutputFile>& files, const std::vector<size_t>& sizes) {
   constexpr size_t kPrefix = 64;         // enough to tell one file's start from another's
   constexpr size_t kMemberStart = 4096;  // how far into a member its wrapped data may start
-  std::vector<std::optional<std::pair<uint32_t, uint64_t>>> holders(files.size());
+  std::vector<Holder> holders(files.size());
   std::vector<std::string> prefixes(files.size());
   for (size_t holder = 0; holder < files.size(); ++holder) {
     if (holders[holder]) continue;
@@ -99,7 +101,7 @@ std::optional<std::filesystem::path> load_files(Entry& entry, const std::vector<
     // Sizes and hashes are fixed-width fields: a head with stand-in hashes has the final size.
     entry.outputs.push_back({file.role, static_cast<uint32_t>(stamp->mode & 07777), std::string_view(), std::string(kHashSize, '0'), std::nullopt, 0});
   }
-  const auto holders = share_members ? find_holders(files, sizes) : decltype(find_holders(files, sizes))(files.size());
+  const auto holders = share_members ? find_holders(files, sizes) : std::vector<Holder>(files.size());
   size_t total = 0;
   for (size_t i = 0; i < files.size(); ++i) {
     if (holders[i]) {

@@ -1,10 +1,9 @@
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
+#include "temp_folder.hpp"
 #include "util/ar_archive.hpp"
 #include "util/files.hpp"
 
@@ -12,27 +11,10 @@ using namespace larder;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct ArArchiveFixture : ::testing::Test {
-  fs::path dir = fs::temp_directory_path() / ("larder-ar-test-" + std::to_string(::getpid()));
-  void SetUp() override {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  fs::path write(const std::string& name, const std::string& bytes) const {
-    std::ofstream(dir / name, std::ios::binary | std::ios::trunc) << bytes;
-    return dir / name;
-  }
+struct ArArchiveFixture : larder::test_support::TempFolderTest {
   std::string slurp(const fs::path& path) const { return read_file(path).value_or(""); }
 };
-
-std::string pattern(size_t size, unsigned seed) {
-  std::string bytes(size, '\0');
-  for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>(((i + seed) * 2654435761u) >> 13);
-  return bytes;
-}
-
+using larder::test_support::pattern;
 }  // namespace
 
 // The archive is made by binutils' ar, as rustc's own archive writer makes GNU archives: odd

@@ -5,34 +5,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include "temp_folder.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
 
 using namespace larder;
 namespace fs = std::filesystem;
 
-namespace {
-
-struct FilesFixture : ::testing::Test {
-  fs::path dir = fs::temp_directory_path() / ("larder-files-test-" + std::to_string(::getpid()));
-  void SetUp() override {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  fs::path write(const std::string& name, const std::string& bytes) const {
-    std::ofstream(dir / name, std::ios::binary | std::ios::trunc) << bytes;
-    return dir / name;
-  }
-};
-
-std::string pattern(size_t size) {
-  std::string bytes(size, '\0');
-  for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 13);
-  return bytes;
-}
-
-}  // namespace
+using FilesFixture = larder::test_support::TempFolderTest;
+using larder::test_support::pattern;
 
 TEST_F(FilesFixture, ReadsWholeFilesOfEverySize) {
   for (const size_t size : {size_t{0}, size_t{5}, size_t{70000}, size_t{3} << 20}) {
@@ -98,4 +79,14 @@ TEST_F(FilesFixture, TellsWhetherAFileHoldsExactlyGivenBytes) {
   EXPECT_FALSE(file_holds_exactly(path, changed));
   EXPECT_TRUE(file_holds_exactly(write("empty", ""), ""));
   EXPECT_FALSE(file_holds_exactly(dir / "missing", ""));
+}
+
+TEST_F(FilesFixture, ReadsPartsOfFiles) {
+  const std::string bytes = pattern(100000);
+  const fs::path path = write("parts", bytes);
+  EXPECT_EQ(read_file_part(path, 0, 64), bytes.substr(0, 64));
+  EXPECT_EQ(read_file_part(path, 70000, 4096), bytes.substr(70000, 4096));
+  EXPECT_EQ(read_file_part(path, 99990, 4096), bytes.substr(99990));  // fewer at the end
+  EXPECT_EQ(read_file_part(path, 200000, 10), "");
+  EXPECT_EQ(read_file_part(dir / "missing", 0, 10), "");
 }
