@@ -12,11 +12,11 @@ namespace larder::cache {
 namespace {
 constexpr std::string_view kMagic = "LRDR";
 constexpr uint64_t kMaxPayload = 16ULL << 30;  // refuse absurd sizes before allocating
-// Level 1, zstd's fastest positive level. Long-distance matching no longer pays: it found the
-// .rmeta an rlib holds, and an entry now stores those bytes once (cache/entry.hpp). Measured
-// on bench/workload-a's rlibs: level 1 makes entries 10% smaller than level -1 for 9% more
-// time, and the long window would cost 25% more time for 1% smaller entries.
-constexpr int kCompressionLevel = 1;
+// Level -1 without long-distance matching. The long window found the .rmeta an rlib holds;
+// an entry now stores those bytes once (cache/entry.hpp), and on bench/workload-a's rlibs it
+// found 1% more for 25% more time. Level 1 would make entries 10% smaller but decompress 25%
+// slower, and hits are what a cache is for.
+constexpr int kCompressionLevel = -1;
 
 struct CompressionContext {
   ZSTD_CCtx* context = ZSTD_createCCtx();
