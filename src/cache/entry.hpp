@@ -48,8 +48,8 @@ struct OutputFile {
 // Reads `files` into entry.payload, laid out as the entry's encoding lays them out (after room
 // for everything else), and adds them to entry.outputs with their modes and hashes: serializing
 // the entry then compresses them in place, with no copy of outputs that run to hundreds of MB.
-// A file found verbatim as a member of another (an ar archive, i.e. an rlib) is checked byte
-// for byte and kept as a place in that one. Set every other field first. Returns the path of a
+// A file found verbatim inside a member of another (an ar archive, i.e. an rlib) is checked
+// byte for byte and kept as a place in that one. Set every other field first. Returns the path of a
 // file that could not be read (or changed size while read), else nullopt.
 std::optional<std::filesystem::path> load_outputs(Entry& entry, const std::vector<OutputFile>& files);
 
