@@ -74,17 +74,8 @@ std::optional<std::string> read_file(const fs::path& path) {
 bool read_file_exactly(const fs::path& path, char* into, size_t size) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  size_t filled = 0;
-  bool ok = true;
-  while (true) {
-    char probe;  // at the expected end: expect the end of the file
-    const bool full = filled == size;
-    const ssize_t n = full ? ::read(fd, &probe, 1) : ::read(fd, into + filled, size - filled);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0 ? !full : n == 0 && full;
-    if (n <= 0 || !ok) break;
-    filled += static_cast<size_t>(n);
-  }
+  char probe;  // past the expected end: expect the end of the file
+  const bool ok = read_at(fd, into, size, 0) == size && read_at(fd, &probe, 1, size) == 0;
   ::close(fd);
   return ok;
 }
