@@ -52,10 +52,14 @@ int run(const std::vector<std::string>& args) {
   app.add_subcommand("doctor", "check that the cache is usable and explain what is not");
 
   std::string action;
+  std::optional<std::string> unused_since;
   auto* cache = app.add_subcommand("cache", "manage the local cache");
   cache->add_option("action", action, "trim (enforce LARDER_CACHE_SIZE) or clear (remove everything)")
       ->required()
       ->check(CLI::IsMember({"trim", "clear"}));
+  cache->add_option("--unused-since", unused_since,
+                    "trim: also remove every object not read or written since TIME (Unix seconds or RFC 3339), "
+                    "e.g. the job's start, so that a CI cache keeps only what the job used");
   std::string credentials_format = "env";
   auto* credentials = app.add_subcommand("credentials", "AWS credentials as the chain resolves them");
   auto* credentials_export = credentials->add_subcommand("export", "print them, e.g. for a docker build secret");
@@ -76,7 +80,7 @@ int run(const std::vector<std::string>& args) {
   }
   if (app.got_subcommand("config")) return config_command();
   if (app.got_subcommand("doctor")) return doctor_command();
-  if (app.got_subcommand("cache")) return cache_command(action);
+  if (app.got_subcommand("cache")) return cache_command(action, unused_since);
   if (app.got_subcommand("credentials")) return credentials_command(credentials_format);
   std::cout << app.help();
   return app.got_subcommand("help") ? 0 : 2;

@@ -16,7 +16,7 @@ int stats_command(const std::string& format, bool reset);
 int explain_command(const std::optional<std::string>& crate, const std::string& format);
 int config_command();
 int doctor_command();
-int cache_command(const std::string& action);
+int cache_command(const std::string& action, const std::optional<std::string>& unused_since);
 int credentials_command(const std::string& format);
 
 }  // namespace larder::cli

@@ -1,9 +1,11 @@
 #pragma once
 // The embedded default backend: one file per object under LARDER_DIR/cache/<a>/<b>/, written
-// atomically. The size limit is enforced per shard (the first hex digit), evicting the least
-// recently used objects: hits refresh an object's mtime.
+// atomically. An object's mtime is its last use: reads set it (object_file.hpp). The size limit
+// is enforced per shard (the first hex digit), evicting the least recently used objects, and
+// `larder cache trim --unused-since` removes what a job did not use.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 
 #include "storage/storage.hpp"
 
@@ -12,6 +14,17 @@ namespace larder::storage {
 struct LocalUsage {
   uint64_t files = 0;
   uint64_t bytes = 0;
+};
+
+struct TrimReport {
+  LocalUsage removed;
+  LocalUsage kept;
+};
+
+struct TrimPolicy {
+  uint64_t max_bytes = 0;  // for the shard
+  // Also remove every object not read or written since then (Unix time in nanoseconds).
+  std::optional<int64_t> unused_since_ns;
 };
 
 class LocalStorage : public Storage {
@@ -24,16 +37,16 @@ class LocalStorage : public Storage {
   OpResult put(const std::string& name, std::string_view blob) override;
   OpResult remove(const std::string& name) override;
 
-  // Evicts least recently used objects until every shard is within its share of the limit.
-  LocalUsage trim();
+  // Removes the objects unused since the given time, if any, then evicts least recently used
+  // objects until every shard is within its share of the limit.
+  TrimReport trim(std::optional<int64_t> unused_since_ns = std::nullopt);
   void clear();
   LocalUsage usage() const;
 
  private:
   std::filesystem::path object_path(const std::string& name) const;
   std::filesystem::path shard_dir(char shard) const;
-  // Brings one shard under `target` bytes; returns its remaining usage.
-  LocalUsage trim_shard(char shard, uint64_t target);
+  TrimReport trim_shard(char shard, const TrimPolicy& policy);
 
   std::filesystem::path root_;
   uint64_t max_bytes_;
