@@ -391,7 +391,8 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
   entry.compile_seconds = compile_seconds;
   entry.stdout_data = result.out;
   entry.stderr_data = result.err;
-  for (const auto& dir : paths_.dirs()) entry.base_dirs.emplace_back(dir.marker, dir.path);
+  // relocate() rewrites them in this order: a folder inside another must come first.
+  for (const auto& dir : paths_.most_specific_first()) entry.base_dirs.emplace_back(dir.marker, dir.path);
   std::vector<OutputFile> files;
   for (const auto& expected : compilation_.outputs) files.push_back({expected.role, expected.path});
   if (const auto unreadable = load_outputs(entry, files)) {
