@@ -5,6 +5,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "aws/credential_cache.hpp"
 #include "aws/credential_chain.hpp"
 #include "cli/commands.hpp"
 #include "config/settings.hpp"
@@ -26,8 +27,9 @@ std::string iso8601(int64_t seconds) {
 
 int credentials_command(const std::string& format) {
   const Settings settings = Settings::load();
-  const auto result = aws::resolve_credentials([&settings](std::string_view name) { return settings.env(name); },
-                                               settings.cache_dir() / "memo" / "aws");
+  const aws::Env env = [&settings](std::string_view name) { return settings.env(name); };
+  aws::remove_legacy_credential_cache(settings.cache_dir() / "memo");
+  const auto result = aws::resolve_credentials(env, aws::credential_cache_folder(env));
   if (!result.credentials) {
     std::cerr << "larder: no AWS credentials found\n";
     for (const auto& problem : result.problems) std::cerr << "  " << problem << "\n";
