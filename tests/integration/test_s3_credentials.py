@@ -4,7 +4,9 @@ authorization token) and IMDSv2 (token PUT, then GETs). Endpoints are overridden
 the standard AWS SDK variables; no test reaches a real metadata address."""
 import json
 import os
+import pty
 import stat
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -313,3 +315,47 @@ def test_temporary_credentials_never_reach_larder_dir(larder, tmp_path, fake, pr
     finally:
         server.stop()
 
+
+def run_on_terminal(larder, env, *args):
+    """`larder credentials export ARGS` with its stdout on a pseudo-terminal: (exit status,
+    what reached the terminal, stderr)."""
+    main, secondary = pty.openpty()
+    try:
+        result = subprocess.run([str(larder.bin), "credentials", "export", *args], env=dict(larder.env, **env),
+                                stdout=secondary, stderr=subprocess.PIPE, text=True, timeout=60)
+        os.close(secondary)
+        secondary = None
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: the terminal closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        return result.returncode, shown.decode(), result.stderr
+    finally:
+        os.close(main)
+        if secondary is not None:
+            os.close(secondary)
+
+
+def test_export_refuses_a_terminal_unless_asked(larder, tmp_path):
+    env = clean_env(larder, tmp_path, AWS_ACCESS_KEY_ID="AKIATTY", AWS_SECRET_ACCESS_KEY="tty-secret")
+    status, shown, err = run_on_terminal(larder, env, "--format", "env")
+    assert status == 2 and "tty-secret" not in shown + err
+    assert "not printing AWS credentials to a terminal" in err and "--output FILE" in err and "--stdout" in err
+
+    status, shown, _ = run_on_terminal(larder, env, "--format", "env", "--stdout")
+    assert status == 0 and "AWS_SECRET_ACCESS_KEY=tty-secret" in shown
+
+    target = tmp_path / "secret.ini"
+    status, shown, err = run_on_terminal(larder, env, "--format", "ini", "--output", str(target))
+    assert status == 0 and "tty-secret" not in shown + err
+    assert "aws_secret_access_key = tty-secret" in target.read_text()
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+    # A pipe or a redirected file is what CI glue uses: unchanged.
+    piped = export(larder, env, "env")
+    assert piped.returncode == 0 and "AWS_SECRET_ACCESS_KEY=tty-secret" in piped.stdout
