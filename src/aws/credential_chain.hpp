@@ -1,6 +1,7 @@
 #pragma once
 // The AWS SDK credential chain: environment, shared profile files, web identity, container,
-// EC2 instance metadata. Temporary credentials are cached in LARDER_DIR.
+// EC2 instance metadata. Temporary credentials are cached in a private runtime folder
+// (aws/credential_cache.hpp).
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -17,7 +18,8 @@ struct ChainResult {
   std::vector<std::string> problems;
 };
 
-// `cache_folder`: where temporary credentials are kept (nullopt: not kept).
+// `cache_folder`: where temporary credentials are kept (nullopt: not kept), see
+// credential_cache_folder().
 ChainResult resolve_credentials(const Env& env, const std::optional<std::filesystem::path>& cache_folder);
 
 }  // namespace larder::aws

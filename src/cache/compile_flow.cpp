@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "cache/build_log.hpp"
 #include "cache/entry.hpp"
 #include "cache/file_hasher.hpp"
 #include "cache/key_builder.hpp"
@@ -45,6 +46,10 @@ namespace {
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
+
+// Where the markers of warn_once() live: a settings problem is the same for every wrapper of a
+// build, so it is reported once per build.
+fs::path warning_markers(const Settings& settings) { return settings.cache_dir() / "memo" / "warnings"; }
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return !needle.empty() &&
@@ -201,7 +206,7 @@ bool CompileFlow::prepare() {
     call_key_ = call_key_parts_.digest();
     std::vector<std::string> problems;
     chain_.emplace(storage::make_storage_tiers(settings_, problems), settings_.flag("LARDER_READ_ONLY"), stats_);
-    for (const auto& problem : problems) spdlog::warn("{}", problem);
+    for (const auto& problem : problems) warn_once(warning_markers(settings_), current_build_id(), problem);
     prepared_ = true;
   } catch (const std::exception& error) {
     spdlog::warn("cache unavailable for crate {}: {}; compiling without the cache", args_.crate_name, error.what());
@@ -391,7 +396,8 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
   entry.compile_seconds = compile_seconds;
   entry.stdout_data = result.out;
   entry.stderr_data = result.err;
-  for (const auto& dir : paths_.dirs()) entry.base_dirs.emplace_back(dir.marker, dir.path);
+  // relocate() rewrites them in this order: a folder inside another must come first.
+  for (const auto& dir : paths_.most_specific_first()) entry.base_dirs.emplace_back(dir.marker, dir.path);
   std::vector<OutputFile> files;
   for (const auto& expected : compilation_.outputs) files.push_back({expected.role, expected.path});
   if (const auto unreadable = load_outputs(entry, files)) {
@@ -548,8 +554,7 @@ void CompileFlow::run() {
 
 void run_wrapper(const std::vector<std::string>& command) {
   const Settings settings = Settings::load();
-  init_logging(settings.get("LARDER_LOG"), settings.get("LARDER_LOG_FILE"));
-  for (const auto& problem : settings.problems()) spdlog::warn("{}", problem);
+  init_logging(settings.get("LARDER_LOG"), settings.get("LARDER_LOG_FILE"), warning_markers(settings), current_build_id());
   if (settings.flag("LARDER_DISABLE")) {
     exec_replace(command);
     std::fprintf(stderr, "larder: cannot run %s: %s\n", command[0].c_str(), std::strerror(errno));
@@ -568,12 +573,14 @@ void run_wrapper(const std::vector<std::string>& command) {
   std::error_code ec;
   const fs::path cwd = fs::current_path(ec);
   rustc::AnalysisOptions options;
-  options.cache_linked = settings.get("LARDER_CACHE_LINKED") != "0";
+  options.cache_linked = settings.flag("LARDER_CACHE_LINKED");
   const rustc::Compilation compilation = rustc::analyze(args, cwd, options);
   if (compilation.kind == rustc::CallKind::NotCompilation) {
     stats.not_compilation++;
     pass_through(command, settings, stats);
   }
+  // Only now: cargo does not show what its probes (-vV, --print) write to stderr.
+  for (const auto& problem : settings.problems()) warn_once(warning_markers(settings), current_build_id(), problem);
   if (compilation.kind == rustc::CallKind::NotCacheable) {
     spdlog::debug("{}: not cached: {}{}", args.crate_name.empty() ? "rustc" : args.crate_name, compilation.reason,
                   args.unknown_option ? " (" + args.unknown_option_name + ")" : "");

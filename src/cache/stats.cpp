@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "util/file_lock.hpp"
 #include "util/files.hpp"
@@ -23,8 +26,7 @@ std::filesystem::path lock_path(const std::filesystem::path& dir, int shard) {
   return dir / ("stats-" + std::to_string(shard) + ".lock");
 }
 
-StatsCounters read_shard(const std::filesystem::path& path) {
-  auto text = read_file(path);
+StatsCounters parse_shard(const std::optional<std::string>& text) {
   if (!text || text->empty()) return {};
   try {
     // The first JSON value only: a writer that died between its write and the cut to the new
@@ -35,6 +37,42 @@ StatsCounters read_shard(const std::filesystem::path& path) {
   } catch (const std::exception&) {
     return {};  // a damaged shard restarts from zero rather than failing the build
   }
+}
+
+StatsCounters read_shard(const std::filesystem::path& path) { return parse_shard(read_file(path)); }
+
+// Shards are padded with spaces to whole blocks: rewriting one in place then needs no new
+// block until its counters outgrow it, so the counts are still kept on a full disk.
+constexpr size_t kShardBlock = 4096;
+
+std::string padded(std::string text) {
+  text.resize((text.size() / kShardBlock + 1) * kShardBlock, ' ');
+  return text;
+}
+
+// Adds `delta` to one shard; on failure (a full disk, a read-only folder) the shard keeps its
+// old bytes and `error` says why.
+bool record_in_shard(const std::filesystem::path& dir, int shard, const StatsCounters& delta, int& error) {
+  const auto path = shard_path(dir, shard);
+  FileLock lock(lock_path(dir, shard));
+  if (!lock.locked()) {
+    error = errno;
+    return false;
+  }
+  const auto old_text = read_file(path);
+  StatsCounters current = parse_shard(old_text);
+  current.add(delta);
+  // In place under the lock: a new file and a rename per call cost more than the rest.
+  if (overwrite_file(path, padded(to_json(current).dump()))) return true;
+  error = errno;
+  // A write cut short by a full disk leaves a mix: put back the old bytes, whose blocks exist.
+  if (old_text && !old_text->empty()) {
+    overwrite_file(path, *old_text);
+  } else {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+  return false;
 }
 }  // namespace
 
@@ -135,14 +173,15 @@ StatsCounters stats_from_json(const nlohmann::json& j) {
 }
 
 bool StatsStore::record(const StatsCounters& delta) const {
-  const int shard = static_cast<int>(::getpid() % kShards);
-  const auto path = shard_path(dir_, shard);
-  FileLock lock(lock_path(dir_, shard));
-  if (!lock.locked()) return false;
-  StatsCounters current = read_shard(path);
-  current.add(delta);
-  // In place under the lock: a new file and a rename per call cost more than the rest.
-  return overwrite_file(path, to_json(current).dump());
+  // This process's shard first; when it cannot take the counts, any other shard can.
+  const int first = static_cast<int>(::getpid() % kShards);
+  int error = 0;
+  for (int i = 0; i < kShards; ++i) {
+    if (record_in_shard(dir_, (first + i) % kShards, delta, error)) return true;
+  }
+  spdlog::warn("the statistics of this call were lost: cannot write them in {}: {}; run larder doctor", dir_.string(),
+               std::strerror(error));
+  return false;
 }
 
 StatsCounters StatsStore::total() const {

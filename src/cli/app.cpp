@@ -60,11 +60,16 @@ int run(const std::vector<std::string>& args) {
   cache->add_option("--unused-since", unused_since,
                     "trim: also remove every object not read or written since TIME (Unix seconds or RFC 3339), "
                     "e.g. the job's start, so that a CI cache keeps only what the job used");
-  std::string credentials_format = "env";
+  CredentialsExport credentials_request;
   auto* credentials = app.add_subcommand("credentials", "AWS credentials as the chain resolves them");
-  auto* credentials_export = credentials->add_subcommand("export", "print them, e.g. for a docker build secret");
-  credentials_export->add_option("--format", credentials_format, "env, ini or json (credential_process)")
+  auto* credentials_export = credentials->add_subcommand(
+      "export", "write them to a file or a pipe, e.g. for a docker build secret (never to a terminal unless --stdout)");
+  credentials_export->add_option("--format", credentials_request.format, "env, ini or json (credential_process)")
       ->check(CLI::IsMember({"env", "ini", "json"}));
+  auto* credentials_output =
+      credentials_export->add_option("-o,--output", credentials_request.output, "write them to this file (mode 0600)");
+  credentials_export->add_flag("--stdout", credentials_request.to_terminal, "print them even when stdout is a terminal")
+      ->excludes(credentials_output);
   credentials->require_subcommand(1);
   app.add_subcommand("help", "show this help");
 
@@ -81,7 +86,7 @@ int run(const std::vector<std::string>& args) {
   if (app.got_subcommand("config")) return config_command();
   if (app.got_subcommand("doctor")) return doctor_command();
   if (app.got_subcommand("cache")) return cache_command(action, unused_since);
-  if (app.got_subcommand("credentials")) return credentials_command(credentials_format);
+  if (app.got_subcommand("credentials")) return credentials_command(credentials_request);
   std::cout << app.help();
   return app.got_subcommand("help") ? 0 : 2;
 }

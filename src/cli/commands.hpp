@@ -17,6 +17,11 @@ int explain_command(const std::optional<std::string>& crate, const std::string& 
 int config_command();
 int doctor_command();
 int cache_command(const std::string& action, const std::optional<std::string>& unused_since);
-int credentials_command(const std::string& format);
+struct CredentialsExport {
+  std::string format = "env";  // env, ini or json
+  std::string output;          // a file to write (mode 0600); "" for stdout
+  bool to_terminal = false;    // --stdout: print even when stdout is a terminal
+};
+int credentials_command(const CredentialsExport& request);
 
 }  // namespace larder::cli

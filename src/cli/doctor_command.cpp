@@ -1,4 +1,9 @@
+#include <sys/statvfs.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include <chrono>
 #include <iostream>
@@ -9,6 +14,7 @@
 #include "storage/factory.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
+#include "util/strings.hpp"
 
 namespace larder::cli {
 
@@ -51,6 +57,36 @@ void probe(storage::Storage& tier, bool read_only, Report& report) {
   report.check({"delete", removed.ok ? "works" : removed.error, removed.ok, "check delete permission for this location"});
 }
 
+// Free space and inodes on the disk of LARDER_DIR: on a full disk every store fails. "Full"
+// is relative, so that a small disk that is mostly free passes: less than 64 MiB or 5% of it.
+void check_disk(const std::filesystem::path& larder_dir, Report& report) {
+  std::filesystem::path probe = larder_dir;
+  struct statvfs disk {};
+  while (::statvfs(probe.c_str(), &disk) != 0) {
+    if (!probe.has_parent_path() || probe.parent_path() == probe) {
+      report.check({"disk", "cannot inspect the disk of " + larder_dir.string() + ": " + std::strerror(errno), false,
+                    "set LARDER_DIR to a folder larder can create"});
+      return;
+    }
+    probe = probe.parent_path();
+  }
+  constexpr uint64_t kEnoughBytes = 64ULL << 20;
+  constexpr uint64_t kEnoughInodes = 1000;
+  const uint64_t total = static_cast<uint64_t>(disk.f_blocks) * disk.f_frsize;
+  const uint64_t free_bytes = static_cast<uint64_t>(disk.f_bavail) * disk.f_frsize;
+  const bool space_ok = free_bytes >= std::min(kEnoughBytes, total / 20);
+  // Some file systems (btrfs, overlay on it) report no inode count: no inode limit.
+  const bool inodes_ok = disk.f_files == 0 || disk.f_favail >= std::min<uint64_t>(kEnoughInodes, disk.f_files / 20);
+  std::string detail = format_size(free_bytes) + " free of " + format_size(total);
+  if (disk.f_files != 0) detail += ", " + std::to_string(disk.f_favail) + " of " + std::to_string(disk.f_files) + " inodes free";
+  if (!space_ok || !inodes_ok) {
+    detail = "the disk of " + larder_dir.string() + " is full (" + detail + "): nothing can be stored";
+  }
+  report.check({"disk", detail, space_ok && inodes_ok,
+                "free space on that disk, or lower LARDER_CACHE_SIZE and run `larder cache trim`, or set LARDER_DIR "
+                "to a folder on a larger disk"});
+}
+
 }  // namespace
 
 int doctor_command() {
@@ -59,6 +95,9 @@ int doctor_command() {
   std::cout << "settings\n";
   report.line({"config file", settings.config_file() ? settings.config_file()->string() : "(none)", true, ""});
   for (const auto& problem : settings.problems()) report.check({"setting", problem, false, "correct the setting"});
+
+  std::cout << "cache folder: " << settings.cache_dir().string() << "\n";
+  check_disk(settings.cache_dir(), report);
 
   std::cout << "compiler\n";
   try {

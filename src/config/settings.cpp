@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "config/setting_checks.hpp"
 #include "util/strings.hpp"
 
 extern char** environ;
@@ -14,25 +15,39 @@ namespace fs = std::filesystem;
 
 const std::vector<SettingSpec>& known_settings() {
   static const std::vector<SettingSpec> specs = {
-      {"LARDER_DIR", nullptr, "local cache, stats and memo files ($XDG_CACHE_HOME/larder, else ~/.cache/larder)", false},
-      {"LARDER_CACHE_SIZE", "10G", "local cache size limit (e.g. 10G, 500M)", false},
-      {"LARDER_LOG", "warn", "log level: off, error, warn, info, debug, trace", false},
+      {"LARDER_DIR", nullptr, "local cache, stats and memo files ($XDG_CACHE_HOME/larder, else ~/.cache/larder)", false, SettingKind::AbsolutePath},
+      {"LARDER_CACHE_SIZE", "10G", "local cache size limit (e.g. 10G, 500M)", false, SettingKind::Size},
+      {"LARDER_LOG", "warn", "log level: off, error, warn, info, debug, trace", false, SettingKind::LogLevel},
       {"LARDER_LOG_FILE", nullptr, "log file (else stderr)", false},
-      {"LARDER_DISABLE", nullptr, "1: pass every call straight to rustc", false},
-      {"LARDER_RECACHE", nullptr, "1: compile and overwrite entries", false},
+      {"LARDER_DISABLE", nullptr, "1: pass every call straight to rustc", false, SettingKind::Flag},
+      {"LARDER_RECACHE", nullptr, "1: compile and overwrite entries", false, SettingKind::Flag},
       {"LARDER_BASEDIRS", nullptr, "folders whose absolute paths are made relative in keys (default: workspace root, CARGO_HOME, target dir); 'none' turns it off", false},
-      {"LARDER_CACHE_LINKED", "1", "0: do not cache linked crates (bin, proc-macro, dylib, cdylib, build scripts, tests)", false},
-      {"LARDER_BUCKET", nullptr, "S3 bucket", false},
+      {"LARDER_CACHE_LINKED", "1", "0: do not cache linked crates (bin, proc-macro, dylib, cdylib, build scripts, tests)", false, SettingKind::Flag},
+      {"LARDER_BUCKET", nullptr, "S3 bucket", false, SettingKind::Bucket},
       {"LARDER_REGION", nullptr, "S3 region (else AWS_REGION, AWS_DEFAULT_REGION, profile, detected)", false},
-      {"LARDER_ENDPOINT", nullptr, "endpoint of an S3-compatible store", false},
+      {"LARDER_ENDPOINT", nullptr, "endpoint of an S3-compatible store", false, SettingKind::HttpUrl},
       {"LARDER_S3_KEY_PREFIX", nullptr, "key prefix in the bucket", false},
-      {"LARDER_S3_PATH_STYLE", nullptr, "1: path-style addressing", false},
-      {"LARDER_S3_NO_CREDENTIALS", nullptr, "1: anonymous (read-only) access", false},
+      {"LARDER_S3_PATH_STYLE", nullptr, "1: path-style addressing", false, SettingKind::Flag},
+      {"LARDER_S3_NO_CREDENTIALS", nullptr, "1: anonymous (read-only) access", false, SettingKind::Flag},
       {"LARDER_S3_SSE", nullptr, "server-side encryption: AES256 or aws:kms[:key-id]", false},
-      {"LARDER_REMOTE", nullptr, "other remotes by URL, comma-separated: redis://, rediss://, memcached://, http(s)://, azblob://", true},
-      {"LARDER_READ_ONLY", nullptr, "1: never write to remote storage", false},
+      {"LARDER_REMOTE", nullptr, "other remotes by URL, comma-separated: redis://, rediss://, memcached://, http(s)://, azblob://", true, SettingKind::RemoteUrls},
+      {"LARDER_READ_ONLY", nullptr, "1: never write to remote storage", false, SettingKind::Flag},
   };
   return specs;
+}
+
+const SettingSpec* find_setting(std::string_view name) {
+  for (const auto& spec : known_settings()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+std::optional<bool> parse_flag(std::string_view text) {
+  if (is_truthy(text)) return true;
+  const std::string value = to_lower(trim(text));
+  if (value.empty() || value == "0" || value == "false" || value == "no" || value == "off") return false;
+  return std::nullopt;
 }
 
 namespace {
@@ -153,10 +168,7 @@ Settings Settings::load_from(const EnvironmentMap& environment) {
     for (const auto& spec : known_settings()) known = known || name == spec.name;
     if (!known) settings.problems_.push_back("config file: unknown setting " + name);
   }
-  if (auto size = settings.get("LARDER_CACHE_SIZE"); size && !parse_size(*size)) {
-    settings.problems_.push_back("LARDER_CACHE_SIZE='" + *size +
-                                 "' is not a size such as 10G or 500M; using 10G");
-  }
+  for (auto& problem : check_setting_values(settings.values_)) settings.problems_.push_back(std::move(problem));
   return settings;
 }
 
@@ -173,8 +185,11 @@ std::string Settings::get_or(std::string_view name, std::string_view fallback) c
 }
 
 bool Settings::flag(std::string_view name) const {
-  auto value = get(name);
-  return value && is_truthy(*value);
+  if (auto value = get(name)) {
+    if (auto parsed = parse_flag(*value)) return *parsed;
+  }
+  const SettingSpec* spec = find_setting(name);
+  return spec != nullptr && spec->default_value != nullptr && parse_flag(spec->default_value).value_or(false);
 }
 
 std::optional<std::string> Settings::env(std::string_view name) const {
@@ -192,7 +207,9 @@ uint64_t Settings::cache_size_bytes() const {
   static constexpr uint64_t kDefault = 10ULL * 1024 * 1024 * 1024;
   auto text = get("LARDER_CACHE_SIZE");
   if (!text) return kDefault;
-  return parse_size(*text).value_or(kDefault);
+  // 0 would evict every entry as soon as it is stored: reported, and the default used.
+  const auto size = parse_size(*text);
+  return size && *size > 0 ? *size : kDefault;
 }
 
 std::string mask_secret(std::string_view name, std::string_view value) {

@@ -12,12 +12,22 @@
 
 namespace larder {
 
+// What a setting's value must look like; config/setting_checks reports values that do not.
+enum class SettingKind { Text, Flag, Size, LogLevel, AbsolutePath, Bucket, HttpUrl, RemoteUrls };
+
 struct SettingSpec {
   const char* name;         // e.g. "LARDER_CACHE_SIZE"
   const char* default_value;  // nullptr: unset by default
   const char* description;
   bool secret;              // masked in `larder config` and logs
+  SettingKind kind = SettingKind::Text;
 };
+
+// The spec of a known setting, or nullptr.
+const SettingSpec* find_setting(std::string_view name);
+
+// "1", "true", "yes", "on" / "0", "false", "no", "off", "" (any case); nullopt for anything else.
+std::optional<bool> parse_flag(std::string_view text);
 
 // Every setting larder knows; `larder config` lists them in this order.
 const std::vector<SettingSpec>& known_settings();
@@ -40,6 +50,7 @@ class Settings {
 
   std::optional<std::string> get(std::string_view name) const;
   std::string get_or(std::string_view name, std::string_view fallback) const;
+  // A boolean setting; unset or not a boolean (a problem reported by problems()): its default.
   bool flag(std::string_view name) const;
   const std::vector<SettingValue>& all() const { return values_; }
   const std::vector<std::string>& problems() const { return problems_; }

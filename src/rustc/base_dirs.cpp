@@ -70,7 +70,8 @@ PathMap detect_base_dirs(const BaseDirInputs& inputs, const ParsedArguments& arg
 std::vector<std::string> remap_arguments(const PathMap& map) {
   // rustc applies the last matching prefix: the most specific (longest) folder goes last.
   std::vector<std::string> args;
-  for (auto it = map.dirs().rbegin(); it != map.dirs().rend(); ++it) {
+  const auto& dirs = map.most_specific_first();
+  for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
     const BaseDir& dir = *it;
     std::string to;
     if (dir.marker == "{workspace}") to = ".";

@@ -14,16 +14,24 @@ bool continues_name(char c) {
 
 }  // namespace
 
-PathMap::PathMap(std::vector<BaseDir> dirs) : dirs_(std::move(dirs)) {
-  for (auto& dir : dirs_) {
+PathMap::PathMap(std::vector<BaseDir> dirs) {
+  for (auto& dir : dirs) {
     while (dir.path.size() > 1 && dir.path.back() == '/') dir.path.pop_back();
+    if (dir.path.size() <= 1 || dir.marker.empty()) continue;
+    const bool seen = std::any_of(dirs_.begin(), dirs_.end(), [&](const BaseDir& d) {
+      return d.path == dir.path || d.marker == dir.marker;
+    });
+    if (!seen) dirs_.push_back(std::move(dir));
   }
-  std::erase_if(dirs_, [](const BaseDir& d) { return d.path.size() <= 1; });
-  std::stable_sort(dirs_.begin(), dirs_.end(),
+  std::sort(dirs_.begin(), dirs_.end(), [](const BaseDir& a, const BaseDir& b) { return a.marker < b.marker; });
+  by_length_ = dirs_;
+  // Equal lengths cannot match at the same place unless equal, and equal paths were dropped.
+  std::stable_sort(by_length_.begin(), by_length_.end(),
                    [](const BaseDir& a, const BaseDir& b) { return a.path.size() > b.path.size(); });
 }
 
 std::string replace_path_prefix(std::string_view text, std::string_view from, std::string_view to) {
+  if (from.empty()) return std::string(text);
   std::string out;
   size_t pos = 0;
   while (true) {
@@ -46,7 +54,7 @@ std::string replace_path_prefix(std::string_view text, std::string_view from, st
 
 std::string PathMap::to_portable(std::string_view text) const {
   std::string out(text);
-  for (const auto& dir : dirs_) {
+  for (const auto& dir : by_length_) {
     if (out.find(dir.path) != std::string::npos) out = replace_path_prefix(out, dir.path, dir.marker);
   }
   return out;

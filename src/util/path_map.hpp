@@ -15,10 +15,15 @@ struct BaseDir {
 class PathMap {
  public:
   PathMap() = default;
-  explicit PathMap(std::vector<BaseDir> dirs);  // sorted longest path first
+  // Folders with an empty path or "/" are dropped; a path given twice keeps its first marker.
+  explicit PathMap(std::vector<BaseDir> dirs);
 
   bool empty() const { return dirs_.empty(); }
+  // In marker order: what is hashed or stored never depends on which folder's path is longer,
+  // so checkouts whose folders differ in length get the same keys.
   const std::vector<BaseDir>& dirs() const { return dirs_; }
+  // Longest path first: a folder inside another is matched before its parent.
+  const std::vector<BaseDir>& most_specific_first() const { return by_length_; }
 
   // Replaces every base folder path in `text` (where it stands as a whole path component)
   // by its marker.
@@ -30,11 +35,12 @@ class PathMap {
 
  private:
   std::vector<BaseDir> dirs_;
+  std::vector<BaseDir> by_length_;
 };
 
 // Replaces `from` with `to` in `text` wherever `from` is a whole path prefix: not preceded by a
 // path character and followed by '/', the end, or a character that cannot continue a path
-// component name.
+// component name. An empty `from` replaces nothing.
 std::string replace_path_prefix(std::string_view text, std::string_view from, std::string_view to);
 
 }  // namespace larder

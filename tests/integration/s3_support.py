@@ -21,7 +21,8 @@ def s3rver_available() -> bool:
 
 
 class S3Server:
-    def __init__(self, tmp: Path, buckets=("larder",), clock_offset_seconds=0):
+    def __init__(self, tmp: Path, buckets=("larder",), clock_offset_seconds=0, key_pairs=()):
+        """key_pairs: (access key id, secret) pairs accepted beside the built-in account."""
         self.port = free_port()
         self.directory = tmp / "s3rver-data"
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -29,7 +30,8 @@ class S3Server:
             ["node", str(TOOLS / "s3rver-main.js"), str(self.port), str(self.directory), ",".join(buckets)],
             self.port,
             cwd=str(TOOLS),
-            env=dict(os.environ, S3RVER_CLOCK_OFFSET_SECONDS=str(clock_offset_seconds)),
+            env=dict(os.environ, S3RVER_CLOCK_OFFSET_SECONDS=str(clock_offset_seconds),
+                     S3RVER_KEY_PAIRS=",".join(f"{key}:{secret}" for key, secret in key_pairs)),
             lifetime=600,
         )
         self.url = f"http://127.0.0.1:{self.port}"

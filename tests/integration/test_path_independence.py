@@ -76,3 +76,25 @@ def test_restored_outputs_equal_a_fresh_build_at_that_path(larder, tmp_path):
             assert filecmp.cmp(path, target / "target/debug/deps" / path.name, shallow=False), path.name
             compared += 1
     assert compared >= 18
+
+
+def test_a_target_folder_longer_than_the_workspace_gets_every_hit(larder, tmp_path):
+    """The call key does not depend on which base folder's path is longer: the first checkout's
+    CARGO_TARGET_DIR is shorter than its workspace path, the second's longer (as when CI puts the
+    target folder on a cache volume)."""
+    first = core_workspace(tmp_path / "one" / "a-long-workspace-folder-name" / "ws")
+    short_target = tmp_path / "t1"
+    assert len(str(short_target)) < len(str(first))
+    _, cold = build(larder, first, tmp_path, env={"CARGO_TARGET_DIR": str(short_target)}, name="first")
+    assert set(cold.values()) == {"miss"}
+
+    second = tmp_path / "two" / "ws"
+    shutil.copytree(first, second)
+    long_target = tmp_path / "two" / "a-target-folder-whose-path-is-much-longer-than-the-workspace"
+    assert len(str(long_target)) > len(str(second))
+    _, warm = build(larder, second, tmp_path, env={"CARGO_TARGET_DIR": str(long_target)}, name="second")
+    assert warm == {crate: "hit" for crate in CACHEABLE_CRATES}
+    run = subprocess.run([str(long_target / "debug/app")], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "42 plain 30 hello from a text file hi None 42 7"
+    explained = larder.run("explain").stdout
+    assert "Every cacheable call was a hit: nothing to explain." in explained, explained

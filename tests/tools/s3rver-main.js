@@ -25,6 +25,13 @@ if (offsetMs !== 0) {
   };
 }
 const S3rver = require('@20minutes/s3rver');
+// S3RVER_KEY_PAIRS="ID:SECRET,…" adds access keys beside the built-in S3RVER:S3RVER, as the
+// temporary keys a role hands out.
+const { DUMMY_ACCOUNT } = require('@20minutes/s3rver/lib/models/account');
+for (const pair of (process.env.S3RVER_KEY_PAIRS || '').split(',').filter(Boolean)) {
+  const colon = pair.indexOf(':');
+  DUMMY_ACCOUNT.createKeyPair(pair.slice(0, colon), pair.slice(colon + 1));
+}
 
 const [port, directory, buckets] = process.argv.slice(2);
 new S3rver({

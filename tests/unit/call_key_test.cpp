@@ -103,3 +103,25 @@ TEST(CallKey, IsTheSameForACheckoutAtAnotherPath) {
   KeyFixture f;
   EXPECT_EQ(f.key(f.args("/ws"), "/ws", "/ws"), f.key(f.args("/builds/7/ws"), "/builds/7/ws", "/builds/7/ws"));
 }
+
+TEST(CallKey, DoesNotDependOnWhichBaseFolderIsLonger) {
+  // Two checkouts: in one the target folder's path is shorter than the workspace's, in the
+  // other longer. The markers are hashed in one order whatever the lengths.
+  KeyFixture f;
+  auto key_for = [&](const std::string& ws, const std::string& target) {
+    auto args = parse_arguments({"--crate-name", "a", "a/src/lib.rs", "--crate-type", "lib", "-L",
+                                 "dependency=" + target + "/debug/deps", "--out-dir", target + "/debug/deps"});
+    PathMap map({{"{workspace}", ws}, {"{target}", target}, {"{cargo_home}", "/home/u/.cargo"}});
+    CallKeyInputs in;
+    in.compiler = &f.compiler;
+    in.args = &args;
+    in.cwd = ws;
+    in.paths = &map;
+    in.hash_file = [](const std::filesystem::path&) -> std::optional<std::string> { return std::nullopt; };
+    in.environment = [ws] { return std::vector<std::pair<std::string, std::string>>{{"CARGO_MANIFEST_DIR", ws + "/a"}}; };
+    return build_call_key(in).digest();
+  };
+  const auto short_target = key_for("/builds/a-long-workspace-path/ws", "/t");
+  EXPECT_EQ(short_target, key_for("/w", "/tmp/a-much-longer-target-folder-path"));
+  EXPECT_EQ(short_target, key_for("/ws", "/tgt"));
+}

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include "rustc/arguments.hpp"
 #include "rustc/base_dirs.hpp"
@@ -47,4 +48,49 @@ TEST(BaseDirs, SettingOverridesAndNoneTurnsOff) {
   EXPECT_EQ(map.path_of("{base1}"), "/c/d");
   const auto remaps = rustc::remap_arguments(map);
   ASSERT_EQ(remaps.size(), 2u);
+}
+
+TEST(PathMap, NestedFoldersOfAnyLengthInAnyOrderGiveTheSamePortableText) {
+  // A checkout whose target folder is longer than its workspace, one where it is shorter, and
+  // CARGO_HOME inside the workspace: every order of the same folders maps the same way.
+  const std::vector<std::vector<BaseDir>> checkouts = {
+      {{"{workspace}", "/w"}, {"{target}", "/out/a-much-longer-target-folder"}, {"{cargo_home}", "/w/.cargo"}},
+      {{"{workspace}", "/builds/group/project/a-deep-workspace"}, {"{target}", "/t"}, {"{cargo_home}", "/builds/group/project/a-deep-workspace/.cargo"}},
+  };
+  for (const auto& dirs : checkouts) {
+    std::vector<BaseDir> order = dirs;
+    std::sort(order.begin(), order.end(), [](const BaseDir& a, const BaseDir& b) { return a.marker < b.marker; });
+    std::vector<std::string> portable;
+    std::vector<std::string> markers;
+    do {
+      PathMap map(order);
+      const std::string ws = map.path_of("{workspace}");
+      const std::string text = ws + "/src/lib.rs " + map.path_of("{target}") + "/debug/deps " + ws + "/.cargo/registry/x " + ws + "/.cargo-not/y";
+      portable.push_back(map.to_portable(text));
+      EXPECT_EQ(map.to_local(portable.back()), text);
+      std::string names;
+      for (const auto& dir : map.dirs()) names += dir.marker;
+      markers.push_back(names);
+    } while (std::next_permutation(order.begin(), order.end(), [](const BaseDir& a, const BaseDir& b) { return a.marker < b.marker; }));
+    ASSERT_EQ(portable.size(), 6u);
+    for (const auto& text : portable) {
+      EXPECT_EQ(text, "{workspace}/src/lib.rs {target}/debug/deps {cargo_home}/registry/x {workspace}/.cargo-not/y");
+    }
+    for (const auto& names : markers) EXPECT_EQ(names, "{cargo_home}{target}{workspace}");
+  }
+}
+
+TEST(PathMap, DropsEmptyRootAndRepeatedFolders) {
+  PathMap map({{"{base0}", ""}, {"{base1}", "/"}, {"{base2}", "/a"}, {"{base3}", "/a/"}, {"", "/b"}});
+  ASSERT_EQ(map.dirs().size(), 1u);
+  EXPECT_EQ(map.dirs()[0].marker, "{base2}");
+  EXPECT_EQ(replace_path_prefix("/a/b", "", "x"), "/a/b");
+}
+
+TEST(BaseDirs, RemapsPutTheMostSpecificFolderLast) {
+  // rustc applies the last --remap-path-prefix that matches.
+  PathMap map({{"{cargo_home}", "/w/.cargo"}, {"{target}", "/a-long-target-folder"}, {"{workspace}", "/w"}});
+  EXPECT_EQ(rustc::remap_arguments(map),
+            (std::vector<std::string>{"--remap-path-prefix=/w=.", "--remap-path-prefix=/w/.cargo=cargo-home",
+                                      "--remap-path-prefix=/a-long-target-folder=target"}));
 }

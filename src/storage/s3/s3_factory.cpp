@@ -26,7 +26,9 @@ StoragePtr make_s3_storage(const Settings& settings, std::vector<std::string>& p
         "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_ENDPOINT_URL",
         "AWS_ENDPOINT_URL_STS", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
         "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-        "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_DISABLED"}) {
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_DISABLED",
+        // where temporary credentials are kept (aws/credential_cache.hpp)
+        "XDG_RUNTIME_DIR", "TMPDIR"}) {
     if (auto value = settings.env(name)) environment->emplace(name, *value);
   }
   s3.env = [environment](std::string_view name) -> std::optional<std::string> {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "aws/credential_cache.hpp"
 #include "aws/credential_chain.hpp"
 #include "aws/environment.hpp"
 #include "aws/sigv4.hpp"
@@ -90,7 +91,8 @@ void S3Storage::remember_region(const std::string& region) {
 bool S3Storage::ensure_credentials(std::string& error) {
   if (settings_.anonymous) return true;
   if (!credentials_resolved_) {
-    auto resolved = aws::resolve_credentials(settings_.env, settings_.memo_dir / "aws");
+    aws::remove_legacy_credential_cache(settings_.memo_dir);
+    auto resolved = aws::resolve_credentials(settings_.env, aws::credential_cache_folder(settings_.env));
     credentials_ = std::move(resolved.credentials);
     credential_problems_ = std::move(resolved.problems);
     credentials_resolved_ = true;
