@@ -1,5 +1,6 @@
 #!/bin/sh
 # larder installer:  curl -fsSL https://github.com/larder-rs/larder/releases/latest/download/install.sh | sh
+#                     … | sh -s -- --soft-fail    (CI templates: see LARDER_INSTALL_SOFT_FAIL)
 #
 # Downloads the release archive for this machine, checks its SHA-256 against the release's
 # sha256.sum, and installs the `larder` binary. POSIX sh (bash, dash, busybox ash), needs
@@ -16,6 +17,10 @@
 #   LARDER_SHA256       expected SHA-256 of the archive, checked in addition to sha256.sum
 #   LARDER_FORCE        1: download and install even if that version is already installed
 #   LARDER_QUIET        1: print only errors
+#   LARDER_INSTALL_SOFT_FAIL
+#                       1 (or the option --soft-fail): on a platform with no prebuilt larder,
+#                       warn and exit 0 without installing, so a CI job goes on without the
+#                       wrapper. Checksum and download failures still fail.
 # In GitHub Actions (GITHUB_PATH set) the install dir is appended to GITHUB_PATH.
 set -eu
 
@@ -28,6 +33,17 @@ say() {
 fail() {
   printf 'larder-install: error: %s\n' "$*" >&2
   exit 1
+}
+
+# unsupported MESSAGE: no larder for this platform; an error, or with soft-fail a warning and
+# a successful exit that installs nothing.
+unsupported() {
+  if [ "$soft_fail" = 1 ]; then
+    printf 'larder-install: warning: %s\n' "$*" >&2
+    printf 'larder-install: warning: larder was not installed; the build goes on without it (soft-fail)\n' >&2
+    exit 0
+  fi
+  fail "$*"
 }
 
 have() {
@@ -58,6 +74,7 @@ sha256_of() {
   fi
 }
 
+# detect_target: sets target to the triple of the prebuilt binary for this machine.
 detect_target() {
   os=$(uname -s)
   arch=$(uname -m)
@@ -66,17 +83,17 @@ detect_target() {
     aarch64 | arm64 | armv8*) arch=aarch64 ;;
     *) arch="unsupported:$arch" ;;
   esac
+  # Releases hold static Linux builds only (no macOS archive yet).
   case "$os" in
     Linux) suffix=unknown-linux-musl ;;
-    Darwin) suffix=apple-darwin ;;
     *) suffix="unsupported:$os" ;;
   esac
   case "$arch-$suffix" in
     *unsupported:*)
-      fail "no prebuilt larder for this platform ($(uname -s) $(uname -m)); prebuilt: Linux and macOS on x86_64 or aarch64. Build from source (see README), or set LARDER_TARGET to a target triple that runs here"
+      unsupported "no prebuilt larder for this platform ($(uname -s) $(uname -m)); prebuilt: Linux on x86_64 or aarch64. Build from source (see README), or set LARDER_TARGET to a target triple that runs here"
       ;;
   esac
-  printf '%s-%s\n' "$arch" "$suffix"
+  target="$arch-$suffix"
 }
 
 default_install_dir() {
@@ -106,12 +123,20 @@ add_to_github_path() {
 }
 
 main() {
+  soft_fail=0
+  case "${LARDER_INSTALL_SOFT_FAIL:-0}" in 1 | true | yes) soft_fail=1 ;; esac
+  for arg in "$@"; do
+    case "$arg" in
+      --soft-fail) soft_fail=1 ;;
+      *) fail "unknown option '$arg' (the only option is --soft-fail; settings are environment variables, see the top of this script)" ;;
+    esac
+  done
   base_url=${LARDER_BASE_URL:-$default_base_url}
   base_url=${base_url%/}
   version=${LARDER_VERSION:-latest}
   version=${version#v}
   target=${LARDER_TARGET:-}
-  if [ -z "$target" ]; then target=$(detect_target); fi
+  if [ -z "$target" ]; then detect_target; fi
   install_dir=${LARDER_INSTALL_DIR:-}
   if [ -z "$install_dir" ]; then install_dir=$(default_install_dir); fi
   case "$version" in
@@ -139,7 +164,7 @@ main() {
 
   # The line for this target: "<sha256>  larder-v<version>-<target>.tar.gz".
   line=$(grep -E "[ *]larder-v[^ ]*-$target\.tar\.gz\$" "$tmp/sha256.sum" | head -n 1 || true)
-  [ -n "$line" ] || fail "the release has no archive for $target (see $sums_url)"
+  [ -n "$line" ] || unsupported "the release has no archive for $target (see $sums_url)"
   expected=$(printf '%s\n' "$line" | cut -d ' ' -f 1 | tr 'A-F' 'a-f')
   archive=$(printf '%s\n' "$line" | sed 's/^.*[ *]//')
   if [ "$version" = latest ]; then

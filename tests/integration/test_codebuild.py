@@ -5,6 +5,7 @@ endpoint (CodeBuild's role credentials), and buildspec-docker.yml's credentials 
 import json
 import shlex
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -167,3 +168,100 @@ def test_docker_buildspec_hands_credentials_to_docker_build(site, tmp_path):
         assert not Path(secret_path).exists()
     finally:
         creds.stop()
+
+
+def cache_paths_folder(spec: dict) -> str:
+    """The folder the buildspec's `cache: paths:` keeps: LARDER_DIR with everything below it."""
+    paths = spec["cache"]["paths"]
+    larder_dir = spec["env"]["variables"]["LARDER_DIR"]
+    assert paths == [f"{larder_dir}/**/*"], paths
+    return larder_dir
+
+
+def objects(folder: Path) -> set:
+    return {p.relative_to(folder) for p in (folder / "cache").rglob("*") if p.is_file()}
+
+
+def trim_knows_unused_since() -> bool:
+    from conftest import larder_binary
+
+    out = subprocess.run([str(larder_binary()), "cache", "trim", "--help"], capture_output=True, text=True)
+    return "--unused-since" in out.stdout + out.stderr
+
+
+def test_codebuild_cache_between_fresh_build_hosts(site, tmp_path):
+    """CodeBuild's S3 cache as CodeBuild runs it: `cache: paths` archived after post_build and
+    unpacked on the next (fresh) build host before install. The second build is all hits; the
+    archive holds no credential; what the build did not use was pruned before the archive."""
+    import tarfile
+
+    server, _ = site
+    spec = yaml.safe_load(BUILDSPEC.read_text())
+    cache_paths_folder(spec)
+    creds = ContainerCredentials("AKIACODEBUILDCACHE", "codebuild-cache-secret-51ae")
+    archive = tmp_path / "codebuild-cache.tar"
+    try:
+        stats = []
+        for n in (1, 2):
+            larder_dir = tmp_path / f"host{n}" / "larder"  # a fresh build host each time
+            larder_dir.parent.mkdir()
+            if archive.exists():
+                with tarfile.open(archive) as tar:
+                    tar.extractall(larder_dir.parent)
+            if n == 2:
+                # Objects of another project, used before this build: pruned in post_build.
+                other = tiny_workspace(tmp_path / "other")
+                (other / "util" / "src" / "lib.rs").write_text("pub fn answer() -> u32 { 7 }\n")
+                from conftest import larder_binary
+
+                before = objects(larder_dir)
+                subprocess.run(["cargo", "build", "--locked"], cwd=other, check=True, capture_output=True, timeout=300,
+                               env=dict(clean_env(tmp_path / "home"), RUSTC_WRAPPER=str(larder_binary()),
+                                        LARDER_DIR=str(larder_dir), CARGO_INCREMENTAL="0"))
+                planted = objects(larder_dir) - before
+                time.sleep(1.1)  # the build's start time is in whole seconds
+            src = tiny_workspace(tmp_path / f"src{n}")
+            env = codebuild_env(tmp_path, src, spec, {
+                "LARDER_INSTALLER_URL": f"{server.url}/install.sh", "LARDER_BASE_URL": server.url,
+                "LARDER_INSTALL_DIR": str(tmp_path / f"host{n}" / "bin"), "LARDER_BUCKET": None,
+                "LARDER_S3_KEY_PREFIX": None, "LARDER_DIR": str(larder_dir), **creds.env()})
+            result = run_buildspec(spec, env, src)
+            assert result.returncode == 0, result.stdout + result.stderr
+            stats.append(json.loads((src / "larder-stats.json").read_text()))
+            with tarfile.open(archive, "w") as tar:  # after post_build, as CodeBuild does
+                tar.add(larder_dir, arcname="larder")
+        first, second = stats
+        assert first["cache_misses"] >= 1 and second["cache_misses"] == 0
+        assert second["cache_hits"] == first["cache_misses"]
+        data = archive.read_bytes()
+        for secret in ("AKIACODEBUILDCACHE", "codebuild-cache-secret-51ae", creds.keys["Token"]):
+            assert secret.encode() not in data, secret
+        if trim_knows_unused_since():
+            assert planted and "could not prune" not in result.stdout
+            kept = objects(tmp_path / "host2" / "larder")
+            assert not (kept & planted), "objects the build never used were kept"
+        else:
+            print("larder has no `cache trim --unused-since` yet: pruning not checked")
+    finally:
+        creds.stop()
+
+
+def test_unsupported_platform_builds_without_the_wrapper(site, tmp_path):
+    server, _ = site
+    spec = yaml.safe_load(BUILDSPEC.read_text())
+    fake = tmp_path / "fake-uname"
+    fake.mkdir()
+    (fake / "uname").write_text('#!/bin/sh\ncase "$1" in -m) echo riscv64 ;; *) echo Linux ;; esac\n')
+    (fake / "uname").chmod(0o755)
+    src = tiny_workspace(tmp_path / "src")
+    env = codebuild_env(tmp_path, src, spec, {
+        "LARDER_INSTALLER_URL": f"{server.url}/install.sh", "LARDER_BASE_URL": server.url,
+        "LARDER_INSTALL_DIR": str(tmp_path / "bin"), "LARDER_BUCKET": None, "LARDER_DIR": str(tmp_path / "cache")})
+    env["PATH"] = f"{fake}:{env['PATH']}"
+    result = run_buildspec(spec, env, src)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning: no prebuilt larder for this platform (Linux riscv64)" in result.stderr
+    assert "the build runs without the compiler cache" in result.stdout
+    assert (src / "target" / "release" / "app").exists()
+    assert not (tmp_path / "bin" / "larder").exists() and not (tmp_path / "cache").exists()
+    assert json.loads((src / "larder-stats.json").read_text()) == {"installed": False}

@@ -1,13 +1,15 @@
 """codebuild/Dockerfile built twice with buildah (vfs storage, chroot isolation, layer cache),
 with the credentials as a secret: rotated credentials reuse the cargo layer, a build-arg that
 changes (AWS's RELATIVE_URI recipe) rebuilds it, and the secret is really read in the step and
-left in no layer.
+left in no layer. And its cache mounts with a real cargo build: after a source change the
+cargo step runs again and larder's folder, kept by the builder, gives the hits.
 
 No base image can be pulled here, so the test makes its own `FROM scratch` images: one holding
 only /larder (as the release image does), and a stand-in for the Rust image holding busybox, the
 shared libraries that busybox and larder need (none for a static larder), and a `cargo` that
 reads the credentials the way larder's AWS chain does and runs larder inside the step."""
 import os
+import re
 import shutil
 import subprocess
 import uuid
@@ -54,9 +56,14 @@ class Buildah:
     def __init__(self, root: Path):
         self.base = ["buildah", "--root", str(root / "storage"), "--runroot", str(root / "run"),
                      "--storage-driver", "vfs"]
+        # buildah keeps `RUN --mount=type=cache` folders in $TMPDIR/buildah-cache/<id>: one per
+        # test module, never the machine's
+        self.cache_mounts = root / "tmp" / "buildah-cache"
+        self.env = dict(os.environ, TMPDIR=str(root / "tmp"))
+        (root / "tmp").mkdir(exist_ok=True)
 
     def __call__(self, *args, check=True, timeout=300):
-        result = subprocess.run([*self.base, *args], capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run([*self.base, *args], capture_output=True, text=True, timeout=timeout, env=self.env)
         if check and result.returncode != 0:
             raise AssertionError(f"buildah {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result
@@ -163,7 +170,7 @@ def test_credentials_as_build_arg_rebuild_every_time(buildah, tmp_path):
     context = tiny_workspace(tmp_path / "app")
     dockerfile = tmp_path / "Dockerfile.build-arg"
     text = DOCKERFILE.read_text()
-    marker = "RUN --mount=type=secret"
+    marker = "RUN --mount="
     assert marker in text
     dockerfile.write_text(text.replace(marker, "ARG AWS_CONTAINER_CREDENTIALS_RELATIVE_URI\n" + marker, 1))
     secret = tmp_path / "aws"
@@ -175,3 +182,96 @@ def test_credentials_as_build_arg_rebuild_every_time(buildah, tmp_path):
         result = buildah.bud(context, *common, "--build-arg", f"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI={uri}",
                              file=dockerfile, tag=f"localhost/app-arg:{n}")
         assert step_ran(result), f"build {n}: the cargo step was not run:\n{result.stdout}\n{result.stderr}"
+
+
+# --- the cache mounts, with a real cargo build ---------------------------------------------
+
+def host_toolchain() -> Path:
+    from conftest import cargo_path
+
+    rustc = Path(cargo_path()).with_name("rustc")
+    return Path(subprocess.run([str(rustc), "--print", "sysroot"], capture_output=True, text=True, check=True).stdout.strip())
+
+
+@pytest.fixture(scope="module")
+def real_rust_image(buildah, tmp_path_factory):
+    """A stand-in for the official Rust image that builds for real: an almost empty root whose
+    /usr/bin, /usr/lib, /usr/libexec (compiler, linker, libraries, also larder's) and Rust
+    toolchain (/opt/rust) are the host's, bind-mounted read-only into each RUN step by
+    `buildah bud --volume`; /usr/local (where the recipe puts larder) is the image's own."""
+    sysroot = host_toolchain()
+    if not (sysroot / "bin" / "cargo").exists():
+        pytest.fail(f"no cargo in the toolchain at {sysroot}")
+    context = tmp_path_factory.mktemp("real-rust-image")
+    rootfs = context / "rootfs"
+    for folder in ("usr/bin", "usr/lib", "usr/lib64", "usr/libexec", "usr/local/bin", "usr/local/cargo",
+                   "etc/alternatives", "opt/rust", "root", "var/cache", "tmp"):
+        (rootfs / folder).mkdir(parents=True, exist_ok=True)
+    (rootfs / "tmp").chmod(0o1777)
+    for link in ("bin", "lib", "lib64", "sbin"):
+        (rootfs / link).symlink_to(f"usr/{link if link != 'sbin' else 'bin'}")
+    shutil.copy2("/etc/ld.so.cache", rootfs / "etc" / "ld.so.cache")
+    (rootfs / "etc" / "passwd").write_text("root:x:0:0:root:/root:/bin/sh\n")
+    (context / "Containerfile").write_text(
+        "FROM scratch\nCOPY rootfs/ /\n"
+        "ENV PATH=/opt/rust/bin:/usr/local/cargo/bin:/usr/local/bin:/usr/bin:/bin HOME=/root "
+        "CARGO_HOME=/usr/local/cargo\n"
+    )
+    buildah.bud(context, tag="localhost/rust-real:test")
+    volumes = []
+    for host, inside in (("/usr/bin", "/usr/bin"), ("/usr/lib", "/usr/lib"), ("/usr/lib64", "/usr/lib64"),
+                         ("/usr/libexec", "/usr/libexec"), ("/etc/alternatives", "/etc/alternatives"),
+                         (str(sysroot), "/opt/rust")):
+        if os.path.isdir(host):
+            volumes += ["--volume", f"{host}:{inside}:ro"]
+    return volumes
+
+
+def build_stats(result) -> dict:
+    """`larder stats` as printed by the recipe's RUN step (its text table)."""
+    log = result.stdout + result.stderr
+    found = {}
+    for name in ("Compile requests", "Cache hits", "Cache misses"):
+        values = re.findall(rf"^{name}\s+(\d+)", log, re.M)
+        assert values, f"no '{name}' in the build log:\n{log[-4000:]}"
+        found[name] = int(values[-1])  # the table printed after cargo
+    return found
+
+
+def test_cache_mounts_give_hits_when_the_cargo_step_runs_again(buildah, real_rust_image, tmp_path):
+    context = tiny_workspace(tmp_path / "app")
+    secret = tmp_path / "aws"
+    token = uuid.uuid4().hex
+    write_secret(secret, "AKIACACHEMOUNT", token)
+    common = [*real_rust_image, "--build-arg", "LARDER_IMAGE=localhost/larder:test",
+              "--build-arg", "RUST_IMAGE=localhost/rust-real:test", "--secret", f"id=aws,src={secret}"]
+
+    first = buildah.bud(context, *common, file=DOCKERFILE, tag="localhost/app-cache:1")
+    cold = build_stats(first)
+    assert cold["Cache misses"] >= 1 and cold["Cache hits"] == 0, first.stdout[-3000:]
+
+    # A change in the binary crate only: the layer cache cannot help (COPY . . changed), the
+    # cargo step runs again, and the library comes from larder's cache mount.
+    (context / "app" / "src" / "main.rs").write_text('fn main() { println!("answer: {}", util::answer()); }\n')
+    second = buildah.bud(context, *common, file=DOCKERFILE, tag="localhost/app-cache:2")
+    warm = build_stats(second)
+    assert warm["Cache hits"] >= 1, second.stdout[-3000:]
+    assert warm["Cache misses"] < cold["Cache misses"]
+    assert warm["Compile requests"] == cold["Compile requests"]
+
+    # The cache mounts are the builder's, not the image's; no credentials in them.
+    larder_mount = buildah.cache_mounts / "larder"
+    assert any(p.is_file() for p in (larder_mount / "cache").rglob("*")), "larder's cache mount holds no object"
+    for path in larder_mount.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert token.encode() not in data and b"AKIACACHEMOUNT" not in data, path
+    container = buildah("from", "localhost/app-cache:2").stdout.strip()
+    mount = Path(buildah("mount", container).stdout.strip())
+    try:
+        assert not any((mount / "var" / "cache" / "larder").glob("*")), "larder's folder is in the image"
+        built = mount / "src" / "target" / "release" / "app"
+        assert built.exists()
+    finally:
+        buildah("umount", container, check=False)
+        buildah("rm", container, check=False)

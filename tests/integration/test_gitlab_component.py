@@ -1,8 +1,12 @@
 """gitlab/templates/larder.yml run by gitlab-ci-local (a real runner of .gitlab-ci.yml files):
 included with `include: - local: … inputs: …`, jobs that `extends: .larder`, a real cargo build
 that misses and a rebuild in a fresh job folder that hits, the OIDC token file, read-only
-decisions, the printed stats and the OpenMetrics report."""
+decisions, the printed stats and the OpenMetrics report. And gitlab/ as the component project
+it is published as: its own .gitlab-ci.yml run in pipelines that keep larder's folder in
+GitLab's cache (the second pipeline hits, a new branch falls back to the default branch's
+cache, after_script prunes what the job did not use, no secret in any saved cache)."""
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,13 +27,77 @@ def site(tmp_path_factory):
         yield served
 
 
+# gitlab-ci-local 4.60 differs from GitLab's runner in two ways that matter to a cache kept by
+# GitLab's `cache:`; this wrapper makes it behave as GitLab does, and changes nothing else:
+# 1. GitLab runs before_script, script and after_script in one working folder, restoring the
+#    cache once before them. gitlab-ci-local (--shell-isolation) re-syncs the folder from the
+#    checkout before after_script, deleting what the job wrote, and copies the cache in again.
+#    Here a job's folder is synced and its cache restored once, before its first script.
+# 2. GitLab restores `cache:fallback_keys` when the key has no cache; gitlab-ci-local drops them
+#    while normalizing a job's cache. Here they are taken from the parsed configuration (the
+#    hidden job that defines the cache entry of the same key) and tried in order.
+AS_GITLAB_RUNS_IT = """
+import fs from "node:fs";
+import { pathToFileURL } from "node:url";
+const src = process.env.LARDER_TEST_GCL_SRC;
+const load = (name) => import(pathToFileURL(`${src}/${name}`).href);
+const { Utils } = await load("utils.js");
+const { Job } = await load("job.js");
+const { Parser } = await load("parser.js");
+
+let gitlabData = {};
+const create = Parser.create;
+Parser.create = async function (...args) {
+  const parser = await create.apply(this, args);
+  gitlabData = parser.gitlabData;
+  return parser;
+};
+
+const synced = new Set();
+const rsyncTrackedFiles = Utils.rsyncTrackedFiles;
+Utils.rsyncTrackedFiles = async function (cwd, stateDir, target) {
+  if (synced.has(target)) return { hrdeltatime: [0, 0] };
+  synced.add(target);
+  return rsyncTrackedFiles.call(this, cwd, stateDir, target);
+};
+
+function fallbackKeys(key) {
+  for (const job of Object.values(gitlabData)) {
+    for (const entry of [job?.cache ?? []].flat()) {
+      if (entry && entry.key === key && Array.isArray(entry.fallback_keys)) return entry.fallback_keys;
+    }
+  }
+  return [];
+}
+
+Job.prototype.copyCacheIn = async function (writeStreams, expanded) {
+  if (this.larderCacheRestored) return;
+  this.larderCacheRestored = true;
+  const root = `${this.argv.cwd}/${this.argv.stateDir}/cache`;
+  for (const [index, entry] of this.cache.entries()) {
+    if (!["pull", "pull-push"].includes(entry.policy)) continue;
+    const names = [await this.getUniqueCacheName(this.argv.cwd, expanded, index),
+                   ...fallbackKeys(entry.key).map((k) => Utils.expandText(k, expanded))];
+    const found = names.find((name) => fs.existsSync(`${root}/${name}`));
+    writeStreams.stdout(`${this.name}: cache ${found ? `restored from '${found}'` : `not found (${names.join(", ")})`}\n`);
+    if (found) await this.copyIn(`${root}/${found}`);
+  }
+};
+
+await load("index.js");
+"""
+
+
 def gitlab_ci_local(project: Path, env: dict, *args, timeout=600):
     if shutil.which("rsync") is None:
         pytest.fail("rsync is not installed (scripts/install-deps.sh installs it); gitlab-ci-local needs it")
     tool = node_tool("gitlab-ci-local", "src", "index.js")
+    runner = project.parent / "gitlab-ci-local-as-gitlab.mjs"
+    runner.write_text(AS_GITLAB_RUNS_IT)
     return subprocess.run(
-        ["node", str(tool), "--shell-isolation", "--no-color", *args],
-        cwd=project, env=env, capture_output=True, text=True, timeout=timeout,
+        ["node", str(runner), "--shell-isolation", "--no-color", *args],
+        cwd=project, env=dict(env, LARDER_TEST_GCL_SRC=str(tool.parent)), capture_output=True, text=True,
+        timeout=timeout,
     )
 
 
@@ -59,12 +127,11 @@ def read_env(path: Path) -> dict:
     return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
 
 
-def component_inputs(server, shared_cache: Path, **more):
+def component_inputs(server, **more):
     inputs = {
         "version": "latest",
         "installer-url": f"{server.url}/install.sh",
         "base-url": server.url,
-        "cache-dir": str(shared_cache),
         "settings": "LARDER_LOG=info LARDER_CACHE_SIZE=1G",
         "aws-role-arn": ROLE,
     }
@@ -82,14 +149,13 @@ def test_component_around_cached_builds(storage, site, tmp_path):
     s3 = None
     if storage == "s3":
         s3 = S3Server(tmp_path / "s3")
-        inputs = component_inputs(server, tmp_path / "unused", bucket=s3.bucket, region="us-east-1",
+        inputs = component_inputs(server, bucket=s3.bucket, region="us-east-1",
                                   endpoint=s3.endpoint, **{"key-prefix": "gitlab/", "aws-role-arn": "",
                                                            "settings": "LARDER_S3_PATH_STYLE=1 LARDER_LOG=info LARDER_CACHE_SIZE=1G"})
         # each job keeps its local cache in its own folder (below): hits in the rebuild come from S3
-        inputs.pop("cache-dir")
         env.update(AWS_ACCESS_KEY_ID=s3.access_key, AWS_SECRET_ACCESS_KEY=s3.secret_key)
     else:
-        inputs = component_inputs(server, tmp_path / "shared-cache")
+        inputs = component_inputs(server)
 
     def job(stage, name, variables=None):
         # gitlab-ci-local (unlike GitLab) re-syncs the job folder from the checkout before
@@ -99,6 +165,8 @@ def test_component_around_cached_builds(storage, site, tmp_path):
         own = {"LARDER_INSTALL_DIR": str(tmp_path / "bin" / name)}
         if storage == "s3":
             own["LARDER_DIR"] = str(tmp_path / "job-cache" / name)
+        else:  # one runner's folder shared by the jobs (GitLab's cache: below, in the component project)
+            own["LARDER_DIR"] = str(tmp_path / "shared-cache")
         spec = {"stage": stage, "extends": ".larder",
                 "variables": {**own, **(variables or {})},
                 "script": ["cargo build", "./target/debug/app > app.out", 'test "$(cat app.out)" = 42',
@@ -166,7 +234,7 @@ def test_read_only_protected_and_true(site, tmp_path):
     outside = {"LARDER_INSTALL_DIR": str(tmp_path / "bin")}
     pipeline = {
         "include": [{"local": "larder-component/larder.yml",
-                     "inputs": component_inputs(server, tmp_path / "cache", **{"read-only": "protected", "aws-role-arn": ""})}],
+                     "inputs": component_inputs(server, **{"read-only": "protected", "aws-role-arn": ""})}],
         "protected-branch": {"extends": ".larder", "variables": {"CI_COMMIT_REF_PROTECTED": "true", **outside}, "script": check},
         "feature-branch": {"extends": ".larder", "variables": {"CI_COMMIT_REF_PROTECTED": "false", **outside}, "script": check},
         "own-before-script": {"extends": ".larder", "script": check,
@@ -188,4 +256,204 @@ def test_read_only_protected_and_true(site, tmp_path):
     assert (probe / "feature-branch").read_text().strip() == "1"
     assert (probe / "own-before-script").read_text().strip() == "0"
     assert (probe / "with-reference").read_text().strip() == "1"
+    assert "larder was not installed in this job: no statistics" in log
+
+
+# --- gitlab/ as the component project: its own pipeline, GitLab's cache across pipelines -----
+
+COMPONENT_PROJECT = REPO / "gitlab"
+# Never contacted: the pipeline includes the component at $CI_COMMIT_SHA, which gitlab-ci-local
+# (like GitLab) reads from the checkout; the remote only names the project.
+REMOTE = "https://gitlab.example.com/larder-rs/larder-gitlab.git"
+JOB = "component-test"
+SECRETS = {"AWS_ACCESS_KEY_ID": "AKIAGITLABCACHETEST1", "AWS_SECRET_ACCESS_KEY": "gitlab-cache-secret-4f1d9a",
+           "LARDER_ID_TOKEN": "eyJnaXRsYWItY2FjaGUiOiJ0ZXN0In0.token-7c2e"}
+
+
+def git(project: Path, *args) -> str:
+    return subprocess.run(["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@localhost", *args],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def component_project(root: Path) -> Path:
+    """A copy of gitlab/ as its own repository. No container runtime here: the jobs' `image:`
+    is dropped, so they run in the shell with the machine's cargo (with an image,
+    gitlab-ci-local would also point CI_PROJECT_DIR at /builds even in the shell)."""
+    shutil.copytree(COMPONENT_PROJECT, root, ignore=shutil.ignore_patterns("target", ".larder", ".gitlab-ci-local"))
+    pipeline = yaml.safe_load((root / ".gitlab-ci.yml").read_text())
+    for job in pipeline.values():
+        if isinstance(job, dict):
+            job.pop("image", None)
+    (root / ".gitlab-ci.yml").write_text(yaml.safe_dump(pipeline, sort_keys=False))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "remote", "add", "origin", REMOTE)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "component")
+    return root
+
+
+def saved_cache(project: Path, key: str) -> Path:
+    return project / ".gitlab-ci-local" / "cache" / key / ".larder" / "cache"
+
+
+def objects(folder: Path) -> set:
+    """The cached objects in a larder folder (LARDER_DIR/cache/<h>/<h>/…), by relative path."""
+    return {p.relative_to(folder) for p in (folder / "cache").rglob("*") if p.is_file()}
+
+
+def job_metrics(project: Path) -> dict:
+    """The job's OpenMetrics report, as after_script left it in the job's folder."""
+    text = (project / ".gitlab-ci-local" / "builds" / JOB / "larder-metrics.txt").read_text()
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^(larder_\w+) (\S+)$", text, re.M)}
+
+
+def trim_knows_unused_since() -> bool:
+    from conftest import larder_binary
+
+    out = subprocess.run([str(larder_binary()), "cache", "trim", "--help"], capture_output=True, text=True)
+    return "--unused-since" in out.stdout + out.stderr
+
+
+@pytest.fixture(scope="module")
+def pipelines(site, tmp_path_factory):
+    """Three pipelines of the component project on one runner (one .gitlab-ci-local state):
+    main (cold), main again (after objects of another project were put into the saved cache),
+    then a new branch. Returns what the test functions check."""
+    from conftest import free_port, larder_binary
+
+    server, _ = site
+    # the component's default installer URL: <releases>/latest/download/install.sh
+    shutil.copy(REPO / "scripts" / "install.sh", server.root / "latest" / "download" / "install.sh")
+    root = tmp_path_factory.mktemp("component-project")
+    project = component_project(root / "larder-gitlab")
+    env = clean_env(root / "home")
+    (root / "home").mkdir()
+    # A remote whose URL holds a password (nothing listens there: every access fails fast).
+    redis_secret = "redis-pass-9b3e"
+    variables = ["--variable", f"LARDER_RELEASES={server.url}"]
+    secret_variables = [a for k, v in {**SECRETS, "LARDER_REMOTE": f"redis://larder:{redis_secret}@127.0.0.1:{free_port()}"}.items()
+                        for a in ("--variable", f"{k}={v}")]
+    run = {}
+
+    def pipeline(name, *more):
+        result = gitlab_ci_local(project, env, *variables, *more)
+        log = result.stdout + result.stderr
+        assert result.returncode == 0, f"pipeline {name}:\n{log[-8000:]}"
+        run[name] = {"log": log, "metrics": job_metrics(project)}
+
+    pipeline("main-1")
+    key_main = f"larder-{JOB}-main"
+    run["objects-1"] = objects(saved_cache(project, key_main))
+
+    # Another project's objects in the saved cache, last used before the next pipeline starts.
+    other = tiny_workspace(root / "other")
+    (other / "util" / "src" / "lib.rs").write_text("pub fn answer() -> u32 { 7 }\n")
+    build_env = dict(env, RUSTC_WRAPPER=str(larder_binary()), LARDER_DIR=str(saved_cache(project, key_main)),
+                     CARGO_INCREMENTAL="0")
+    subprocess.run(["cargo", "build", "--locked"], cwd=other, env=build_env, check=True, capture_output=True, timeout=300)
+    run["planted"] = objects(saved_cache(project, key_main)) - run["objects-1"]
+    import time
+
+    time.sleep(1.1)  # the job's start time is in whole seconds
+
+    pipeline("main-2")
+    run["objects-2"] = objects(saved_cache(project, key_main))
+
+    git(project, "checkout", "-q", "-b", "feature/new-thing")
+    pipeline("feature", *secret_variables)
+    run["project"] = project
+    run["secrets"] = [*SECRETS.values(), redis_secret]
+    return run
+
+
+def test_second_pipeline_gets_the_hits_from_gitlabs_cache(pipelines):
+    first, second = pipelines["main-1"], pipelines["main-2"]
+    # pipeline 1: cold build (misses), the rebuild in the job all hits
+    assert first["metrics"]["larder_cache_misses_total"] >= 2
+    assert first["metrics"]["larder_cache_hits_total"] == first["metrics"]["larder_cache_misses_total"]
+    assert f"cache not found (larder-{JOB}-main" in first["log"]
+    # pipeline 2: the cache restored; both builds of the job are all hits
+    assert f"cache restored from 'larder-{JOB}-main'" in second["log"]
+    assert second["metrics"]["larder_cache_misses_total"] == 0
+    assert second["metrics"]["larder_cache_hits_total"] == 2 * first["metrics"]["larder_cache_misses_total"]
+    assert "is the RUSTC_WRAPPER" in second["log"]
+
+
+def test_a_new_branch_starts_from_the_default_branchs_cache(pipelines):
+    feature = pipelines["feature"]
+    slug = "feature-new-thing"
+    assert f"cache restored from 'larder-{JOB}-main'" in feature["log"], feature["log"][-4000:]
+    assert feature["metrics"]["larder_cache_misses_total"] == 0
+    assert feature["metrics"]["larder_cache_hits_total"] == pipelines["main-2"]["metrics"]["larder_cache_hits_total"]
+    # saved under the branch's own key
+    assert objects(saved_cache(pipelines["project"], f"larder-{JOB}-{slug}"))
+
+
+def test_no_secret_in_any_saved_cache(pipelines):
+    caches = pipelines["project"] / ".gitlab-ci-local" / "cache"
+    files = [p for p in caches.rglob("*") if p.is_file()]
+    assert files
+    for secret in pipelines["secrets"]:
+        found = [str(p) for p in files if secret.encode() in p.read_bytes()]
+        assert not found, f"{secret!r} in {found}"
+
+
+def test_after_script_prunes_the_cache_to_what_the_job_used(pipelines):
+    if not trim_knows_unused_since():
+        pytest.skip("this larder has no `cache trim --unused-since` (issue 17's trim, built by another change); "
+                    "after_script could not prune")
+    assert pipelines["planted"], "the other project stored nothing"
+    assert "could not prune" not in pipelines["main-2"]["log"]
+    kept = pipelines["objects-2"]
+    assert not (kept & pipelines["planted"]), "objects the job never used were saved"
+    assert pipelines["objects-1"] <= kept, "objects the job used were pruned"
+
+
+def test_component_project_layout_and_release_job():
+    """What the CI/CD catalog requires of a component project, and the release on a tag X.Y.Z."""
+    assert (COMPONENT_PROJECT / "README.md").is_file()
+    assert (COMPONENT_PROJECT / "templates" / "larder.yml").is_file()
+    pipeline = yaml.safe_load((COMPONENT_PROJECT / ".gitlab-ci.yml").read_text())
+    include = pipeline["include"][0]
+    assert include["component"] == "$CI_SERVER_FQDN/$CI_PROJECT_PATH/larder@$CI_COMMIT_SHA"
+    assert pipeline[JOB]["extends"] == ".larder"
+    release = pipeline["release"]
+    assert release["release"]["tag_name"] == "$CI_COMMIT_TAG"
+    rule = release["rules"][0]["if"]
+    pattern = re.search(r"=~ /(.*)/$", rule).group(1)
+    assert re.fullmatch(pattern, "1.2.3") and not re.fullmatch(pattern, "v1.2.3")
+    spec, body = list(yaml.safe_load_all(TEMPLATE.read_text()))
+    cache = body[".larder"]["cache"]
+    assert cache["when"] == "always" and cache["paths"] == ["$[[ inputs.cache-dir ]]"]
+    assert cache["key"].endswith("-$CI_COMMIT_REF_SLUG")
+    assert cache["fallback_keys"] == ["$[[ inputs.cache-key ]]-$CI_DEFAULT_BRANCH"]
+    # GitLab's AWS guide: the OIDC provider's audience is the instance's URL
+    assert spec["spec"]["inputs"]["aws-audience"]["default"] == "$CI_SERVER_URL"
+
+
+def test_unsupported_platform_builds_without_the_wrapper(site, tmp_path):
+    """No prebuilt larder for the runner (uname says FreeBSD): the installer warns, the job
+    builds without RUSTC_WRAPPER and succeeds; after_script says larder was not installed."""
+    server, _ = site
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    fake = tmp_path / "fake-uname"
+    fake.mkdir()
+    (fake / "uname").write_text('#!/bin/sh\ncase "$1" in -m) echo x86_64 ;; *) echo FreeBSD ;; esac\n')
+    (fake / "uname").chmod(0o755)
+    env = clean_env(tmp_path / "home")
+    (tmp_path / "home").mkdir()
+    env["PATH"] = f"{fake}:{env['PATH']}"
+    pipeline = {
+        "include": [{"local": "larder-component/larder.yml", "inputs": component_inputs(server, **{"aws-role-arn": ""})}],
+        "build": {"extends": ".larder", "script": [
+            "cargo build", f'echo "RUSTC_WRAPPER=${{RUSTC_WRAPPER-unset}}" > "{probe}/env"', "./target/debug/app"]},
+    }
+    project = make_project(tmp_path / "project", pipeline)
+    result = gitlab_ci_local(project, env)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-6000:]
+    assert "warning: no prebuilt larder for this platform (FreeBSD x86_64)" in log
+    assert "the job builds without the compiler cache" in log
+    assert (probe / "env").read_text().strip() == "RUSTC_WRAPPER=unset"
     assert "larder was not installed in this job: no statistics" in log

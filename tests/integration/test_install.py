@@ -30,7 +30,7 @@ def busybox_bin(tmp_path_factory):
     return folder
 
 
-def run_installer(shell, env, busybox_bin, tmp_path, extra_path=None):
+def run_installer(shell, env, busybox_bin, tmp_path, extra_path=None, args=()):
     env = dict(env)
     if shell == "busybox":
         env["PATH"] = str(busybox_bin)
@@ -41,7 +41,7 @@ def run_installer(shell, env, busybox_bin, tmp_path, extra_path=None):
         argv = [shutil.which(shell), str(INSTALLER)]
     if extra_path:
         env["PATH"] = str(extra_path) + os.pathsep + env["PATH"]
-    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    return subprocess.run([*argv, *args], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path)
 
 
 def base_env(tmp_path, server):
@@ -147,16 +147,25 @@ def test_expected_checksum_from_the_user(site, busybox_bin, tmp_path):
     assert (install_dir / "larder").exists()
 
 
-@pytest.mark.parametrize("shell", SHELLS)
-@pytest.mark.parametrize("os_name,machine", [("FreeBSD", "x86_64"), ("Linux", "riscv64"), ("Linux", "armv7l")])
-def test_unknown_platform(shell, os_name, machine, site, busybox_bin, tmp_path):
-    server, _ = site
+UNSUPPORTED = [("FreeBSD", "x86_64"), ("Linux", "riscv64"), ("Linux", "armv7l"), ("Darwin", "arm64")]
+
+
+def fake_uname(tmp_path, os_name, machine):
+    """A folder with a `uname` that reports another platform, to put first on PATH."""
     fake = tmp_path / "fake-uname"
     fake.mkdir()
     (fake / "uname").write_text(
         f'#!/bin/sh\ncase "$1" in -s) echo {os_name} ;; -m) echo {machine} ;; *) echo {os_name} ;; esac\n'
     )
     (fake / "uname").chmod(0o755)
+    return fake
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("os_name,machine", UNSUPPORTED)
+def test_unknown_platform(shell, os_name, machine, site, busybox_bin, tmp_path):
+    server, _ = site
+    fake = fake_uname(tmp_path, os_name, machine)
     env = base_env(tmp_path, server)
     env["LARDER_INSTALL_DIR"] = str(tmp_path / "bin")
     server.requests.clear()
@@ -165,6 +174,55 @@ def test_unknown_platform(shell, os_name, machine, site, busybox_bin, tmp_path):
     assert f"no prebuilt larder for this platform ({os_name} {machine})" in result.stderr
     assert server.requests == []
     assert not (tmp_path / "bin").exists()
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("how", ["option", "variable"])
+@pytest.mark.parametrize("os_name,machine", UNSUPPORTED)
+def test_soft_fail_on_unknown_platform(shell, how, os_name, machine, site, busybox_bin, tmp_path):
+    """--soft-fail (or LARDER_INSTALL_SOFT_FAIL=1): a warning, exit 0, nothing installed, nothing
+    downloaded, GITHUB_PATH untouched: the CI job goes on without the wrapper."""
+    server, _ = site
+    fake = fake_uname(tmp_path, os_name, machine)
+    env = base_env(tmp_path, server)
+    github_path = tmp_path / "github_path"
+    github_path.write_text("")
+    env.update(LARDER_INSTALL_DIR=str(tmp_path / "bin"), GITHUB_PATH=str(github_path))
+    args = []
+    if how == "option":
+        args = ["--soft-fail"]
+    else:
+        env["LARDER_INSTALL_SOFT_FAIL"] = "1"
+    server.requests.clear()
+    result = run_installer(shell, env, busybox_bin, tmp_path, extra_path=fake, args=args)
+    assert result.returncode == 0, result.stderr
+    assert f"warning: no prebuilt larder for this platform ({os_name} {machine})" in result.stderr
+    assert "larder was not installed" in result.stderr
+    assert server.requests == []
+    assert not (tmp_path / "bin").exists()
+    assert github_path.read_text() == ""
+
+
+def test_soft_fail_when_the_release_lacks_the_target_but_not_on_a_bad_checksum(site, busybox_bin, tmp_path):
+    server, _ = site
+    env = base_env(tmp_path, server)
+    env.update(LARDER_INSTALL_DIR=str(tmp_path / "bin"), LARDER_TARGET="riscv64gc-unknown-linux-musl")
+    hard = run_installer("dash", env, busybox_bin, tmp_path)
+    assert hard.returncode != 0 and "the release has no archive for riscv64gc-unknown-linux-musl" in hard.stderr
+    soft = run_installer("dash", env, busybox_bin, tmp_path, args=["--soft-fail"])
+    assert soft.returncode == 0, soft.stderr
+    assert "warning: the release has no archive for riscv64gc-unknown-linux-musl" in soft.stderr
+    assert not (tmp_path / "bin").exists()
+
+    # soft-fail is about the platform only: a tampered archive still stops the job
+    env.pop("LARDER_TARGET")
+    tampered = run_installer("dash", dict(env, LARDER_VERSION="0.0.2", LARDER_INSTALL_SOFT_FAIL="1"), busybox_bin,
+                             tmp_path)
+    assert tampered.returncode != 0 and "checksum mismatch" in tampered.stderr
+    assert not (tmp_path / "bin" / "larder").exists()
+
+    unknown = run_installer("dash", env, busybox_bin, tmp_path, args=["--soft"])
+    assert unknown.returncode != 0 and "unknown option '--soft'" in unknown.stderr
 
 
 def test_default_dir_without_root_and_missing_version(site, busybox_bin, tmp_path):
