@@ -20,12 +20,18 @@ export async function restoreFolder(dir, key, restoreKeys) {
   return { matchedKey, bytes: matchedKey ? folderBytes(dir) : 0, seconds: seconds(started) };
 }
 
-/** Saves `dir` under `key`; returns { saved, bytes, seconds }. */
+/**
+ * Saves `dir` under `key`; returns { saved, bytes, seconds }. saveCache reports a failed upload
+ * only as a warning in the log, so the entry is looked up afterwards to know it was saved.
+ */
 export async function saveFolder(dir, key) {
   const started = Date.now();
+  const paths = [cachePathSpec(dir)];
   let saved = false;
   try {
-    saved = (await cache.saveCache([cachePathSpec(dir)], key)) !== -1;
+    if ((await cache.saveCache(paths, key)) !== -1) {
+      saved = (await cache.restoreCache(paths, key, [], { lookupOnly: true })) === key;
+    }
   } catch (e) {
     core.warning(`saving larder's cache to the Actions cache failed: ${e.message}`);
   }
