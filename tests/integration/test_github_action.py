@@ -97,6 +97,12 @@ def test_committed_bundle_matches_the_sources(tmp_path):
             f"dist/{name} is not the bundle of src/: run `npm run build` in actions/setup and commit dist/")
 
 
+def test_unit_tests_of_the_sources():
+    result = subprocess.run([str(node24()), "--test", "test/"], cwd=ACTION, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^# fail 0$", result.stdout, re.M) and not re.search(r"^# pass 0$", result.stdout, re.M)
+
+
 def runner_runs_post(status: str) -> bool:
     """The runner's decision on the post step for a job ending with `status`: post-if evaluated
     with GitHub's status functions (only these appear in the action's post-if)."""
