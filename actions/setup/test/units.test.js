@@ -1,4 +1,4 @@
-// Unit tests of the action's pure parts (node --test test/); the integration tests run the
+// Unit tests of the action's pure parts (npm test); the integration tests run the
 // bundles as a runner does.
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
