@@ -302,8 +302,9 @@ def archive_members(entry, folder: Path) -> dict:
 
 
 def objects_of(members: dict) -> set:
-    """The cache objects of an archive: files under LARDER_DIR/cache/."""
-    return {Path(name).name for name in members if "/.cache/larder/cache/" in f"/{name}"}
+    """The cache objects of an archive: LARDER_DIR/cache/<a>/<b>/<object> (beside the shards'
+    lock and usage files)."""
+    return {Path(name).name for name in members if re.search(r"/\.cache/larder/cache/[^/]+/[^/]+/[^/]+$", f"/{name}")}
 
 
 def assert_no_secrets(entry, folder, service):
