@@ -19,7 +19,7 @@ import yaml
 
 from ci_glue import (S3Server, clean_env, loopback_certificates, parse_runner_file,
                      served_release_site_https)
-from conftest import REPO, larder_binary
+from conftest import REPO, ServerProcess, free_port, larder_binary
 from projects import CACHEABLE_CRATES, core_workspace
 
 sys.path.insert(0, str(REPO / "tests" / "tools"))
@@ -149,6 +149,26 @@ def service(tmp_path):
     cache_service.stop()
 
 
+AZURITE = REPO / "tests" / "tools" / "azurite" / "node_modules" / ".bin" / "azurite-blob"
+
+
+@pytest.fixture()
+def service_v2(tmp_path):
+    """The v2 cache service (github.com's), its archives in Azurite."""
+    if not AZURITE.exists():
+        raise AssertionError(f"{AZURITE} is missing: run scripts/install-deps.sh")
+    port = free_port()
+    (tmp_path / "azurite").mkdir()
+    azurite = ServerProcess([str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(port), "--location",
+                             str(tmp_path / "azurite"), "--silent", "--skipApiVersionCheck", "--disableTelemetry"],
+                            port, lifetime=900)
+    cache_service = ActionsCacheService(tmp_path / "actions-cache", azurite_blob_port=port)
+    cache_service.v2 = True
+    yield cache_service
+    cache_service.stop()
+    azurite.stop()
+
+
 SECRETS = {
     "AWS_SECRET_ACCESS_KEY": f"aws-secret-{uuid.uuid4().hex}",
     "GITHUB_TOKEN": f"ghs_{uuid.uuid4().hex}",
@@ -213,7 +233,11 @@ class Job:
         )
         if service is not None:
             self.token = service.token_for(ref, readable)
-            self.env.update(ACTIONS_CACHE_URL=service.url, ACTIONS_RUNTIME_TOKEN=self.token)
+            self.env["ACTIONS_RUNTIME_TOKEN"] = self.token
+            if getattr(service, "v2", False):
+                self.env.update(ACTIONS_RESULTS_URL=service.url, ACTIONS_CACHE_SERVICE_V2="true")
+            else:
+                self.env["ACTIONS_CACHE_URL"] = service.url
         self.env.update(env or {})
         # The runner passes every input, with action.yml's default where the workflow gives none.
         given = dict(inputs or {})
@@ -281,7 +305,8 @@ def annotations(result, kind):
 
 def cache_writes(service, token):
     """The reserve, upload and commit requests a job sent (a job that saves nothing sends none)."""
-    return [(method, path) for t, method, path in service.requests if t == token and method in ("POST", "PATCH")]
+    return [(method, path) for t, method, path in service.requests
+            if t == token and method in ("POST", "PATCH") and not path.endswith("/GetCacheEntryDownloadURL")]
 
 
 def archive_members(entry, folder: Path) -> dict:
@@ -414,6 +439,31 @@ def test_actions_cache_across_fresh_runners(site, certificates, service, tmp_pat
     assert cancelled.post(status="cancelled") is None
     assert cache_writes(service, cancelled.token) == []
     assert len(service.committed()) == 2
+
+
+def test_actions_cache_service_v2_with_archives_in_azurite(site, certificates, service_v2, tmp_path):
+    """github.com's cache service: Twirp calls, the archive up- and downloaded through signed
+    Azure Blob URLs. Run 1 saves, run 2 on a fresh runner restores it and hits every crate."""
+    job1 = Job(tmp_path / "run1", site, certificates, service_v2, run_id=301)
+    core_workspace(job1.workspace)
+    ok(job1.main())
+    job1.cargo("build")
+    ok(job1.post())
+    [entry] = service_v2.committed()
+    assert entry.key.endswith("-build-main-301-1")
+    assert ("POST", "/twirp/github.actions.results.api.v1.CacheService/FinalizeCacheEntryUpload") in \
+        cache_writes(service_v2, job1.token)
+    assert objects_of(assert_no_secrets(entry, tmp_path, service_v2))
+
+    job2 = Job(tmp_path / "run2", site, certificates, service_v2, run_id=302)
+    core_workspace(job2.workspace)
+    ok(job2.main())
+    assert job2.outputs["cache-restored-key"] == entry.key
+    job2.cargo("build")
+    stats = job2.larder_stats()
+    assert stats["cache_hits"] == len(CACHEABLE_CRATES) and stats["cache_misses"] == 0
+    ok(job2.post())
+    assert cache_writes(service_v2, job2.token) == []
 
 
 @pytest.mark.parametrize("system,arch", [("darwin", "arm64"), ("win32", "x64"), ("linux", "ia32"), ("linux", "arm")])

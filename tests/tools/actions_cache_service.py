@@ -8,9 +8,21 @@ run time, in a thread of the test process.
   POST  _apis/artifactcache/caches/ID {size}   commit: the chunks must add up to `size`
   GET   archives/ID   the archive (the archiveLocation of a lookup)
 
+With an Azurite blob endpoint it also serves the v2 service @actions/cache speaks when
+ACTIONS_CACHE_SERVICE_V2 is set (github.com's), Twirp with JSON at ACTIONS_RESULTS_URL, the
+archives up- and downloaded by the client itself through signed (SAS) URLs of Azurite blobs:
+
+  POST twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL {key, restore_keys, version}
+  POST twirp/github.actions.results.api.v1.CacheService/CreateCacheEntry {key, version}
+  POST twirp/github.actions.results.api.v1.CacheService/FinalizeCacheEntryUpload {key, version, size_bytes}
+
 Scopes follow GitHub's rules: every run has a token (ACTIONS_RUNTIME_TOKEN) naming the ref it
 writes to and the refs it may read, in search order (its own, then the base and default
 branches); within a scope a key matches exactly first, then as a prefix of the newest entry."""
+import base64
+import datetime
+import hashlib
+import hmac
 import http.server
 import json
 import re
@@ -19,9 +31,24 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.request import Request, urlopen
 
 API = "/_apis/artifactcache/"
+TWIRP = "/twirp/github.actions.results.api.v1.CacheService/"
+# Azurite's well-known development account (public, documented by Microsoft).
+AZURITE_ACCOUNT = "devstoreaccount1"
+AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+CONTAINER = "actions-cache"
+
+
+def account_sas(permissions: str) -> str:
+    """An account SAS (version 2019-12-12) for Azurite's development account, valid for a day."""
+    expiry = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fields = {"sv": "2019-12-12", "ss": "b", "srt": "sco", "sp": permissions, "se": expiry, "spr": "http"}
+    to_sign = "\n".join([AZURITE_ACCOUNT, permissions, "b", "sco", "", expiry, "", "http", "2019-12-12", ""])
+    signature = hmac.new(base64.b64decode(AZURITE_KEY), to_sign.encode(), hashlib.sha256).digest()
+    return urlencode({**fields, "sig": base64.b64encode(signature).decode()})
 CHUNK_RANGE = re.compile(r"^bytes (\d+)-(\d+)/\*$")
 
 
@@ -39,8 +66,11 @@ class Entry:
 
 
 class ActionsCacheService:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, azurite_blob_port: int = None):
         self.folder = folder
+        self.blobs = f"http://127.0.0.1:{azurite_blob_port}/{AZURITE_ACCOUNT}/{CONTAINER}" if azurite_blob_port else None
+        if self.blobs:
+            urlopen(Request(f"{self.blobs}?restype=container&{account_sas('rwc')}", method="PUT"), timeout=30).close()
         folder.mkdir(parents=True, exist_ok=True)
         self.entries: list[Entry] = []
         self.requests: list[tuple[str, str, str]] = []  # (runtime token, method, path)
@@ -95,10 +125,12 @@ class ActionsCacheService:
             return self._reply(request, 401, {"message": "no valid runtime token"})
         with self.lock:
             self.requests.append((token, method, url.path))
-        if "api-version=6.0-preview.1" not in request.headers.get("Accept", ""):
-            return self._reply(request, 400, {"message": "Accept must name api-version=6.0-preview.1"})
+        if url.path.startswith(TWIRP) and method == "POST" and self.blobs:
+            return self._twirp(request, scope, url.path[len(TWIRP):], json.loads(body or b"{}"))
         if not url.path.startswith(API):
             return self._reply(request, 404, {"message": "not found"})
+        if "api-version=6.0-preview.1" not in request.headers.get("Accept", ""):
+            return self._reply(request, 400, {"message": "Accept must name api-version=6.0-preview.1"})
         resource = url.path[len(API):]
         if method == "GET" and resource == "cache":
             query = parse_qs(url.query)
@@ -112,7 +144,8 @@ class ActionsCacheService:
             return self._commit(request, scope, int(match.group(1)), json.loads(body or b"{}"))
         return self._reply(request, 404, {"message": f"no {method} {resource}"})
 
-    def _lookup(self, request, scope, keys, version):
+    def _find(self, scope, keys, version):
+        """The entry the keys match in the scopes the token may read, searched in order."""
         with self.lock:
             for ref in scope[1]:
                 candidates = [e for e in self.entries if e.committed and e.scope == ref and e.version == version]
@@ -121,25 +154,69 @@ class ActionsCacheService:
                     prefixed = sorted((e for e in candidates if e.key.startswith(key)), key=lambda e: e.created)
                     found = exact[-1] if exact else (prefixed[-1] if prefixed else None)
                     if found:
-                        return self._reply(request, 200, {
-                            "cacheKey": found.key, "scope": found.scope, "cacheVersion": found.version,
-                            "creationTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(found.created)),
-                            "archiveLocation": f"{self.url}archives/{found.id}",
-                        })
-        return self._reply(request, 204, None)
+                        return found
+        return None
+
+    def _new_entry(self, scope, key, version, size):
+        """A reservation, or None when the scope already has the key and version."""
+        with self.lock:
+            if any(e.key == key and e.version == version and e.scope == scope[0] for e in self.entries):
+                return None
+            entry = Entry(len(self.entries) + 1, key, version, scope[0], size,
+                          self.folder / f"{len(self.entries) + 1}.archive", time.time())
+            entry.path.write_bytes(b"")
+            self.entries.append(entry)
+            return entry
+
+    def _lookup(self, request, scope, keys, version):
+        found = self._find(scope, keys, version)
+        if found is None:
+            return self._reply(request, 204, None)
+        return self._reply(request, 200, {
+            "cacheKey": found.key, "scope": found.scope, "cacheVersion": found.version,
+            "creationTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(found.created)),
+            "archiveLocation": f"{self.url}archives/{found.id}",
+        })
 
     def _reserve(self, request, scope, body):
         key, version = body.get("key"), body.get("version")
         if not key or not version:
             return self._reply(request, 400, {"message": "key and version are required"})
-        with self.lock:
-            if any(e.key == key and e.version == version and e.scope == scope[0] for e in self.entries):
-                return self._reply(request, 409, {"message": f"Cache already exists. Scope: {scope[0]}, Key: {key}"})
-            entry = Entry(len(self.entries) + 1, key, version, scope[0], int(body.get("cacheSize") or 0),
-                          self.folder / f"{len(self.entries) + 1}.archive", time.time())
-            entry.path.write_bytes(b"")
-            self.entries.append(entry)
+        entry = self._new_entry(scope, key, version, int(body.get("cacheSize") or 0))
+        if entry is None:
+            return self._reply(request, 409, {"message": f"Cache already exists. Scope: {scope[0]}, Key: {key}"})
         return self._reply(request, 201, {"cacheId": entry.id})
+
+    # v2: the archive itself goes to and comes from Azurite, through SAS URLs.
+    def _twirp(self, request, scope, method, body):
+        key, version = body.get("key"), body.get("version")
+        if method == "GetCacheEntryDownloadURL":
+            found = self._find(scope, [key, *body.get("restore_keys", [])], version)
+            if found is None:
+                return self._reply(request, 200, {"ok": False})
+            return self._reply(request, 200, {"ok": True, "matched_key": found.key,
+                                              "signed_download_url": f"{self.blobs}/{found.id}?{account_sas('r')}"})
+        if method == "CreateCacheEntry":
+            entry = self._new_entry(scope, key, version, 0)
+            if entry is None:
+                return self._reply(request, 200, {"ok": False, "message": f"cache entry {key} already exists"})
+            return self._reply(request, 200, {"ok": True, "signed_upload_url": f"{self.blobs}/{entry.id}?{account_sas('cw')}"})
+        if method == "FinalizeCacheEntryUpload":
+            with self.lock:
+                pending = [e for e in self.entries if e.key == key and e.version == version and e.scope == scope[0]
+                           and not e.committed]
+            if not pending:
+                return self._reply(request, 200, {"ok": False, "message": "no such reservation"})
+            entry = pending[0]
+            with urlopen(f"{self.blobs}/{entry.id}?{account_sas('r')}", timeout=60) as blob:
+                data = blob.read()
+            if len(data) != int(body.get("size_bytes") or -1):
+                return self._reply(request, 200, {"ok": False, "message": f"{len(data)} bytes uploaded"})
+            entry.path.write_bytes(data)
+            with self.lock:
+                entry.size, entry.committed, entry.created = len(data), True, time.time()
+            return self._reply(request, 200, {"ok": True, "entry_id": str(entry.id)})
+        return self._reply(request, 404, {"code": "bad_route", "msg": f"no method {method}"})
 
     def _owned(self, scope, cache_id):
         matches = [e for e in self.entries if e.id == cache_id and e.scope == scope[0] and not e.committed]
