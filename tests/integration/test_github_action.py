@@ -300,7 +300,10 @@ def ok(result):
 
 
 def annotations(result, kind):
-    return [line for line in result.stdout.splitlines() if line.startswith(f"::{kind}")]
+    """The workflow commands of one kind (warning, error, notice) a step printed, unescaped as the
+    runner shows them."""
+    return [line.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+            for line in result.stdout.splitlines() if line.startswith(f"::{kind}")]
 
 
 def cache_writes(service, token):
@@ -410,9 +413,11 @@ def test_actions_cache_across_fresh_runners(site, certificates, service, tmp_pat
     assert entry3.key.endswith("-build-main-103-1")
     objects3 = objects_of(assert_no_secrets(entry3, tmp_path, service))
     written3 = sum(t["writes"] for t in stats3["storage"] if t["name"] == "local")
-    assert len(objects3 - objects1) == written3 > 0  # the new objects of the changed crate
-    assert len(objects3) == len(objects1)  # the old ones of that crate were pruned
+    # the changed crate's new entry (its manifest keeps its name and is rewritten) ...
+    assert 1 <= len(objects3 - objects1) <= written3
+    # ... replaces its old one, pruned: the same crates, as many objects as run 1's
     assert objects1 - objects3
+    assert len(objects3) == len(objects1)
 
     # a pull request from a fork: restores main's newest archive, builds, never saves
     fork = Job(tmp_path / "fork", site, certificates, service, run_id=104, ref="refs/pull/7/merge",
