@@ -394,7 +394,7 @@ def test_actions_cache_across_fresh_runners(site, certificates, service, tmp_pat
     assert f"| restore | `{entry1.key}` |" in job2.summary
     assert "| save | not saved: the job wrote no new objects |" in job2.summary
     assert "### larder cache: 100.0 % hit rate" in job2.summary
-    notices = [line for line in annotations(post2, "notice")]
+    notices = annotations(post2, "notice")
     assert len(notices) == 1 and "larder: 100.0 % hit rate (" in notices[0]
 
     # run 3: one source changed: one miss, and an archive of exactly the objects run 3 used
