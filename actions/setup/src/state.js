@@ -1,0 +1,23 @@
+// What the main step hands to the post step (the runner carries it as STATE_* variables).
+import * as core from '@actions/core';
+
+const BINARY = 'larder_path';
+const ACTIONS_CACHE = 'actions_cache';
+
+export function saveBinary(binary) {
+  core.saveState(BINARY, binary);
+}
+
+export function binary() {
+  return core.getState(BINARY);
+}
+
+/** { dir, key, jobStart, noSave, restore: { matchedKey, bytes, seconds } } */
+export function saveActionsCache(value) {
+  core.saveState(ACTIONS_CACHE, JSON.stringify(value));
+}
+
+export function actionsCache() {
+  const text = core.getState(ACTIONS_CACHE);
+  return text ? JSON.parse(text) : null;
+}

@@ -1,0 +1,82 @@
+// Unit tests of the action's pure parts (npm test); the integration tests run the
+// bundles as a runner does.
+import assert from 'node:assert/strict';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { cachePathSpec, larderDir, unsafeToArchive } from '../src/cache-dir.js';
+import { cacheKeys } from '../src/cache-key.js';
+import { findArchive, normalizeVersion, releaseBase } from '../src/install.js';
+import { localWrites } from '../src/larder-cli.js';
+import { releaseTarget } from '../src/platform.js';
+
+const JOB = { format: 'v4', os: 'linux', arch: 'x64', job: 'build', runId: '77', runAttempt: '2' };
+
+test('keys name the format, system, job and branch; restore keys fall back to the default branch', () => {
+  const { key, restoreKeys } = cacheKeys({ ...JOB, branch: 'feature/x', defaultBranch: 'main' });
+  assert.equal(key, 'larder-v4-linux-x64-build-feature/x-77-2');
+  assert.deepEqual(restoreKeys, ['larder-v4-linux-x64-build-feature/x-', 'larder-v4-linux-x64-build-main-']);
+  assert.deepEqual(cacheKeys({ ...JOB, branch: 'main', defaultBranch: 'main' }).restoreKeys, ['larder-v4-linux-x64-build-main-']);
+  assert.deepEqual(cacheKeys({ ...JOB, branch: 'main', defaultBranch: '' }).restoreKeys, ['larder-v4-linux-x64-build-main-']);
+});
+
+test('keys never hold commas (the lookup separates keys with them) and stay short', () => {
+  const { key, restoreKeys } = cacheKeys({ ...JOB, extra: 'a, b', branch: `x,${'y'.repeat(600)}`, defaultBranch: 'main' });
+  for (const k of [key, ...restoreKeys]) {
+    assert.ok(!k.includes(','), k);
+    assert.ok(k.length <= 512, k);
+  }
+  assert.ok(key.startsWith('larder-v4-linux-x64-build-a__b-x_yyy'));
+});
+
+test('sha256.sum: the line of this target, with its version', () => {
+  const a = 'a'.repeat(64);
+  const b = 'B'.repeat(64);
+  const sums = `${a}  larder-v1.2.3-aarch64-unknown-linux-musl.tar.gz\n${b} *larder-v1.2.3-rc.1-x86_64-unknown-linux-musl.tar.gz\n`;
+  assert.deepEqual(findArchive(sums, 'x86_64-unknown-linux-musl'), {
+    sha256: 'b'.repeat(64),
+    name: 'larder-v1.2.3-rc.1-x86_64-unknown-linux-musl.tar.gz',
+    version: '1.2.3-rc.1',
+  });
+  assert.equal(findArchive(sums, 'x86_64-apple-darwin'), null);
+  assert.equal(findArchive(`${a.slice(1)}  larder-v1-x86_64-unknown-linux-musl.tar.gz`, 'x86_64-unknown-linux-musl'), null);
+});
+
+test('versions and release locations', () => {
+  assert.equal(normalizeVersion('v0.3.0'), '0.3.0');
+  assert.equal(normalizeVersion(''), 'latest');
+  assert.throws(() => normalizeVersion('1.0; rm -rf /'), /not a version/);
+  assert.equal(releaseBase(''), 'https://github.com/larder-rs/larder/releases');
+  assert.equal(releaseBase('https://mirror.example/larder/'), 'https://mirror.example/larder');
+  assert.throws(() => releaseBase('http://mirror.example/larder'), /https/);
+  assert.throws(() => releaseBase('mirror.example'), /not a URL/);
+});
+
+test('release targets exist for Linux x64 and arm64 only', () => {
+  assert.equal(releaseTarget('linux', 'x64'), 'x86_64-unknown-linux-musl');
+  assert.equal(releaseTarget('linux', 'arm64'), 'aarch64-unknown-linux-musl');
+  for (const [platform, arch] of [['darwin', 'arm64'], ['darwin', 'x64'], ['win32', 'x64'], ['linux', 'ia32'], ['linux', 'arm']]) {
+    assert.equal(releaseTarget(platform, arch), null);
+  }
+});
+
+test("larder's folder: where larder puts it, named from ~ for the cache version, never a folder with more in it", () => {
+  const home = os.homedir();
+  assert.equal(larderDir({}), path.join(home, '.cache', 'larder'));
+  assert.equal(larderDir({ XDG_CACHE_HOME: '/x' }), '/x/larder');
+  assert.equal(larderDir({ LARDER_DIR: '/y', XDG_CACHE_HOME: '/x' }), '/y');
+  assert.equal(cachePathSpec(path.join(home, '.cache', 'larder')), '~/.cache/larder');
+  assert.equal(cachePathSpec('/srv/larder'), '/srv/larder');
+  const env = { GITHUB_WORKSPACE: '/w/repo', RUNNER_TEMP: '/w/_temp', RUNNER_TOOL_CACHE: '/opt/hostedtoolcache' };
+  assert.equal(unsafeToArchive(path.join(home, '.cache', 'larder'), env), '');
+  assert.equal(unsafeToArchive('/w/_temp/larder', env), '');
+  assert.match(unsafeToArchive(home, env), /home folder/);
+  assert.match(unsafeToArchive('/w', env), /workspace/);
+  assert.match(unsafeToArchive('/w/repo', env), /workspace/);
+  assert.match(unsafeToArchive('/', env), /root/);
+});
+
+test("the job's new objects are the local tier's writes", () => {
+  assert.equal(localWrites({ storage: [{ name: 'local', writes: 3 }, { name: 's3', writes: 5 }] }), 3);
+  assert.equal(localWrites({}), 0);
+});
