@@ -79,7 +79,7 @@ for source in fuzz/*.cpp; do
   log="$root/build/fuzz/$target.log"
   echo "-- fuzz_$target: ${fuzz_seconds} s ($(elapsed))"
   if build/fuzz/fuzz/"fuzz_$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
-      -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/$target-" \
+      -print_final_stats=1 -artifact_prefix="$findings/$target-" \
       "$work" "fuzz/corpus/$target" >"$log" 2>&1; then
     grep -E '^stat::number_of_executed_units|^Done' "$log" | tr '\n' ' '; echo
   else
