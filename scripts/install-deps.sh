@@ -20,6 +20,8 @@ APT_PACKAGES=(
   dash busybox shellcheck rsync buildah
   # static build and release archives (packaging/): curl's source patches, `file` checks
   patch xz-utils file
+  # sanitizers and fuzzers (scripts/sanitize.sh): clang and its runtime (ASan, UBSan, libFuzzer)
+  clang libclang-rt-dev
 )
 
 source "$(dirname "$0")/apt.sh"

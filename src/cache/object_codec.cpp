@@ -54,6 +54,9 @@ ByteBuffer decode_object(ObjectType type, std::string_view blob) {
   const uint64_t size = reader.u64();
   if (size > kMaxPayload) throw CorruptData("payload size out of range");
   const std::string_view compressed = reader.take(reader.remaining());
+  // A zstd block takes at least 4 bytes (an RLE block) and yields at most ZSTD_BLOCKSIZE_MAX:
+  // a larger declared size cannot be true, and is refused before its room is allocated.
+  if (size > (compressed.size() / 4 + 1) * uint64_t{ZSTD_BLOCKSIZE_MAX}) throw CorruptData("payload size larger than its frame can hold");
   // A frame without a checksum (e.g. a flipped flag bit) would decompress unverified.
   ZSTD_frameHeader frame{};
   if (ZSTD_getFrameHeader(&frame, compressed.data(), compressed.size()) != 0 || frame.frameType != ZSTD_frame ||

@@ -1,17 +1,6 @@
 #include "storage/memcached/memcached_connection.hpp"
 
-#include <charconv>
-#include <sstream>
-
 namespace larder::storage {
-
-namespace {
-
-NetError protocol_error(MemcachedConnection&, const std::string& what) {
-  return {NetError::Kind::Other, "unexpected memcached answer: " + what};
-}
-
-}  // namespace
 
 std::string explain_memcached_refusal(const std::string& line) {
   if (line.find("out of memory") != std::string::npos) {
@@ -24,25 +13,21 @@ std::string explain_memcached_refusal(const std::string& line) {
   return "memcached: " + line;
 }
 
-NetError MemcachedConnection::read_line(std::string& line) {
+NetError MemcachedConnection::read_reply(MemcachedReply (*parse)(std::string_view), MemcachedReply& reply) {
   while (true) {
-    const size_t end = buffer_.find("\r\n");
-    if (end != std::string::npos) {
-      line = buffer_.substr(0, end);
-      buffer_.erase(0, end + 2);
+    reply = parse(buffer_);
+    if (reply.status == MemcachedReply::Status::Complete) {
+      buffer_.erase(0, reply.consumed);
       return {};
     }
-    if (auto error = stream_.read_some(buffer_)) return error;
+    if (reply.status == MemcachedReply::Status::Malformed) {
+      stream_.close();
+      return {NetError::Kind::Other, "unexpected memcached answer: " + reply.line};
+    }
+    while (buffer_.size() < reply.wanted) {
+      if (auto error = stream_.read_some(buffer_)) return error;
+    }
   }
-}
-
-NetError MemcachedConnection::read_bytes(size_t count, std::string& out) {
-  while (buffer_.size() < count + 2) {
-    if (auto error = stream_.read_some(buffer_)) return error;
-  }
-  out = buffer_.substr(0, count);
-  buffer_.erase(0, count + 2);  // the data's trailing \r\n
-  return {};
 }
 
 NetError MemcachedConnection::get(const std::string& key, std::optional<MemcachedItem>& item, std::string& refusal) {
@@ -50,29 +35,15 @@ NetError MemcachedConnection::get(const std::string& key, std::optional<Memcache
   buffer_.clear();
   stream_.begin_exchange();
   if (auto error = stream_.write_all("get " + key + "\r\n")) return error;
-  while (true) {
-    std::string line;
-    if (auto error = read_line(line)) return error;
-    if (line == "END") return {};
-    if (line.rfind("VALUE ", 0) == 0) {
-      std::istringstream fields(line.substr(6));
-      std::string name;
-      uint32_t flags = 0;
-      size_t bytes = 0;
-      if (!(fields >> name >> flags >> bytes)) {
-        stream_.close();
-        return protocol_error(*this, line);
-      }
-      MemcachedItem value;
-      value.flags = flags;
-      if (auto error = read_bytes(bytes, value.data)) return error;
-      item = std::move(value);
-      continue;
-    }
-    refusal = line;  // SERVER_ERROR / CLIENT_ERROR / ERROR
-    stream_.close();  // the stream may hold anything now
+  MemcachedReply reply;
+  if (auto error = read_reply(parse_get_reply, reply)) return error;
+  if (!reply.line.empty()) {
+    refusal = reply.line;  // SERVER_ERROR / CLIENT_ERROR / ERROR
+    stream_.close();       // the stream may hold anything now
     return {};
   }
+  item = std::move(reply.item);
+  return {};
 }
 
 NetError MemcachedConnection::set(const std::string& key, uint32_t flags, uint32_t exptime, std::string_view data,
@@ -85,10 +56,10 @@ NetError MemcachedConnection::set(const std::string& key, uint32_t flags, uint32
   request.append(data);
   request.append("\r\n");
   if (auto error = stream_.write_all(request)) return error;
-  std::string line;
-  if (auto error = read_line(line)) return error;
-  if (line != "STORED") {
-    refusal = line;
+  MemcachedReply reply;
+  if (auto error = read_reply(parse_line_reply, reply)) return error;
+  if (reply.line != "STORED") {
+    refusal = reply.line;
     // After "SERVER_ERROR object too large" memcached swallows the data and stays in sync, but
     // a fresh connection is the safe state after any refusal.
     stream_.close();
@@ -100,9 +71,9 @@ NetError MemcachedConnection::remove(const std::string& key, std::string& refusa
   buffer_.clear();
   stream_.begin_exchange();
   if (auto error = stream_.write_all("delete " + key + "\r\n")) return error;
-  std::string line;
-  if (auto error = read_line(line)) return error;
-  if (line != "DELETED" && line != "NOT_FOUND") refusal = line;
+  MemcachedReply reply;
+  if (auto error = read_reply(parse_line_reply, reply)) return error;
+  if (reply.line != "DELETED" && reply.line != "NOT_FOUND") refusal = reply.line;
   return {};
 }
 
@@ -110,9 +81,9 @@ NetError MemcachedConnection::version(std::string& version) {
   buffer_.clear();
   stream_.begin_exchange();
   if (auto error = stream_.write_all("version\r\n")) return error;
-  std::string line;
-  if (auto error = read_line(line)) return error;
-  version = line.rfind("VERSION ", 0) == 0 ? line.substr(8) : line;
+  MemcachedReply reply;
+  if (auto error = read_reply(parse_line_reply, reply)) return error;
+  version = reply.line.starts_with("VERSION ") ? reply.line.substr(8) : reply.line;
   return {};
 }
 
@@ -120,17 +91,14 @@ NetError MemcachedConnection::stats(const std::string& group, std::map<std::stri
   buffer_.clear();
   stream_.begin_exchange();
   if (auto error = stream_.write_all(group + "\r\n")) return error;
-  while (true) {
-    std::string line;
-    if (auto error = read_line(line)) return error;
-    if (line == "END") return {};
-    if (line.rfind("STAT ", 0) != 0) {
-      stream_.close();
-      return protocol_error(*this, line);
-    }
-    const size_t space = line.find(' ', 5);
-    if (space != std::string::npos) values[line.substr(5, space - 5)] = line.substr(space + 1);
+  MemcachedReply reply;
+  if (auto error = read_reply(parse_stats_reply, reply)) return error;
+  if (!reply.line.empty()) {
+    stream_.close();
+    return {NetError::Kind::Other, "memcached refused '" + group + "': " + reply.line};
   }
+  for (auto& [name, value] : reply.stats) values[name] = std::move(value);
+  return {};
 }
 
 }  // namespace larder::storage

@@ -8,15 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "storage/memcached/memcached_reply.hpp"
 #include "storage/remote/remote_url.hpp"
 #include "storage/remote/socket_stream.hpp"
 
 namespace larder::storage {
-
-struct MemcachedItem {
-  uint32_t flags = 0;
-  std::string data;
-};
 
 class MemcachedConnection {
  public:
@@ -36,8 +32,8 @@ class MemcachedConnection {
   NetError stats(const std::string& group, std::map<std::string, std::string>& values);
 
  private:
-  NetError read_line(std::string& line);
-  NetError read_bytes(size_t count, std::string& out);
+  // Reads until `parse` finds a complete reply; a malformed one closes the connection.
+  NetError read_reply(MemcachedReply (*parse)(std::string_view), MemcachedReply& reply);
 
   HostPort server_;
   NetTimeouts timeouts_;

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <ctime>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 
+#include "storage/memcached/chunk_head.hpp"
 #include "util/strings.hpp"
 
 namespace larder::storage {
@@ -124,21 +124,18 @@ GetResult MemcachedStorage::get(const std::string& name) {
   GetResult head = get_item(key, flags);
   if (head.outcome != Outcome::Ok || flags != kChunkedFlag) return head;
 
-  std::istringstream fields(head.data);
-  std::string write_id;
-  size_t chunks = 0, total = 0;
-  if (!(fields >> write_id >> chunks >> total) || chunks == 0 || chunks > 100000) {
-    return GetResult::failure("malformed chunk head in memcached for " + name);
-  }
+  const auto chunked = parse_chunk_head(head.data);
+  if (!chunked) return GetResult::failure("malformed chunk head in memcached for " + name);
+  // No room reserved from the head's total: it is the server's word, the chunks are real bytes.
   std::string blob;
-  blob.reserve(total);
-  for (size_t i = 0; i < chunks; ++i) {
+  for (size_t i = 0; i < chunked->chunks; ++i) {
     uint32_t chunk_flags = 0;
-    GetResult chunk = get_item(key + ":" + write_id + ":" + std::to_string(i), chunk_flags);
+    GetResult chunk = get_item(key + ":" + chunked->write_id + ":" + std::to_string(i), chunk_flags);
     if (chunk.outcome != Outcome::Ok) return chunk;  // an evicted chunk makes the object a miss
     blob += chunk.data;
+    if (blob.size() > chunked->total) return GetResult::not_found();
   }
-  if (blob.size() != total) return GetResult::not_found();
+  if (blob.size() != chunked->total) return GetResult::not_found();
   return GetResult::found(std::move(blob));
 }
 
@@ -153,7 +150,7 @@ OpResult MemcachedStorage::put(const std::string& name, std::string_view blob) {
     auto stored = set_item(key + ":" + write_id + ":" + std::to_string(i), 0, blob.substr(i * chunk_size_, chunk_size_));
     if (!stored.ok) return stored;
   }
-  return set_item(key, kChunkedFlag, write_id + " " + std::to_string(chunks) + " " + std::to_string(blob.size()));
+  return set_item(key, kChunkedFlag, format_chunk_head({write_id, chunks, blob.size()}));
 }
 
 OpResult MemcachedStorage::remove(const std::string& name) {

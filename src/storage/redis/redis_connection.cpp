@@ -6,30 +6,6 @@
 
 namespace larder::storage {
 
-namespace {
-
-RedisReply convert(const redisReply* raw) {
-  RedisReply reply;
-  switch (raw->type) {
-    case REDIS_REPLY_STRING: reply.type = RedisReply::Type::String; break;
-    case REDIS_REPLY_STATUS: reply.type = RedisReply::Type::Status; break;
-    case REDIS_REPLY_ERROR: reply.type = RedisReply::Type::Error; break;
-    case REDIS_REPLY_INTEGER: reply.type = RedisReply::Type::Integer; break;
-    case REDIS_REPLY_ARRAY: reply.type = RedisReply::Type::Array; break;
-    default: reply.type = RedisReply::Type::Nil; break;
-  }
-  if (raw->str) reply.text.assign(raw->str, raw->len);
-  reply.integer = raw->integer;
-  for (size_t i = 0; i < raw->elements; ++i) reply.elements.push_back(convert(raw->element[i]));
-  return reply;
-}
-
-struct ReaderDeleter {
-  void operator()(redisReader* reader) const { redisReaderFree(reader); }
-};
-
-}  // namespace
-
 std::string explain_redis_error(const std::string& error) {
   if (error.rfind("WRONGPASS", 0) == 0 || error.find("invalid password") != std::string::npos ||
       error.find("invalid username-password") != std::string::npos) {
@@ -87,22 +63,21 @@ NetError RedisConnection::command(const std::vector<std::string_view>& args, Red
   stream_.begin_exchange();
   if (auto error = stream_.write_all(std::string_view(formatted, static_cast<size_t>(length)))) return error;
 
-  std::unique_ptr<redisReader, ReaderDeleter> reader(redisReaderCreate());
+  RedisReplyReader reader;
   std::string buffer;
   while (true) {
-    void* raw = nullptr;
-    if (redisReaderGetReply(reader.get(), &raw) != REDIS_OK) {
-      stream_.close();
-      return {NetError::Kind::Other, std::string("bad reply from redis: ") + reader->errstr};
-    }
-    if (raw) {
-      reply = convert(static_cast<redisReply*>(raw));
-      freeReplyObject(raw);
+    std::string problem;
+    if (auto parsed = reader.next(problem)) {
+      reply = std::move(*parsed);
       return {};
+    }
+    if (!problem.empty()) {
+      stream_.close();
+      return {NetError::Kind::Other, "bad reply from redis: " + problem};
     }
     buffer.clear();
     if (auto error = stream_.read_some(buffer)) return error;
-    redisReaderFeed(reader.get(), buffer.data(), buffer.size());
+    reader.feed(buffer);
   }
 }
 

@@ -7,20 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/redis/redis_reply.hpp"
 #include "storage/remote/remote_url.hpp"
 #include "storage/remote/socket_stream.hpp"
 
 namespace larder::storage {
-
-struct RedisReply {
-  enum class Type { String, Status, Error, Integer, Nil, Array };
-  Type type = Type::Nil;
-  std::string text;  // String, Status, Error
-  long long integer = 0;
-  std::vector<RedisReply> elements;
-
-  bool is_error() const { return type == Type::Error; }
-};
 
 struct RedisEndpoint {
   HostPort address;

@@ -5,7 +5,8 @@
 namespace larder::storage::s3 {
 
 std::string error_code(const net::Response& response) {
-  if (auto code = aws::xml_text(response.body, "Code")) return *code;
+  // <Code></Code> (a proxy, a damaged answer) says no more than no code at all.
+  if (auto code = aws::xml_text(response.body, "Code"); code && !code->empty()) return *code;
   return "HTTP " + std::to_string(response.status);
 }
 
