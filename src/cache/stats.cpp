@@ -24,7 +24,8 @@ std::filesystem::path lock_path(const std::filesystem::path& dir, int shard) {
 }
 
 StatsCounters read_shard(const std::filesystem::path& path) {
-  auto text = read_file(path);
+  // A shard is a short JSON record: a bigger file, a link or a FIFO there is not one.
+  auto text = read_regular_file(path, 1 << 20, Symlinks::Refuse);
   if (!text || text->empty()) return {};
   try {
     // The first JSON value only: a writer that died between its write and the cut to the new
