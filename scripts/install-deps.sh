@@ -12,6 +12,8 @@ APT_PACKAGES=(
   libhiredis-dev
   # tests
   python3 python3-pytest python3-yaml
+  # crafting cache objects in tests/integration/larder_objects.py
+  zstd
   # remote storage servers for the tests (started on loopback by the tests themselves)
   redis-server redis-tools memcached nginx openssl
   # S3 tests: the AWS CLI for interoperability

@@ -124,7 +124,7 @@ bool BuildLog::append(const std::string& build_id, const BuildEvent& event) cons
 
 std::optional<BuildRecord> BuildLog::read(const std::string& build_id) const {
   const fs::path path = file_for(build_id);
-  auto text = read_file(path);
+  auto text = read_regular_file(path, 64 << 20, Symlinks::Refuse);
   if (!text) return std::nullopt;
   BuildRecord record;
   record.id = build_id;

@@ -1,5 +1,6 @@
 #include "cache/compile_flow.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -29,6 +30,7 @@
 #include "storage/factory.hpp"
 #include "storage/storage_chain.hpp"
 #include "util/binary_io.hpp"
+#include "util/file_lock.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
 #include "util/logging.hpp"
@@ -144,8 +146,10 @@ class CompileFlow {
  private:
   bool prepare();
   std::optional<Entry> lookup();
+  Manifest checked_manifest(std::string_view blob) const;
   bool result_matches(const ManifestResult& result);
   bool restore(const Entry& entry);
+  void write_manifest(ManifestResult result);
   ProcessResult compile();
   void store(const ProcessResult& result, double compile_seconds, int64_t started_ns);
   bool add_link_inputs(ManifestResult& result);
@@ -170,7 +174,11 @@ class CompileFlow {
   PathMap paths_;
   std::string call_key_;
   std::optional<storage::StorageChain> chain_;
-  std::optional<Manifest> manifest_;  // as read during lookup, updated on store
+  std::optional<Manifest> manifest_;  // as read during lookup
+  // The entry object the lookup found, kept as read until it is restored: only then is it
+  // promoted into the earlier tiers, or rejected from its own.
+  std::string entry_name_;
+  std::optional<storage::Fetched> entry_object_;
 
   // For `larder explain`: the key's parts, why the lookup missed when it can tell, and what
   // the compile read.
@@ -228,54 +236,71 @@ bool CompileFlow::result_matches(const ManifestResult& result) {
     if (lstat_file(local_file(absent))) return false;
   }
   for (const auto& source : result.sources) {
-    auto digest = hasher_.hash(local_file(source.path));
-    if (!digest || *digest != source.hash) return false;
+    const fs::path path = local_file(source.path);
+    auto digest = hasher_.hash(path);
+    if (!digest) {
+      // larder only records regular files: one that is now a FIFO or a device (a crafted
+      // manifest naming /dev/zero) is a changed input and a fault, never read.
+      if (const auto stamp = stat_file(path); stamp && !S_ISREG(stamp->mode)) {
+        spdlog::warn("{}: recorded source {} is not a regular file; not read, compiling", args_.crate_name, path.string());
+        stats_.read_errors++;
+      }
+      return false;
+    }
+    if (*digest != source.hash) return false;
   }
   return true;
 }
 
+// The manifest in `blob`, whose every result was made under this call key. Throws CorruptData.
+Manifest CompileFlow::checked_manifest(std::string_view blob) const {
+  Manifest manifest = deserialize_manifest(blob);
+  for (const auto& result : manifest.results) {
+    if (entry_key_of(call_key_, result) != result.entry_key) throw CorruptData("a result was not made under its call key");
+  }
+  return manifest;
+}
+
 std::optional<Entry> CompileFlow::lookup() {
   const std::string manifest_name = call_key_ + ".manifest";
-  auto blob = chain_->get(manifest_name);
-  if (!blob) {
+  auto fetched = chain_->get(manifest_name);
+  if (!fetched) {
     spdlog::debug("{}: lookup: no manifest for call key {}", args_.crate_name, call_key_);
     return std::nullopt;
   }
-  stats_.bytes_read += blob->size();
+  stats_.bytes_read += fetched->blob.size();
+  // Every check on the manifest passes before it is used or copied into an earlier tier.
   try {
-    manifest_ = deserialize_manifest(*blob);
+    manifest_ = checked_manifest(fetched->blob);
   } catch (const std::exception& error) {
-    spdlog::warn("corrupt manifest {} removed: {}", manifest_name, error.what());
-    stats_.read_errors++;
+    chain_->reject(manifest_name, *fetched, error.what());
     miss_why_ = {"the cached manifest for this key was damaged (removed)"};
-    chain_->remove(manifest_name);
     return std::nullopt;
   }
+  chain_->promote(manifest_name, *fetched);
   for (const auto& result : manifest_->results) {
     if (!result_matches(result)) continue;
-    if (entry_key_of(call_key_, result) != result.entry_key) {
-      spdlog::warn("manifest {} names an entry that does not match its inputs; ignored", manifest_name);
-      stats_.read_errors++;
-      continue;
-    }
-    const std::string entry_name = result.entry_key + ".entry";
-    auto entry_blob = chain_->get(entry_name);
-    if (!entry_blob) {
-      spdlog::debug("{}: lookup: entry {} is gone", args_.crate_name, result.entry_key);
+    const std::string entry_name = result.entry_object + ".entry";
+    auto entry_object = chain_->get(entry_name);
+    if (!entry_object) {
+      spdlog::debug("{}: lookup: entry {} is gone", args_.crate_name, result.entry_object);
       miss_why_ = {"the cache entry for these inputs is gone (trimmed, cleared or expired)"};
       miss_advice_ = {"raise LARDER_CACHE_SIZE if the local cache is trimmed often"};
       return std::nullopt;
     }
-    stats_.bytes_read += entry_blob->size();
+    stats_.bytes_read += entry_object->blob.size();
     try {
-      Entry entry = deserialize_entry(*entry_blob);
+      // Content addressed: an object other than the one the manifest names (another crate's
+      // entry, an older one of this crate) is refused before it is decoded.
+      if (sha256_hex(entry_object->blob) != result.entry_object) throw CorruptData("not the entry its manifest names");
+      Entry entry = deserialize_entry(entry_object->blob);
       stats_.direct_hits++;  // resolved from the manifest, without running rustc
+      entry_name_ = entry_name;
+      entry_object_ = std::move(entry_object);
       return entry;
     } catch (const std::exception& error) {
-      spdlog::warn("corrupt entry {} removed: {}", entry_name, error.what());
-      stats_.read_errors++;
+      chain_->reject(entry_name, *entry_object, error.what());
       miss_why_ = {"the cache entry for these inputs was damaged (removed)"};
-      chain_->remove(entry_name);
       return std::nullopt;
     }
   }
@@ -300,11 +325,12 @@ void CompileFlow::explain_lookup_miss() {
 }
 
 bool CompileFlow::restore(const Entry& entry) {
-  // The entry must hold exactly the outputs this call expects, each once.
+  // The entry must hold exactly the outputs this call expects, each once: one that does not
+  // is damage (its key says it is this call's) and is rejected.
   if (entry.outputs.size() != compilation_.outputs.size()) {
-    spdlog::warn("{}: cached entry has {} outputs, the call expects {}; rebuilding", args_.crate_name,
-                 entry.outputs.size(), compilation_.outputs.size());
-    stats_.read_errors++;
+    chain_->reject(entry_name_, *entry_object_,
+                   std::to_string(entry.outputs.size()) + " outputs where the call expects " +
+                       std::to_string(compilation_.outputs.size()));
     return false;
   }
   std::vector<std::pair<const rustc::ExpectedOutput*, const StoredOutput*>> plan;
@@ -315,8 +341,7 @@ bool CompileFlow::restore(const Entry& entry) {
       if (stored.role == expected.role) match = &stored;
     }
     if (match == nullptr) {
-      spdlog::warn("{}: cached entry lacks the {} output; rebuilding", args_.crate_name, expected.role);
-      stats_.read_errors++;
+      chain_->reject(entry_name_, *entry_object_, "it lacks the " + expected.role + " output");
       return false;
     }
     plan.emplace_back(&expected, match);
@@ -446,13 +471,33 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
   manifest_result.entry_key = entry_key_of(call_key_, manifest_result);
 
   const std::string entry_blob = serialize_entry(entry);
-  if (!chain_->put(manifest_result.entry_key + ".entry", entry_blob)) return;
+  manifest_result.entry_object = sha256_hex(entry_blob);
+  if (!chain_->put(manifest_result.entry_object + ".entry", entry_blob)) return;
   stats_.bytes_written += entry_blob.size();
   stored_ = true;
-  Manifest manifest = manifest_.value_or(Manifest{});
-  add_result(manifest, std::move(manifest_result));
-  const std::string manifest_blob = serialize_manifest(manifest);
-  if (chain_->put(call_key_ + ".manifest", manifest_blob)) stats_.bytes_written += manifest_blob.size();
+  write_manifest(std::move(manifest_result));
+}
+
+// Builds of the same crate may store results at the same time (CI jobs, cargo in two
+// folders): the result is merged into the newest stored manifest, read again right before
+// writing, under a lock that the builds on this machine share, so none of their results is
+// lost. Builds on other machines can still race between this read and the write; their
+// result then comes back with their next store.
+void CompileFlow::write_manifest(ManifestResult result) {
+  const std::string name = call_key_ + ".manifest";
+  FileLock lock(settings_.cache_dir() / "locks" / ("manifest-" + call_key_.substr(0, 2)));
+  Manifest manifest;
+  manifest.results.push_back(std::move(result));
+  if (auto stored = chain_->get(name)) {
+    try {
+      merge_results(manifest, checked_manifest(stored->blob));
+    } catch (const std::exception& error) {
+      chain_->reject(name, *stored, error.what());
+    }
+  }
+  if (manifest_) merge_results(manifest, *manifest_);
+  const std::string blob = serialize_manifest(manifest);
+  if (chain_->put(name, blob)) stats_.bytes_written += blob.size();
 }
 
 void CompileFlow::record_miss(double compile_seconds) {
@@ -480,6 +525,7 @@ void CompileFlow::run() {
     try {
       if (auto entry = lookup()) {
         if (restore(*entry)) {
+          chain_->promote(entry_name_, *entry_object_);
           const std::string out = relocate(entry->stdout_data, *entry, paths_);
           const std::string err = relocate(entry->stderr_data, *entry, paths_);
           ::write(STDOUT_FILENO, out.data(), out.size());
@@ -512,6 +558,8 @@ void CompileFlow::run() {
 
   spdlog::debug("{}: miss{}", args_.crate_name, recache ? " (LARDER_RECACHE)" : "");
   miss_log_.compiling(args_.crate_name);
+  // The dep-info and link-input files of wrappers killed mid-compile, named with their pid.
+  if (args_.out_dir) remove_stale_temps(resolve_path(*args_.out_dir, cwd_));
   const int64_t started_ns = now_ns();
   const auto compile_start = Clock::now();
   ProcessResult result = compile();

@@ -13,13 +13,50 @@
 namespace larder::cache {
 
 namespace {
+// Bounds on what an entry may hold: far above what rustc makes, checked before anything is
+// kept, since an entry comes from shared storage.
 constexpr uint32_t kMaxOutputs = 64;
+constexpr uint32_t kMaxBaseDirs = 64;
 constexpr size_t kHashSize = 64;
+constexpr size_t kMaxRole = 32;
+constexpr size_t kMaxMarker = 64;
+constexpr size_t kMaxPath = 4096;                       // PATH_MAX
+constexpr uint64_t kMaxCompileMicros = 7ULL * 86400 * 1000000;  // a week: saved time is summed into stats
 
 // Restores memoize this hash for the written file: it must look like one.
 bool is_sha256_hex(std::string_view text) {
   return text.size() == kHashSize && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
+
+// A role names an output kind ("rlib", "dep-info"…): restore only ever writes one the call
+// itself expects, so here it only has to be a short word.
+bool is_role(std::string_view role) {
+  return !role.empty() && role.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
+}
+
+}  // namespace
+
+bool is_base_marker(std::string_view marker) {
+  return marker.size() >= 3 && marker.front() == '{' && marker.back() == '}' &&
+         marker.substr(1, marker.size() - 2).find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
+             std::string_view::npos;
+}
+
+bool is_base_path(std::string_view path) {
+  // Non-empty (an empty one matches everywhere: relocating with it never ends), absolute, no
+  // trailing slash but for "/" itself, no NUL, no empty, "." or ".." component: the form base
+  // folders are recorded in (util/path_map.hpp).
+  if (path.empty() || path.front() != '/' || path.find('\0') != std::string_view::npos) return false;
+  if (path == "/") return true;
+  if (path.back() == '/') return false;
+  const std::string padded = std::string(path) + "/";
+  return padded.find("//") == std::string::npos && padded.find("/./") == std::string::npos &&
+         padded.find("/../") == std::string::npos;
+}
+
+uint32_t allowed_mode(uint32_t mode) { return mode & kAllowedOutputMode; }
+
+namespace {
 
 // Everything but the outputs' bytes, which follow it back to back.
 std::string encode_head(const Entry& entry) {
@@ -99,7 +136,7 @@ std::optional<std::filesystem::path> load_files(Entry& entry, const std::vector<
     if (!stamp || !S_ISREG(stamp->mode)) return file.path;
     sizes.push_back(static_cast<size_t>(stamp->size));
     // Sizes and hashes are fixed-width fields: a head with stand-in hashes has the final size.
-    entry.outputs.push_back({file.role, static_cast<uint32_t>(stamp->mode & 07777), std::string_view(), std::string(kHashSize, '0'), std::nullopt, 0});
+    entry.outputs.push_back({file.role, allowed_mode(stamp->mode), std::string_view(), std::string(kHashSize, '0'), std::nullopt, 0});
   }
   const auto holders = share_members ? find_holders(files, sizes) : std::vector<Holder>(files.size());
   size_t total = 0;
@@ -166,26 +203,35 @@ Entry deserialize_entry(std::string_view blob) {
   Entry entry;
   entry.payload = decode_object(ObjectType::Entry, blob);
   BinaryReader r(entry.payload.view());
-  entry.exit_code = static_cast<int>(r.u32());
-  entry.compile_seconds = static_cast<double>(r.u64()) / 1e6;
+  // larder stores successful compiles only: another status is damage, never replayed.
+  if (r.u32() != 0) throw CorruptData("exit status is not 0");
+  const uint64_t micros = r.u64();
+  if (micros > kMaxCompileMicros) throw CorruptData("compile time out of range");
+  entry.compile_seconds = static_cast<double>(micros) / 1e6;
   entry.stdout_data = r.bytes();
   entry.stderr_data = r.bytes();
-  const uint32_t dirs = r.u32();
-  if (dirs > kMaxOutputs) throw CorruptData("too many base folders");
-  for (uint32_t i = 0; i < dirs; ++i) {
-    std::string marker = r.bytes();
-    std::string path = r.bytes();
+  for (uint32_t n = r.count(kMaxBaseDirs); n > 0; --n) {
+    std::string marker = r.bytes(kMaxMarker);
+    std::string path = r.bytes(kMaxPath);
+    if (!is_base_marker(marker) || !is_base_path(path)) throw CorruptData("malformed base folder");
+    for (const auto& [other, unused] : entry.base_dirs) {
+      if (other == marker) throw CorruptData("base folder marker twice");
+    }
     entry.base_dirs.emplace_back(std::move(marker), std::move(path));
   }
-  const uint32_t count = r.u32();
-  if (count > kMaxOutputs) throw CorruptData("too many outputs");
+  const uint32_t count = r.count(kMaxOutputs);
   std::vector<uint64_t> sizes;
   for (uint32_t i = 0; i < count; ++i) {
     StoredOutput output;
-    output.role = r.bytes();
-    output.mode = r.u32() & 07777;
+    output.role = r.bytes(kMaxRole);
+    if (!is_role(output.role)) throw CorruptData("malformed output role");
+    for (const auto& other : entry.outputs) {
+      if (other.role == output.role) throw CorruptData("output role twice");
+    }
+    // Whatever the entry says, an output is restored as rustc would create it.
+    output.mode = allowed_mode(r.u32());
     sizes.push_back(r.u64());
-    output.hash = r.bytes();
+    output.hash = r.bytes(kHashSize);
     if (!is_sha256_hex(output.hash)) throw CorruptData("output hash is not a SHA-256");
     if (const uint32_t inside = r.u32(); inside != 0) output.inside = inside - 1;
     output.offset = r.u64();

@@ -54,7 +54,19 @@ struct OutputFile {
 std::optional<std::filesystem::path> load_outputs(Entry& entry, const std::vector<OutputFile>& files);
 
 std::string serialize_entry(const Entry& entry);
-// Throws CorruptData.
+// Throws CorruptData on damage and on any value larder would never have stored: an exit
+// status other than 0, a malformed base folder, role or hash, counts or lengths out of
+// bounds. Output modes come back masked with kAllowedOutputMode.
 Entry deserialize_entry(std::string_view blob);
+
+// What an output's mode may keep: the permission bits rustc itself gives its outputs (at most
+// rwxr-xr-x); never setuid, setgid, sticky, or writable by group or others.
+inline constexpr uint32_t kAllowedOutputMode = 0755;
+uint32_t allowed_mode(uint32_t mode);
+
+// The forms base folders are recorded in: a marker "{name}" and an absolute, normal path
+// other than "/". Shared with manifests' pinned folders.
+bool is_base_marker(std::string_view marker);
+bool is_base_path(std::string_view path);
 
 }  // namespace larder::cache

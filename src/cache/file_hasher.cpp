@@ -1,5 +1,7 @@
 #include "cache/file_hasher.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include "util/files.hpp"
@@ -23,7 +25,8 @@ bool old_enough_to_memoize(const FileStamp& s) {
 
 std::optional<std::string> FileHasher::hash(const std::filesystem::path& path) {
   const auto stamp = stat_file(path);
-  if (!stamp) return std::nullopt;
+  // A FIFO, socket or device is never read (it may never end): a changed input.
+  if (!stamp || !S_ISREG(stamp->mode)) return std::nullopt;
   if (auto digest = memo_.find(path, *stamp)) return digest;
   auto digest = sha256_file(path);
   if (digest && old_enough_to_memoize(*stamp)) memo_.store(path, *stamp, *digest);

@@ -13,7 +13,8 @@ class FileHasher {
  public:
   explicit FileHasher(std::filesystem::path memo_file) : memo_(std::move(memo_file)) {}
 
-  // SHA-256 of the file's contents, or nullopt when it cannot be read.
+  // SHA-256 of the file's contents, or nullopt when it cannot be read or is not a regular file
+  // (a symlink to one is followed; util/files.hpp reads without blocking).
   std::optional<std::string> hash(const std::filesystem::path& path);
   // Records the hash of a file whose bytes larder itself just wrote (a restored output) or
   // read after its writer exited (rustc's output): the crates that take it as an --extern or

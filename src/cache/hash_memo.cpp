@@ -69,7 +69,9 @@ bool HashMemo::open() {
   if (open_failed_) return false;
   std::error_code ec;
   std::filesystem::create_directories(file_.parent_path(), ec);
-  fd_ = ::open(file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // Not through a symlink, and a regular file only: the table is written to, and a FIFO or
+  // device put in its place must neither block nor receive it.
+  fd_ = open_regular(file_, Symlinks::Refuse, O_RDWR | O_CREAT);
   struct stat st {};
   // Every process grows a new table to its full size; growing it twice is harmless.
   if (fd_ >= 0 && ::fstat(fd_, &st) == 0 && st.st_size < kFileSize && ::ftruncate(fd_, kFileSize) != 0) {

@@ -74,7 +74,7 @@ fs::path KeyRecordStore::file_for(const std::string& identity) const {
 
 std::vector<KeyRecord> KeyRecordStore::load(const std::string& identity) const {
   std::vector<KeyRecord> records;
-  auto text = read_file(file_for(identity));
+  auto text = read_regular_file(file_for(identity), 64 << 20, Symlinks::Refuse);
   if (!text) return records;
   try {
     const auto json = nlohmann::json::parse(*text);

@@ -2,18 +2,38 @@
 
 #include <algorithm>
 
+#include "cache/entry.hpp"
 #include "cache/object_codec.hpp"
 #include "util/binary_io.hpp"
 
 namespace larder::cache {
 
 namespace {
-constexpr uint32_t kMaxItems = 1 << 20;
+// Bounds far above what a crate records (a large crate reads a few thousand sources; a linked
+// binary adds its link inputs), checked before anything is kept: manifests come from shared
+// storage.
+constexpr uint32_t kMaxSources = 1 << 17;
+constexpr uint32_t kMaxEnvDeps = 1 << 12;
+constexpr uint32_t kMaxPinnedDirs = 64;
+constexpr size_t kMaxPath = 4096;  // PATH_MAX
+constexpr size_t kMaxEnvName = 1024;
+constexpr size_t kHashSize = 64;
 
-uint32_t checked_count(BinaryReader& r) {
-  const uint32_t count = r.u32();
-  if (count > kMaxItems) throw CorruptData("count out of range");
-  return count;
+bool is_sha256_hex(std::string_view text) {
+  return text.size() == kHashSize && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+std::string sha256_field(BinaryReader& r) {
+  std::string hash = r.bytes(kHashSize);
+  if (!is_sha256_hex(hash)) throw CorruptData("malformed hash");
+  return hash;
+}
+
+// A recorded path: non-empty, and no NUL (the file opened would be another).
+std::string path_field(BinaryReader& r) {
+  std::string path = r.bytes(kMaxPath);
+  if (path.empty() || path.find('\0') != std::string::npos) throw CorruptData("malformed path");
+  return path;
 }
 }  // namespace
 
@@ -22,6 +42,7 @@ std::string serialize_manifest(const Manifest& manifest) {
   w.u32(static_cast<uint32_t>(manifest.results.size()));
   for (const auto& result : manifest.results) {
     w.bytes(result.entry_key);
+    w.bytes(result.entry_object);
     w.u32(static_cast<uint32_t>(result.sources.size()));
     for (const auto& source : result.sources) {
       w.bytes(source.path);
@@ -48,34 +69,50 @@ Manifest deserialize_manifest(std::string_view blob) {
   const ByteBuffer payload = decode_object(ObjectType::Manifest, blob);
   BinaryReader r(payload.view());
   Manifest manifest;
-  const uint32_t results = checked_count(r);
-  for (uint32_t i = 0; i < results; ++i) {
+  for (uint32_t n = r.count(kMaxManifestResults); n > 0; --n) {
     ManifestResult result;
-    result.entry_key = r.bytes();
-    for (uint32_t n = checked_count(r); n > 0; --n) {
+    result.entry_key = sha256_field(r);
+    result.entry_object = sha256_field(r);
+    for (uint32_t i = r.count(kMaxSources); i > 0; --i) {
       ManifestSource source;
-      source.path = r.bytes();
-      source.hash = r.bytes();
+      source.path = path_field(r);
+      source.hash = sha256_field(r);
       result.sources.push_back(std::move(source));
     }
-    for (uint32_t n = checked_count(r); n > 0; --n) {
+    for (uint32_t i = r.count(kMaxEnvDeps); i > 0; --i) {
       ManifestEnvDep dep;
-      dep.name = r.bytes();
-      dep.value_hash = r.bytes();
-      dep.portable = r.u8() != 0;
+      dep.name = r.bytes(kMaxEnvName);
+      if (dep.name.empty() || dep.name.find_first_of(std::string_view("=\0", 2)) != std::string::npos) {
+        throw CorruptData("malformed variable name");
+      }
+      dep.value_hash = r.bytes(kHashSize);
+      if (!dep.value_hash.empty() && !is_sha256_hex(dep.value_hash)) throw CorruptData("malformed hash");
+      const uint8_t portable = r.u8();
+      if (portable > 1) throw CorruptData("malformed flag");
+      dep.portable = portable == 1;
       result.env_deps.push_back(std::move(dep));
     }
-    for (uint32_t n = checked_count(r); n > 0; --n) result.must_be_absent.push_back(r.bytes());
-    for (uint32_t n = checked_count(r); n > 0; --n) {
+    for (uint32_t i = r.count(kMaxSources); i > 0; --i) result.must_be_absent.push_back(path_field(r));
+    for (uint32_t i = r.count(kMaxPinnedDirs); i > 0; --i) {
       PinnedBaseDir pinned;
-      pinned.marker = r.bytes();
-      pinned.path = r.bytes();
+      pinned.marker = r.bytes(kMaxPath);
+      pinned.path = r.bytes(kMaxPath);
+      if (!is_base_marker(pinned.marker) || !is_base_path(pinned.path)) throw CorruptData("malformed base folder");
       result.pinned_dirs.push_back(std::move(pinned));
     }
     manifest.results.push_back(std::move(result));
   }
   if (r.remaining() != 0) throw CorruptData("trailing bytes");
   return manifest;
+}
+
+void merge_results(Manifest& newest, const Manifest& older) {
+  for (auto it = older.results.rbegin(); it != older.results.rend(); ++it) {
+    const bool known = std::any_of(newest.results.begin(), newest.results.end(),
+                                   [&](const ManifestResult& r) { return r.entry_key == it->entry_key; });
+    if (!known) newest.results.push_back(*it);
+  }
+  if (newest.results.size() > kMaxManifestResults) newest.results.resize(kMaxManifestResults);
 }
 
 void add_result(Manifest& manifest, ManifestResult result) {

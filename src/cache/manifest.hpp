@@ -34,7 +34,13 @@ struct ManifestResult {
   std::vector<ManifestEnvDep> env_deps;
   std::vector<std::string> must_be_absent;  // portable paths whose appearance changes the build
   std::vector<PinnedBaseDir> pinned_dirs;
+  // What the entry was made from: the call key and the fields above (checked on read: a
+  // result moved under another call key is refused).
   std::string entry_key;
+  // The entry object's name: SHA-256 of its stored bytes, checked on read before decoding
+  // (content addressed), so another object in its place, an older entry of the same crate or
+  // another crate's, is a read error and not restored.
+  std::string entry_object;
 };
 
 struct Manifest {
@@ -44,8 +50,13 @@ struct Manifest {
 inline constexpr size_t kMaxManifestResults = 8;
 
 std::string serialize_manifest(const Manifest& manifest);
-// Throws CorruptData.
+// Throws CorruptData on damage, and on counts, lengths, hashes, paths or base folders out of
+// bounds or malformed.
 Manifest deserialize_manifest(std::string_view blob);
+
+// Adds the results of `older` that `newest` lacks (another build's, stored meanwhile) after
+// its own, keeping the limit: a store merges with the newest stored manifest before writing.
+void merge_results(Manifest& newest, const Manifest& older);
 
 // Puts `result` first, dropping an older result for the same entry and the oldest beyond the
 // limit.

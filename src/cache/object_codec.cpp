@@ -11,12 +11,25 @@ namespace larder::cache {
 
 namespace {
 constexpr std::string_view kMagic = "LRDR";
-constexpr uint64_t kMaxPayload = 16ULL << 30;  // refuse absurd sizes before allocating
 // Level -1 without long-distance matching. The long window found the .rmeta an rlib holds;
 // an entry now stores those bytes once (cache/entry.hpp), and on bench/workload-a's rlibs it
 // found 1% more for 25% more time. Level 1 would make entries 10% smaller but decompress 25%
 // slower, and hits are what a cache is for.
 constexpr int kCompressionLevel = -1;
+
+// The most bytes a zstd frame of `frame` can decompress to, from its header alone (RFC 8878,
+// 3.1.1.2): after the frame header and the 4-byte checksum come blocks, each with a 3-byte
+// header and at least 1 byte of content (an RLE block, the densest kind: one byte repeated),
+// each producing at most the frame's block size (min(window, 128 KiB)). So a frame of n bytes
+// holds at most (n - header - 4) / 4 blocks: a 35-byte object can not hold more than 128 KiB,
+// and a payload of 1 GiB needs a frame of at least 32 KiB.
+uint64_t most_frame_can_hold(const ZSTD_frameHeader& frame, size_t frame_size) {
+  constexpr size_t kChecksumSize = 4;
+  constexpr size_t kSmallestBlock = 3 + 1;
+  if (frame_size < frame.headerSize + kChecksumSize) return 0;
+  const uint64_t blocks = (frame_size - frame.headerSize - kChecksumSize) / kSmallestBlock;
+  return blocks * frame.blockSizeMax;
+}
 
 struct CompressionContext {
   ZSTD_CCtx* context = ZSTD_createCCtx();
@@ -25,6 +38,7 @@ struct CompressionContext {
 }  // namespace
 
 std::string encode_object(ObjectType type, std::string_view payload) {
+  if (payload.size() > kMaxPayload) throw std::runtime_error("object larger than the cache accepts");
   BinaryWriter writer;
   writer.raw(kMagic);
   writer.u8(static_cast<uint8_t>(type));
@@ -63,6 +77,9 @@ ByteBuffer decode_object(ObjectType type, std::string_view blob) {
       frame.frameContentSize != size || frame.checksumFlag == 0) {
     throw CorruptData("compressed frame does not match the header");
   }
+  // Checked before the payload is allocated: a small object declaring gigabytes is damage
+  // (or a decompression bomb) and must cost nothing.
+  if (size > most_frame_can_hold(frame, compressed.size())) throw CorruptData("payload size exceeds what its frame can hold");
   ByteBuffer payload(static_cast<size_t>(size));
   const size_t produced = ZSTD_decompress(payload.data(), size, compressed.data(), compressed.size());
   if (ZSTD_isError(produced)) throw CorruptData(std::string("damaged payload: ") + ZSTD_getErrorName(produced));

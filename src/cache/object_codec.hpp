@@ -17,10 +17,17 @@ enum class ObjectType : char { Entry = 'E', Manifest = 'M' };
 // 2: zstd frame checksum instead of a SHA-256 of the payload in the header.
 // 3: an entry's outputs back to back after everything else (cache/entry.hpp).
 // 4: an output held verbatim inside another (an rlib holds its .rmeta) is stored once.
-inline constexpr uint8_t kFormatVersion = 4;
+// 5: entries named by the SHA-256 of their bytes, which manifest results record; decoders
+//    refuse values larder never stores (exit status, modes, malformed base folders).
+inline constexpr uint8_t kFormatVersion = 5;
+
+// The largest payload written or read (a hard cap on what one decode may allocate); the
+// frame's own size bounds it further (cache/object_codec.cpp).
+inline constexpr uint64_t kMaxPayload = 4ULL << 30;
 
 std::string encode_object(ObjectType type, std::string_view payload);
-// Throws CorruptData with a reason on any mismatch.
+// Throws CorruptData with a reason on any mismatch, before allocating anything when the
+// declared payload size is out of bounds.
 ByteBuffer decode_object(ObjectType type, std::string_view blob);
 
 }  // namespace larder::cache

@@ -39,7 +39,12 @@ StatsCounters parse_shard(const std::optional<std::string>& text) {
   }
 }
 
-StatsCounters read_shard(const std::filesystem::path& path) { return parse_shard(read_file(path)); }
+// A shard is a short JSON record: a bigger file, a link or a FIFO there is not one.
+std::optional<std::string> read_shard_text(const std::filesystem::path& path) {
+  return read_regular_file(path, 1 << 20, Symlinks::Refuse);
+}
+
+StatsCounters read_shard(const std::filesystem::path& path) { return parse_shard(read_shard_text(path)); }
 
 // Shards are padded with spaces to whole blocks: rewriting one in place then needs no new
 // block until its counters outgrow it, so the counts are still kept on a full disk.
@@ -59,7 +64,7 @@ bool record_in_shard(const std::filesystem::path& dir, int shard, const StatsCou
     error = errno;
     return false;
   }
-  const auto old_text = read_file(path);
+  const auto old_text = read_shard_text(path);
   StatsCounters current = parse_shard(old_text);
   current.add(delta);
   // In place under the lock: a new file and a rename per call cost more than the rest.

@@ -16,6 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr uint64_t kMaxMemoSize = 1 << 20;
+
 // rustup installs its proxies as links to (or copies of) the rustup binary.
 bool is_rustup_proxy(const fs::path& path) {
   std::error_code ec;
@@ -90,7 +92,9 @@ bool memo_is_current(const nlohmann::json& memo) {
 CompilerIdentity identify_compiler(const CompilerLookup& lookup, const fs::path& memo_dir) {
   const fs::path rustc = resolve_real_rustc(lookup);
   const fs::path memo_path = memo_dir / (sha256_hex(rustc.string()) + ".json");
-  if (auto text = read_file(memo_path)) {
+  // The memo lies in LARDER_DIR, which CI caches restore from archives: a small regular file,
+  // not read through a link, or it is recomputed.
+  if (auto text = read_regular_file(memo_path, kMaxMemoSize, Symlinks::Refuse)) {
     try {
       auto memo = nlohmann::json::parse(*text);
       if (memo_is_current(memo)) {
@@ -122,6 +126,7 @@ CompilerIdentity identify_compiler(const CompilerLookup& lookup, const fs::path&
   CompilerIdentity identity{rustc.string(), sysroot, version.out, hasher.hex_digest()};
   nlohmann::json memo = {{"sysroot", sysroot}, {"version", version.out},
                          {"hash", identity.hash}, {"files", files}};
+  remove_stale_temps(memo_dir);
   (void)write_file_atomic(memo_path, memo.dump());
   return identity;
 }

@@ -63,7 +63,8 @@ LinkerIdentity identify_linker(const ParsedArguments& args, const fs::path& memo
   std::string memo_name = driver;
   for (const auto& name : fuse_ld) memo_name += "\n" + name;
   const fs::path memo_path = memo_dir / (sha256_hex(memo_name) + ".json");
-  if (auto text = read_file(memo_path)) {
+  // As the compiler memo (rustc/compiler_identity.cpp): a small regular file, not a link.
+  if (auto text = read_regular_file(memo_path, 1 << 20, Symlinks::Refuse)) {
     try {
       auto memo = nlohmann::json::parse(*text);
       bool current = true;
@@ -91,6 +92,7 @@ LinkerIdentity identify_linker(const ParsedArguments& args, const fs::path& memo
     files.push_back({{"path", program}, {"stamp", {stamp->size, stamp->mtime_ns}}});
   }
   LinkerIdentity identity{driver, version_line, hasher.hex_digest()};
+  remove_stale_temps(memo_dir);
   (void)write_file_atomic(memo_path, nlohmann::json({{"version", version_line}, {"hash", identity.hash}, {"files", files}}).dump());
   return identity;
 }

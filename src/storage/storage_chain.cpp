@@ -8,25 +8,14 @@ StorageChain::StorageChain(std::vector<StoragePtr> tiers, bool read_only_remotes
                            cache::StatsCounters& stats)
     : tiers_(std::move(tiers)), read_only_remotes_(read_only_remotes), stats_(stats) {}
 
-std::optional<std::string> StorageChain::get(const std::string& name) {
+std::optional<Fetched> StorageChain::get(const std::string& name) {
   for (size_t i = 0; i < tiers_.size(); ++i) {
     auto& tier = *tiers_[i];
     auto& counters = stats_.storage_for(tier.kind(), tier.location());
     auto result = tier.get(name);
     if (result.outcome == Outcome::Ok) {
       counters.hits++;
-      for (size_t j = 0; j < i; ++j) {
-        if (!writable(j)) continue;
-        auto filled = tiers_[j]->put(name, result.data);
-        auto& earlier = stats_.storage_for(tiers_[j]->kind(), tiers_[j]->location());
-        if (filled.ok) {
-          earlier.writes++;
-        } else {
-          earlier.errors++;
-          spdlog::warn("cannot fill {} cache {} with {}: {}", tiers_[j]->kind(), tiers_[j]->location(), name, filled.error);
-        }
-      }
-      return std::move(result.data);
+      return Fetched{std::move(result.data), i};
     }
     if (result.outcome == Outcome::NotFound) {
       counters.misses++;
@@ -38,6 +27,35 @@ std::optional<std::string> StorageChain::get(const std::string& name) {
     }
   }
   return std::nullopt;
+}
+
+void StorageChain::promote(const std::string& name, const Fetched& object) {
+  for (size_t j = 0; j < object.tier && j < tiers_.size(); ++j) {
+    if (!writable(j)) continue;
+    auto filled = tiers_[j]->put(name, object.blob);
+    auto& earlier = stats_.storage_for(tiers_[j]->kind(), tiers_[j]->location());
+    if (filled.ok) {
+      earlier.writes++;
+    } else {
+      earlier.errors++;
+      spdlog::warn("cannot fill {} cache {} with {}: {}", tiers_[j]->kind(), tiers_[j]->location(), name, filled.error);
+    }
+  }
+}
+
+void StorageChain::reject(const std::string& name, const Fetched& object, std::string_view why) {
+  if (object.tier >= tiers_.size()) return;
+  auto& tier = *tiers_[object.tier];
+  stats_.storage_for(tier.kind(), tier.location()).errors++;
+  errors_++;
+  stats_.read_errors++;
+  if (!writable(object.tier)) {
+    spdlog::warn("{} cache {}: {} is unusable ({}); ignored", tier.kind(), tier.location(), name, why);
+    return;
+  }
+  const auto removed = tier.remove(name);
+  spdlog::warn("{} cache {}: {} is unusable ({}); {}", tier.kind(), tier.location(), name, why,
+               removed.ok ? "removed" : "cannot remove it: " + removed.error);
 }
 
 bool StorageChain::put(const std::string& name, std::string_view blob) {
@@ -58,14 +76,6 @@ bool StorageChain::put(const std::string& name, std::string_view blob) {
     }
   }
   return stored;
-}
-
-void StorageChain::remove(const std::string& name) {
-  for (size_t i = 0; i < tiers_.size(); ++i) {
-    if (!writable(i)) continue;
-    auto result = tiers_[i]->remove(name);
-    if (!result.ok) spdlog::debug("cannot remove {} from {}: {}", name, tiers_[i]->kind(), result.error);
-  }
 }
 
 }  // namespace larder::storage

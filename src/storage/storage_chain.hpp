@@ -1,9 +1,12 @@
 #pragma once
-// The tiers a call reads and writes: the local disk first, then each remote in order. A hit in
-// a later tier fills the earlier ones; writes go to every tier (remotes only when not
-// read-only). Per-storage counters are recorded into the call's stats.
+// The tiers a call reads and writes: the local disk first, then each remote in order. Writes
+// go to every tier (remotes only when not read-only). A read returns the blob and the tier it
+// came from; the caller checks it, then either promotes it (copies it into the earlier tiers)
+// or rejects it (a read error, removed from that tier): an object no check has passed never
+// spreads. Per-storage counters are recorded into the call's stats.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cache/stats.hpp"
@@ -11,17 +14,27 @@
 
 namespace larder::storage {
 
+// An object as read, not yet checked.
+struct Fetched {
+  std::string blob;
+  size_t tier = 0;  // the index of the tier that returned it
+};
+
 class StorageChain {
  public:
   StorageChain(std::vector<StoragePtr> tiers, bool read_only_remotes, cache::StatsCounters& stats);
 
   // The blob from the first tier that has it; nullopt on a miss in every tier. A tier's
   // fault is counted and logged, and the next tier is asked.
-  std::optional<std::string> get(const std::string& name);
+  std::optional<Fetched> get(const std::string& name);
+  // The caller's checks passed: copies the object into the writable tiers before its own.
+  void promote(const std::string& name, const Fetched& object);
+  // The caller's checks failed: logs `why` once, counts a read error (in the stats and in
+  // that tier's counters) and removes the object from the tier it came from when that tier
+  // may be written.
+  void reject(const std::string& name, const Fetched& object, std::string_view why);
   // Whether the object ends up in at least one tier.
   bool put(const std::string& name, std::string_view blob);
-  // Removes a corrupt object from every tier that may hold it.
-  void remove(const std::string& name);
 
   const std::vector<StoragePtr>& tiers() const { return tiers_; }
   bool has_errors() const { return errors_ > 0; }

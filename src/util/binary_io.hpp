@@ -49,11 +49,20 @@ class BinaryReader {
     return value;
   }
   std::string bytes() { return std::string(bytes_view()); }
+  // A length-prefixed field of at most `max_size` bytes: a longer one is corrupt.
+  std::string bytes(size_t max_size) { return std::string(bytes_view(max_size)); }
   // The bytes in place, valid as long as the reader's data.
-  std::string_view bytes_view() {
+  std::string_view bytes_view(uint64_t max_size = UINT64_MAX) {
     const uint64_t size = u64();
     if (size > remaining()) throw CorruptData("length field exceeds data");
+    if (size > max_size) throw CorruptData("field longer than its limit");
     return take(static_cast<size_t>(size));
+  }
+  // A count of items that follow, at most `max_count`: checked before anything is reserved.
+  uint32_t count(uint32_t max_count) {
+    const uint32_t value = u32();
+    if (value > max_count) throw CorruptData("count out of range");
+    return value;
   }
   std::string_view take(size_t size) {
     if (size > remaining()) throw CorruptData("truncated data");

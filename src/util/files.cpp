@@ -1,13 +1,16 @@
 #include "util/files.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <system_error>
 
@@ -32,6 +35,21 @@ std::string errno_message(const char* what, const fs::path& path) {
 
 }  // namespace
 
+int open_regular(const fs::path& path, Symlinks symlinks, int flags) {
+  flags |= O_CLOEXEC | O_NONBLOCK | (symlinks == Symlinks::Refuse ? O_NOFOLLOW : 0);
+  const int fd = ::open(path.c_str(), flags, 0644);
+  if (fd < 0) return -1;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    errno = EINVAL;
+    return -1;
+  }
+  // Reads of a regular file never block; O_NONBLOCK only guarded the open and is dropped.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
 std::optional<FileStamp> stat_file(const fs::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
@@ -44,17 +62,28 @@ std::optional<FileStamp> lstat_file(const fs::path& path) {
   return stamp_from(st);
 }
 
-std::optional<std::string> read_file(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+namespace {
+
+std::optional<std::string> read_open_file(int fd, uint64_t max_size) {
   // Straight into the string, sized from fstat (cache objects run to tens of MB: no second
   // copy); a file that grew meanwhile is read on to its end.
   std::string data;
   struct stat st {};
-  data.resize(::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0);
+  const uint64_t size = ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  if (size > max_size) {
+    ::close(fd);
+    errno = EFBIG;
+    return std::nullopt;
+  }
+  data.resize(static_cast<size_t>(size));
   size_t filled = 0;
   char more[1 << 14];
   while (true) {
+    if (filled > max_size) {
+      ::close(fd);
+      errno = EFBIG;
+      return std::nullopt;
+    }
     const bool full = filled == data.size();
     const ssize_t n = full ? ::read(fd, more, sizeof more) : ::read(fd, data.data() + filled, data.size() - filled);
     if (n < 0) {
@@ -71,8 +100,22 @@ std::optional<std::string> read_file(const fs::path& path) {
   return data;
 }
 
+}  // namespace
+
+std::optional<std::string> read_file(const fs::path& path) {
+  const int fd = open_regular(path, Symlinks::Follow);
+  if (fd < 0) return std::nullopt;
+  return read_open_file(fd, UINT64_MAX);
+}
+
+std::optional<std::string> read_regular_file(const fs::path& path, uint64_t max_size, Symlinks symlinks) {
+  const int fd = open_regular(path, symlinks);
+  if (fd < 0) return std::nullopt;
+  return read_open_file(fd, max_size);
+}
+
 bool read_file_exactly(const fs::path& path, char* into, size_t size) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = open_regular(path, Symlinks::Follow);
   if (fd < 0) return false;
   char probe;  // past the expected end: expect the end of the file
   const bool ok = read_at(fd, into, size, 0) == size && read_at(fd, &probe, 1, size) == 0;
@@ -92,7 +135,7 @@ size_t read_at(int fd, char* into, size_t size, uint64_t offset) {
 }
 
 std::string read_file_part(const fs::path& path, uint64_t offset, size_t size) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = open_regular(path, Symlinks::Follow);
   if (fd < 0) return {};
   std::string part(size, '\0');
   part.resize(read_at(fd, part.data(), size, offset));
@@ -101,7 +144,7 @@ std::string read_file_part(const fs::path& path, uint64_t offset, size_t size) {
 }
 
 bool read_in_chunks(const fs::path& path, const std::function<bool(std::string_view)>& consume) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = open_regular(path, Symlinks::Follow);
   if (fd < 0) return false;
   std::array<char, 1 << 16> buffer;
   bool ok = true;
@@ -140,27 +183,73 @@ fs::path resolve_path(const std::string& path, const fs::path& cwd) {
   return p.is_relative() ? cwd / p : p;
 }
 
-std::optional<std::string> write_file_atomic(const fs::path& path, std::string_view data,
-                                             mode_t mode) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  const fs::path temp = temp_path_for(path);
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return errno_message("cannot create", temp);
+namespace {
+
+// Writes all of `data` to `fd` and gives it `mode`; an error message on failure.
+std::optional<std::string> write_all(int fd, std::string_view data, mode_t mode, const fs::path& shown) {
   size_t written = 0;
   while (written < data.size()) {
     const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
-      auto message = errno_message("cannot write", temp);
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return message;
+      return errno_message("cannot write", shown);
     }
     written += static_cast<size_t>(n);
   }
   // The umask may have narrowed the mode; outputs must keep the mode they were stored with.
   ::fchmod(fd, mode);
+  return std::nullopt;
+}
+
+// Gives the unnamed file `fd` the name `temp`: without privileges only through /proc.
+bool link_unnamed(int fd, const fs::path& temp) {
+  if (::linkat(fd, "", AT_FDCWD, temp.c_str(), AT_EMPTY_PATH) == 0) return true;
+  const std::string self = "/proc/self/fd/" + std::to_string(fd);
+  return ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) == 0;
+}
+
+// The O_TMPFILE way: the data is written while the file has no name, which it gets (a temp
+// name, then `path`) only once complete. nullopt when the file system cannot do this (the
+// caller then writes a named temp file), else the outcome.
+std::optional<std::optional<std::string>> write_unnamed(const fs::path& path, std::string_view data, mode_t mode) {
+#ifdef O_TMPFILE
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+  if (fd < 0) return std::nullopt;
+  if (auto error = write_all(fd, data, mode, path)) {
+    ::close(fd);
+    return std::optional<std::string>(error);
+  }
+  const fs::path temp = temp_path_for(path);
+  const bool linked = link_unnamed(fd, temp);
+  ::close(fd);
+  if (!linked) return std::nullopt;
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    auto message = errno_message("cannot rename into", path);
+    ::unlink(temp.c_str());
+    return std::optional<std::string>(message);
+  }
+  return std::optional<std::string>();
+#else
+  return std::nullopt;
+#endif
+}
+
+}  // namespace
+
+std::optional<std::string> write_file_atomic(const fs::path& path, std::string_view data,
+                                             mode_t mode) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (auto outcome = write_unnamed(path, data, mode)) return *outcome;
+  const fs::path temp = temp_path_for(path);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) return errno_message("cannot create", temp);
+  if (auto error = write_all(fd, data, mode, temp)) {
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return error;
+  }
   if (::close(fd) != 0) {
     auto message = errno_message("cannot close", temp);
     ::unlink(temp.c_str());
@@ -174,14 +263,46 @@ std::optional<std::string> write_file_atomic(const fs::path& path, std::string_v
   return std::nullopt;
 }
 
+void remove_stale_temps(const fs::path& dir, int64_t max_age_seconds) {
+  std::error_code ec;
+  const int64_t now = now_ns();
+  for (const auto& item : fs::directory_iterator(dir, ec)) {
+    // Exactly temp_path_for's form: "<name>.tmp.<pid>.<n>.<tick>".
+    const std::string name = item.path().filename().string();
+    const size_t at = name.rfind(".tmp.");
+    if (at == std::string::npos) continue;
+    const std::string tail = name.substr(at + 5);
+    if (tail.find_first_not_of("0123456789.") != std::string::npos ||
+        std::count(tail.begin(), tail.end(), '.') != 2 || tail.find("..") != std::string::npos ||
+        tail.front() == '.' || tail.back() == '.') {
+      continue;
+    }
+    const long pid = std::strtol(tail.c_str(), nullptr, 10);
+    const auto stamp = lstat_file(item.path());
+    if (pid <= 0 || !stamp || !S_ISREG(stamp->mode)) continue;
+    const bool writer_gone = ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+    const bool too_old = now - stamp->mtime_ns > max_age_seconds * 1000000000LL;
+    if (writer_gone || too_old) ::unlink(item.path().c_str());
+  }
+}
+
 bool overwrite_file(const fs::path& path, std::string_view data) {
-  constexpr int kFlags = O_WRONLY | O_CREAT | O_CLOEXEC;
+  // Never through a symlink, never blocking on a FIFO: such a thing in the record's place (a
+  // restored archive of LARDER_DIR may hold anything) is replaced by a regular file.
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
   int fd = ::open(path.c_str(), kFlags, 0644);
   if (fd < 0 && errno == ENOENT) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     fd = ::open(path.c_str(), kFlags, 0644);
   }
+  struct stat found {};
+  if (fd >= 0 && (::fstat(fd, &found) != 0 || !S_ISREG(found.st_mode))) {
+    ::close(fd);
+    fd = -1;
+    errno = ELOOP;
+  }
+  if (fd < 0 && (errno == ELOOP || errno == ENXIO) && ::unlink(path.c_str()) == 0) fd = ::open(path.c_str(), kFlags, 0644);
   if (fd < 0) return false;
   bool ok = ::pwrite(fd, data.data(), data.size(), 0) == static_cast<ssize_t>(data.size());
   struct stat st {};
@@ -190,8 +311,6 @@ bool overwrite_file(const fs::path& path, std::string_view data) {
   }
   return ::close(fd) == 0 && ok;
 }
-
-void touch_file(const fs::path& path) { ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0); }
 
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -90,4 +91,32 @@ TEST_F(HasherFixture, AForeignOrShortTableIsNotTrusted) {
   EXPECT_EQ(hasher.hash(file), sha256_file(file));
   hasher.remember(file, kFakeDigest);
   EXPECT_EQ(hasher.hash(file), kFakeDigest);  // the table was grown to its size and works
+}
+
+TEST_F(HasherFixture, AFifoOrDeviceIsAChangedInputNeverRead) {
+  const fs::path fifo = dir / "src" / "fifo.rs";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  EXPECT_FALSE(hasher.hash(fifo).has_value());
+  EXPECT_FALSE(hasher.hash("/dev/zero").has_value());
+  fs::create_symlink("/dev/zero", dir / "src" / "zero.rs");
+  EXPECT_FALSE(hasher.hash(dir / "src" / "zero.rs").has_value());
+  // A symlink to a regular source is still a source.
+  fs::create_symlink(file, dir / "src" / "link.rs");
+  EXPECT_EQ(hasher.hash(dir / "src" / "link.rs"), sha256_file(file));
+}
+
+TEST_F(HasherFixture, AMemoTableThatIsALinkOrAFifoIsNotUsed) {
+  // The table is written: a symlink in its place must not make larder write through it.
+  const fs::path victim = dir / "victim";
+  write(victim, "keep me");
+  fs::create_directories(memo.parent_path());
+  fs::create_symlink(victim, memo);
+  FileHasher linked{memo};
+  EXPECT_EQ(linked.hash(file), sha256_file(file));
+  linked.remember(file, std::string(64, 'b'));
+  EXPECT_EQ(read_file(victim), "keep me");
+  fs::remove(memo);
+  ASSERT_EQ(::mkfifo(memo.c_str(), 0644), 0);
+  FileHasher fifo{memo};
+  EXPECT_EQ(fifo.hash(file), sha256_file(file));  // returns: the FIFO is never opened blocking
 }

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 
@@ -89,4 +90,74 @@ TEST_F(FilesFixture, ReadsPartsOfFiles) {
   EXPECT_EQ(read_file_part(path, 99990, 4096), bytes.substr(99990));  // fewer at the end
   EXPECT_EQ(read_file_part(path, 200000, 10), "");
   EXPECT_EQ(read_file_part(dir / "missing", 0, 10), "");
+}
+
+// Files named by cache objects or placed in LARDER_DIR: a FIFO or a device is refused at
+// once, never read (a FIFO would block forever, /dev/zero never ends).
+TEST_F(FilesFixture, NeverReadsAFifoOrADevice) {
+  const fs::path fifo = dir / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  fs::create_symlink("/dev/zero", dir / "zero");
+  for (const fs::path& path : {fifo, dir / "zero", fs::path("/dev/zero"), fs::path("/dev/null")}) {
+    EXPECT_FALSE(read_file(path).has_value()) << path;
+    EXPECT_FALSE(read_regular_file(path, 1 << 20, Symlinks::Follow).has_value()) << path;
+    EXPECT_FALSE(sha256_file(path).has_value()) << path;
+    EXPECT_FALSE(xxh3_128_file(path).has_value()) << path;
+    EXPECT_EQ(read_file_part(path, 0, 16), "") << path;
+    char byte;
+    EXPECT_FALSE(read_file_exactly(path, &byte, 1)) << path;
+    EXPECT_FALSE(file_holds_exactly(path, "")) << path;
+  }
+}
+
+TEST_F(FilesFixture, ASymlinkToARegularFileIsFollowedOnlyWhenAllowed) {
+  const fs::path target = write("target", "bytes");
+  fs::create_symlink(target, dir / "link");
+  EXPECT_EQ(read_file(dir / "link"), "bytes");
+  EXPECT_EQ(sha256_file(dir / "link"), sha256_file(target));
+  EXPECT_EQ(read_regular_file(dir / "link", 100, Symlinks::Follow), "bytes");
+  EXPECT_FALSE(read_regular_file(dir / "link", 100, Symlinks::Refuse).has_value());
+  EXPECT_EQ(read_regular_file(target, 100, Symlinks::Refuse), "bytes");
+}
+
+TEST_F(FilesFixture, AFileBeyondItsSizeLimitIsNotRead) {
+  const fs::path path = write("big", pattern(5000));
+  EXPECT_FALSE(read_regular_file(path, 4999, Symlinks::Refuse).has_value());
+  EXPECT_EQ(errno, EFBIG);
+  EXPECT_EQ(read_regular_file(path, 5000, Symlinks::Refuse), pattern(5000));
+}
+
+TEST_F(FilesFixture, AtomicWritesLeaveNoTemporaryFiles) {
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(write_file_atomic(dir / "out" / "file", pattern(100, i), 0640), std::nullopt);
+  EXPECT_EQ(read_file(dir / "out" / "file"), pattern(100, 2));
+  EXPECT_EQ((fs::status(dir / "out" / "file").permissions() & fs::perms::all), fs::perms(0640));
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& item : fs::directory_iterator(dir / "out")) ++files;
+  EXPECT_EQ(files, 1u);
+}
+
+TEST_F(FilesFixture, TemporaryFilesOfGoneWritersAreRemoved) {
+  // A pid that runs no process (beyond pid_max), this process's own, and no temp at all.
+  const fs::path dead = write("memo.json.tmp.99999999.0.1", "x");
+  const fs::path alive = write("memo.json.tmp." + std::to_string(::getpid()) + ".0.1", "x");
+  const fs::path kept = write("memo.json", "x");
+  remove_stale_temps(dir);
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(alive));
+  EXPECT_TRUE(fs::exists(kept));
+  remove_stale_temps(dir, -1);  // everything is older than that
+  EXPECT_FALSE(fs::exists(alive));
+  EXPECT_TRUE(fs::exists(kept));
+}
+
+TEST_F(FilesFixture, OverwritingNeverWritesThroughASymlinkOrWaitsOnAFifo) {
+  const fs::path victim = write("victim", "keep");
+  fs::create_symlink(victim, dir / "record");
+  ASSERT_TRUE(overwrite_file(dir / "record", "new"));
+  EXPECT_EQ(read_file(victim), "keep");
+  EXPECT_FALSE(fs::is_symlink(dir / "record"));
+  EXPECT_EQ(read_file(dir / "record"), "new");
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0644), 0);
+  ASSERT_TRUE(overwrite_file(dir / "fifo", "bytes"));  // returns: the FIFO is replaced
+  EXPECT_EQ(read_file(dir / "fifo"), "bytes");
 }

@@ -208,21 +208,24 @@ TEST(ManifestFormat, RoundTripsAndKeepsNewestResultsFirst) {
   Manifest m;
   for (int i = 0; i < 10; ++i) {
     ManifestResult r;
-    r.entry_key = "key" + std::to_string(i);
-    r.sources.push_back({"src/lib.rs", "h" + std::to_string(i)});
+    r.entry_key = sha256_hex("key" + std::to_string(i));
+    r.entry_object = sha256_hex("entry" + std::to_string(i));
+    r.sources.push_back({"src/lib.rs", sha256_hex("h" + std::to_string(i))});
     r.env_deps.push_back({"VAR", "", false});
     r.must_be_absent.push_back("src/lib/mod.rs");
     r.pinned_dirs.push_back({"{workspace}", "/ws"});
     add_result(m, r);
   }
   ManifestResult again;
-  again.entry_key = "key5";
+  again.entry_key = sha256_hex("key5");
+  again.entry_object = sha256_hex("entry5 again");
   add_result(m, again);
   const Manifest back = deserialize_manifest(serialize_manifest(m));
   ASSERT_EQ(back.results.size(), kMaxManifestResults);
-  EXPECT_EQ(back.results[0].entry_key, "key5");
-  EXPECT_EQ(back.results[1].entry_key, "key9");
-  EXPECT_EQ(back.results[1].sources[0].hash, "h9");
+  EXPECT_EQ(back.results[0].entry_key, sha256_hex("key5"));
+  EXPECT_EQ(back.results[0].entry_object, sha256_hex("entry5 again"));
+  EXPECT_EQ(back.results[1].entry_key, sha256_hex("key9"));
+  EXPECT_EQ(back.results[1].sources[0].hash, sha256_hex("h9"));
   EXPECT_EQ(back.results[1].pinned_dirs[0].path, "/ws");
-  for (const auto& r : back.results) EXPECT_NE(r.entry_key, "key0");
+  for (const auto& r : back.results) EXPECT_NE(r.entry_key, sha256_hex("key0"));
 }
