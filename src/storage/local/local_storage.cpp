@@ -95,7 +95,9 @@ GetResult LocalStorage::get(const std::string& name) {
   auto read = read_object_file(object_path(name));
   if (auto* data = std::get_if<std::string>(&read)) return GetResult::found(std::move(*data));
   if (std::holds_alternative<ObjectAbsent>(read)) return GetResult::not_found();
-  return GetResult::failure(std::get<ObjectReadError>(read).message);
+  const auto& error = std::get<ObjectReadError>(read);
+  if (error.damage) remove(name);
+  return GetResult::failure(error.message);
 }
 
 OpResult LocalStorage::put(const std::string& name, std::string_view blob) {

@@ -50,13 +50,13 @@ ObjectRead read_object_file(const fs::path& path) {
   Descriptor fd(open_object(path));
   if (fd.get() < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return ObjectAbsent::Missing;
-    if (errno == ELOOP) return ObjectReadError{not_an_object(path, "a symlink")};
+    if (errno == ELOOP) return ObjectReadError{not_an_object(path, "a symlink"), true};
     return ObjectReadError{"cannot read " + path.string() + ": " + std::strerror(errno)};
   }
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return ObjectReadError{"cannot stat " + path.string() + ": " + std::strerror(errno)};
-  if (!S_ISREG(st.st_mode)) return ObjectReadError{not_an_object(path, "a device, FIFO, socket or folder")};
-  if (static_cast<uint64_t>(st.st_size) > kMaxObjectBytes) return ObjectReadError{path.string() + " is larger than any cache object"};
+  if (!S_ISREG(st.st_mode)) return ObjectReadError{not_an_object(path, "a device, FIFO, socket or folder"), true};
+  if (static_cast<uint64_t>(st.st_size) > kMaxObjectBytes) return ObjectReadError{path.string() + " is larger than any cache object", true};
   // A pruner holds the exclusive lock only while it unlinks, never while waiting on anything.
   while (::flock(fd.get(), LOCK_SH) != 0) {
     if (errno != EINTR) return ObjectReadError{"cannot lock " + path.string() + ": " + std::strerror(errno)};

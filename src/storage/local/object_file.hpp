@@ -22,9 +22,12 @@ inline constexpr uint64_t kMaxObjectBytes = 8ULL << 30;
 
 enum class ObjectAbsent { Missing };
 
-// The object's bytes, its absence, or why it cannot be used (a message for logs).
+// The object's bytes, its absence, or why it cannot be used (a message for logs). Damage is
+// what can never become an object (a symlink, FIFO, device or folder in its place, an absurd
+// size): the tier removes it.
 struct ObjectReadError {
   std::string message;
+  bool damage = false;
 };
 using ObjectRead = std::variant<std::string, ObjectAbsent, ObjectReadError>;
 
