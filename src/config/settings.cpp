@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "config/setting_checks.hpp"
+#include "util/files.hpp"
 #include "util/strings.hpp"
 
 extern char** environ;
@@ -91,13 +92,40 @@ std::optional<std::string> toml_value_as_string(const toml::node& node) {
   return std::nullopt;
 }
 
+// A table header with no key before the line ends ("[" or "[[[[" alone): toml++ 3.3 asserts
+// on it instead of reporting a parse error (found by fuzz/settings_toml), so it is refused first.
+bool has_keyless_table_header(std::string_view text) {
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    const size_t first = line.find_first_not_of(" \t");
+    if (first != std::string_view::npos && line[first] == '[') {
+      const size_t key = line.find_first_not_of("[ \t\r", first);
+      if (key == std::string_view::npos || line[key] == '#') return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
 // File keys are the variable names, or their lower-case form without the prefix:
 // LARDER_CACHE_SIZE and cache_size are the same key.
 std::map<std::string, std::string> read_config_file(const fs::path& path,
                                                     std::vector<std::string>& problems) {
   std::map<std::string, std::string> values;
+  // A settings file is small: a FIFO, a device or a huge file in its place is not one.
+  const auto text = read_regular_file(path, 1 << 20, Symlinks::Follow);
+  if (!text) {
+    problems.push_back("config file " + path.string() + " cannot be read as a settings file (missing, unreadable, not a regular file or over 1 MiB)");
+    return values;
+  }
+  if (has_keyless_table_header(*text)) {
+    problems.push_back("config file " + path.string() + " is not valid TOML: a table header with no name ('[' alone on a line)");
+    return values;
+  }
   try {
-    const toml::table table = toml::parse_file(path.string());
+    const toml::table table = toml::parse(*text, path.string());
     for (const auto& [key, node] : table) {
       std::string name(key.str());
       if (!name.starts_with("LARDER_")) {

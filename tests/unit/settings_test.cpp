@@ -56,6 +56,22 @@ TEST(Settings, ReportsBadInputInsteadOfFailing) {
   std::filesystem::remove(path);
 }
 
+TEST(Settings, ReportsAKeylessTableHeaderWithoutAsserting) {
+  // toml++ 3.3 asserts on these (fuzz/settings_toml); larder reports them as invalid TOML.
+  const auto path = std::filesystem::temp_directory_path() / "larder-settings-header.toml";
+  for (const char* text : {"[\n", "[[[[", "cache_size = \"1G\"\n  [ # a comment\n"}) {
+    std::ofstream(path) << text;
+    auto s = Settings::load_from({{"LARDER_CONFIG", path.string()}});
+    ASSERT_EQ(s.problems().size(), 1u) << text;
+    EXPECT_NE(s.problems()[0].find("not valid TOML"), std::string::npos) << text;
+  }
+  std::ofstream(path) << "cache_size = \"1G\"\n[larder]\n";  // a named table still parses
+  for (const auto& problem : Settings::load_from({{"LARDER_CONFIG", path.string()}}).problems()) {
+    EXPECT_EQ(problem.find("not valid TOML"), std::string::npos) << problem;
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(Settings, MasksSecrets) {
   EXPECT_EQ(mask_secret("LARDER_REMOTE", "redis://user:pw@host:6379/0,http://h/cache?token=abc"),
             "redis://****@host:6379/0,http://h/cache?****");
