@@ -7,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include "cache/object_codec.hpp"
 #include "rustc/reasons.hpp"
 #include "util/strings.hpp"
 #include "version.hpp"
@@ -81,6 +82,8 @@ uint64_t not_cached_total(const cache::StatsCounters& s) {
 std::string stats_as_json(const cache::StatsCounters& stats) {
   nlohmann::json json = cache::to_json(stats);
   json["version"] = build_info::version;
+  // Objects of another format are never read: CI caches name it in their keys.
+  json["cache_format"] = cache::kFormatVersion;
   return json.dump(2) + "\n";
 }
 
