@@ -3,6 +3,7 @@ buildspec 0.2 does, with CodeBuild's variables; two builds in fresh source folde
 all hits. With the S3 backend: against loopback S3 and a loopback container-credentials
 endpoint (CodeBuild's role credentials), and buildspec-docker.yml's credentials hand-off."""
 import json
+import re
 import shlex
 import subprocess
 import time
@@ -179,7 +180,10 @@ def cache_paths_folder(spec: dict) -> str:
 
 
 def objects(folder: Path) -> set:
-    return {p.relative_to(folder) for p in (folder / "cache").rglob("*") if p.is_file()}
+    """The cached objects in a larder folder, by relative path: the files under LARDER_DIR/cache
+    named by a hash (not the shards' lock and usage files)."""
+    return {p.relative_to(folder) for p in (folder / "cache").rglob("*")
+            if p.is_file() and re.match(r"[0-9a-f]{16,}", p.name)}
 
 
 def trim_knows_unused_since() -> bool:
@@ -237,7 +241,7 @@ def test_codebuild_cache_between_fresh_build_hosts(site, tmp_path):
         for secret in ("AKIACODEBUILDCACHE", "codebuild-cache-secret-51ae", creds.keys["Token"]):
             assert secret.encode() not in data, secret
         if trim_knows_unused_since():
-            assert planted and "could not prune" not in result.stdout
+            assert planted and f"could not prune {larder_dir}" not in result.stdout
             kept = objects(tmp_path / "host2" / "larder")
             assert not (kept & planted), "objects the build never used were kept"
         else:

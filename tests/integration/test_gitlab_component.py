@@ -36,6 +36,9 @@ def site(tmp_path_factory):
 # 2. GitLab restores `cache:fallback_keys` when the key has no cache; gitlab-ci-local drops them
 #    while normalizing a job's cache. Here they are taken from the parsed configuration (the
 #    hidden job that defines the cache entry of the same key) and tried in order.
+# 3. GitLab saves a new archive of the cache paths; gitlab-ci-local rsyncs them into the key's
+#    folder without deleting, so files removed by the job stayed saved. Here the folder is
+#    emptied first, whenever the job saves its cache.
 AS_GITLAB_RUNS_IT = """
 import fs from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -82,6 +85,19 @@ Job.prototype.copyCacheIn = async function (writeStreams, expanded) {
     writeStreams.stdout(`${this.name}: cache ${found ? `restored from '${found}'` : `not found (${names.join(", ")})`}\n`);
     if (found) await this.copyIn(`${root}/${found}`);
   }
+};
+
+const copyCacheOut = Job.prototype.copyCacheOut;
+Job.prototype.copyCacheOut = async function (writeStreams, expanded) {
+  const root = `${this.argv.cwd}/${this.argv.stateDir}/cache`;
+  for (const [index, entry] of this.cache.entries()) {
+    if (!["push", "pull-push"].includes(entry.policy)) continue;
+    if (entry.when === "on_success" && this.jobStatus !== "success") continue;
+    if (entry.when === "on_failure" && this.jobStatus === "success") continue;
+    const name = await this.getUniqueCacheName(this.argv.cwd, expanded, index);
+    fs.rmSync(`${root}/${name}`, { recursive: true, force: true });
+  }
+  return copyCacheOut.call(this, writeStreams, expanded);
 };
 
 await load("index.js");
@@ -297,8 +313,10 @@ def saved_cache(project: Path, key: str) -> Path:
 
 
 def objects(folder: Path) -> set:
-    """The cached objects in a larder folder (LARDER_DIR/cache/<h>/<h>/…), by relative path."""
-    return {p.relative_to(folder) for p in (folder / "cache").rglob("*") if p.is_file()}
+    """The cached objects in a larder folder, by relative path: the files under LARDER_DIR/cache
+    named by a hash (not the shards' lock and usage files)."""
+    return {p.relative_to(folder) for p in (folder / "cache").rglob("*")
+            if p.is_file() and re.match(r"[0-9a-f]{16,}", p.name)}
 
 
 def job_metrics(project: Path) -> dict:
@@ -403,7 +421,7 @@ def test_after_script_prunes_the_cache_to_what_the_job_used(pipelines):
         pytest.skip("this larder has no `cache trim --unused-since` (issue 17's trim, built by another change); "
                     "after_script could not prune")
     assert pipelines["planted"], "the other project stored nothing"
-    assert "could not prune" not in pipelines["main-2"]["log"]
+    assert "could not prune /" not in pipelines["main-2"]["log"]
     kept = pipelines["objects-2"]
     assert not (kept & pipelines["planted"]), "objects the job never used were saved"
     assert pipelines["objects-1"] <= kept, "objects the job used were pruned"
