@@ -66,7 +66,8 @@ TEST(Settings, ReportsAKeylessTableHeaderWithoutAsserting) {
     EXPECT_NE(s.problems()[0].find("not valid TOML"), std::string::npos) << text;
   }
   std::ofstream(path) << "cache_size = \"1G\"\n[larder]\n";  // a named table still parses
-  for (const auto& problem : Settings::load_from({{"LARDER_CONFIG", path.string()}}).problems()) {
+  const auto named = Settings::load_from({{"LARDER_CONFIG", path.string()}});
+  for (const auto& problem : named.problems()) {
     EXPECT_EQ(problem.find("not valid TOML"), std::string::npos) << problem;
   }
   std::filesystem::remove(path);
