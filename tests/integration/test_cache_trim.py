@@ -61,14 +61,19 @@ def restore_from_archive(larder, tmp_path: Path):
     subprocess.run(["tar", "-xf", str(archive), "-C", str(larder.dir.parent)], check=True)
 
 
-def test_trim_keeps_exactly_what_the_job_used(larder, tmp_path):
+def two_projects_in_one_cache(larder, tmp_path):
+    """This job's project and another one, each built once: (mine, its objects, the other's)."""
     mine = small_project(tmp_path / "mine", "mine")
-    other = small_project(tmp_path / "other", "other")
     clean_build(larder, mine)
     mine_objects = objects(larder.dir)
-    clean_build(larder, other)
+    clean_build(larder, small_project(tmp_path / "other", "other"))
     other_objects = objects(larder.dir) - mine_objects
     assert len(mine_objects) == len(other_objects) == OBJECTS
+    return mine, mine_objects, other_objects
+
+
+def test_trim_keeps_exactly_what_the_job_used(larder, tmp_path):
+    mine, mine_objects, other_objects = two_projects_in_one_cache(larder, tmp_path)
 
     restore_from_archive(larder, tmp_path)
     time.sleep(0.05)
@@ -88,13 +93,7 @@ def test_trim_keeps_exactly_what_the_job_used(larder, tmp_path):
 
 
 def test_trim_is_exact_while_builds_run(larder, tmp_path):
-    mine = small_project(tmp_path / "mine", "mine")
-    other = small_project(tmp_path / "other", "other")
-    clean_build(larder, mine)
-    mine_objects = objects(larder.dir)
-    clean_build(larder, other)
-    other_objects = objects(larder.dir) - mine_objects
-    assert other_objects
+    mine, _, other_objects = two_projects_in_one_cache(larder, tmp_path)
     time.sleep(0.05)
     job_start = f"{time.time():.6f}"
     # Two checkouts of the same project at other paths share every object.
