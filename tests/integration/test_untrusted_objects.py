@@ -270,12 +270,17 @@ def upload(primed_dir: Path, tier):
 
 # ---------------------------------------------------------------- the local tier
 
-LOCAL_CASES = {}
+def case_table():
+    """A table of cases by name, and the decorator that adds a function to it."""
+    table = {}
+
+    def register(fn):
+        table[fn.__name__] = fn
+        return fn
+    return table, register
 
 
-def local_case(fn):
-    LOCAL_CASES[fn.__name__] = fn
-    return fn
+LOCAL_CASES, local_case = case_table()
 
 
 @local_case
@@ -341,12 +346,7 @@ def manifest_of_another_call_key(case, larder, tier):
     return ("unusable",)
 
 
-REMOTE_AND_LOCAL_CASES = {}
-
-
-def shared_case(fn):
-    REMOTE_AND_LOCAL_CASES[fn.__name__] = fn
-    return fn
+REMOTE_AND_LOCAL_CASES, shared_case = case_table()
 
 
 @shared_case
