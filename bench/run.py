@@ -33,18 +33,29 @@ CONFIGS = {
     "larder-cold": "larder cold",
     "larder-warm": "larder warm",
     "larder-otherpath": "larder warm, other path",
+    "larder-fresh-runner": "larder fresh runner",
     "sccache-cold": "sccache cold",
     "sccache-warm": "sccache warm",
     "larder-s3-cold": "larder cold, S3",
     "larder-s3-warm": "larder warm from S3",
+    "larder-s3-cold-20ms": "larder cold, S3 +20 ms",
+    "larder-s3-cold-20ms-deferred": "larder cold, S3 +20 ms, deferred",
+    "larder-s3-warm-20ms": "larder warm, S3 +20 ms",
+    "larder-s3-warm-50ms": "larder warm, S3 +50 ms",
+    "larder-s3-prefetch-0ms": "larder prefetch, S3",
+    "larder-s3-prefetch-20ms": "larder prefetch, S3 +20 ms",
+    "larder-s3-prefetch-50ms": "larder prefetch, S3 +50 ms",
     "sccache-s3-cold": "sccache cold, S3",
     "sccache-s3-warm": "sccache warm from S3",
 }
 FAMILIES = {
     "plain": ["plain"],
-    "larder": ["larder-cold", "larder-warm", "larder-otherpath"],
+    "larder": ["larder-cold", "larder-warm", "larder-otherpath", "larder-fresh-runner"],
     "sccache": ["sccache-cold", "sccache-warm"],
     "larder_s3": ["larder-s3-cold", "larder-s3-warm"],
+    "larder_s3_latency": ["larder-s3-cold-20ms-deferred", "larder-s3-cold-20ms", "larder-s3-warm-20ms",
+                          "larder-s3-warm-50ms", "larder-s3-prefetch-0ms", "larder-s3-prefetch-20ms",
+                          "larder-s3-prefetch-50ms"],
     "sccache_s3": ["sccache-s3-cold", "sccache-s3-warm"],
 }
 # The S3 configurations use s3rver (a SigV4-verifying S3 server, tests/tools) on loopback, with
@@ -52,6 +63,13 @@ FAMILIES = {
 S3_TOOLS = REPO_DIR / "tests" / "tools"
 S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER",
                   "AWS_EC2_METADATA_DISABLED": "true"}
+LATENCY_MS = {"larder-s3-cold-20ms-deferred": 20, "larder-s3-cold-20ms": 20, "larder-s3-warm-20ms": 20,
+              "larder-s3-warm-50ms": 50, "larder-s3-prefetch-0ms": 0, "larder-s3-prefetch-20ms": 20,
+              "larder-s3-prefetch-50ms": 50}
+# Latency: tests/tools/latency_proxy.py in front of s3rver delays every request by this many
+# milliseconds, as a round trip to a remote store would (20 ms: a same-region S3 round trip).
+sys.path.insert(0, str(S3_TOOLS))
+from latency_proxy import LatencyProxy  # noqa: E402
 
 # Variables from the caller's environment that would change what a configuration measures.
 SCRUB_PREFIXES = ("LARDER_", "SCCACHE_", "CACHEPOT_")
@@ -162,11 +180,11 @@ class Bench:
                    SCCACHE_ERROR_LOG=str(self.tmp / "sccache" / "server-error.log"))
         return env
 
-    def larder_s3_env(self, cache_dir, log_file, rep):
+    def larder_s3_env(self, cache_dir, log_file, rep, port=None, prefix=None):
         env = self.larder_env(cache_dir, log_file)
         env.update(S3_CREDENTIALS, LARDER_BUCKET="larder-bench", LARDER_REGION="us-east-1",
-                   LARDER_ENDPOINT=f"http://127.0.0.1:{self.s3_port}", LARDER_S3_PATH_STYLE="1",
-                   LARDER_S3_KEY_PREFIX=f"rep{rep}/")
+                   LARDER_ENDPOINT=f"http://127.0.0.1:{port or self.s3_port}", LARDER_S3_PATH_STYLE="1",
+                   LARDER_S3_KEY_PREFIX=prefix or f"rep{rep}/")
         return env
 
     def sccache_s3_env(self, rep):
@@ -431,7 +449,7 @@ class Bench:
         checkout = self.tmp / "larder" / "checkout" / "workload"
         rmtree(cache)  # cold means an empty LARDER_DIR
         wanted = [c for c in FAMILIES["larder"] if c in self.selected]
-        for config in ["larder-cold"] + [c for c in wanted if c != "larder-cold"]:
+        for config in ["larder-cold"] + [c for c in wanted if c not in ("larder-cold", "larder-fresh-runner")]:
             where = checkout
             if config == "larder-otherpath":
                 where = self.tmp / "elsewhere" / "ci" / "builds" / "7" / "project"
@@ -447,6 +465,8 @@ class Bench:
                 self.compare_binaries(rep, "larder warm at another path", record["binaries"])
         if "larder-warm" in self.selected:
             self.time_calls("larder", rep, checkout, self.larder_env(cache, self.tmp / "logs" / f"calls-{rep}.larder.log"))
+        if "larder-fresh-runner" in self.selected:
+            self.run_fresh_runner(rep, cache, checkout)
         rmtree(checkout / "target")
         rmtree(self.tmp / "elsewhere" / "ci" / "builds" / "7" / "project" / "target")
 
@@ -475,8 +495,9 @@ class Bench:
             self.sccache_stop(env)
         self.keep(config, record)
 
-    def larder_build(self, config, rep, checkout, env, log_file):
-        """One timed build with larder's stats reset first; returns the run record."""
+    def larder_build(self, config, rep, checkout, env, log_file, report=True):
+        """One timed build with larder's stats reset first; returns the run record (kept and
+        reported unless the caller adds to it first)."""
         self.larder_reset(env)
         record = self.build(config, rep, checkout, env)
         record["stats"] = self.larder_stats(env)
@@ -484,8 +505,77 @@ class Bench:
         explained, error = self.json_output([self.larder, "explain", "--format", "json"], env, "larder explain")
         record["stats"]["hit_ms"] = (explained or {}).get("hit_ms") or error
         self.larder_log(record, log_file)
-        self.keep(config, record)
+        if report:
+            self.keep(config, record)
         return record
+
+    # ----- a fresh CI runner with no bucket: the CI system's cache keeps LARDER_DIR ---------
+    def archive(self, folder, archive):
+        """tar + zstd, as @actions/cache and GitLab's cache: archive the folder; seconds, bytes."""
+        start = time.monotonic()
+        rc, _, err = sh(["tar", "--posix", "-C", str(folder), "--use-compress-program", "zstd -T0",
+                         "-cf", str(archive), "."], timeout=600)
+        if rc != 0:
+            raise RuntimeError(f"tar -c failed ({rc}): {err.strip()}")
+        return time.monotonic() - start, archive.stat().st_size
+
+    def unarchive(self, archive, folder):
+        folder.mkdir(parents=True)
+        start = time.monotonic()
+        rc, _, err = sh(["tar", "-C", str(folder), "--use-compress-program", "zstd -d",
+                         "-xf", str(archive)], timeout=600)
+        if rc != 0:
+            raise RuntimeError(f"tar -x failed ({rc}): {err.strip()}")
+        return time.monotonic() - start
+
+    @staticmethod
+    def folder_bytes(folder):
+        return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+
+    def run_fresh_runner(self, rep, cache, checkout):
+        """The previous job saved its pruned LARDER_DIR as an archive (untimed here); this job
+        runs on a runner with no cache folder: restore the archive, warm build from a clean
+        target, prune to what the build used (`larder cache trim --unused-since`), save a new
+        archive. Timed: restore + build (the job's critical path); prune and save reported."""
+        config = "larder-fresh-runner"
+        where = self.tmp / "fresh"
+        rmtree(where)
+        where.mkdir(parents=True)
+        previous = where / "previous.tar.zst"
+        try:
+            self.archive(cache, previous)
+            runner_cache = where / "runner" / "larder"
+            restore_s = self.unarchive(previous, runner_cache)
+            used_since = f"{time.time():.3f}"
+            log_file = self.tmp / "logs" / f"{config}-{rep}.larder.log"
+            env = self.larder_env(runner_cache, log_file)
+            self.larder_reset(env)
+            record = self.build(config, rep, checkout, env)
+            record["stats"] = self.larder_stats(env)
+            start = time.monotonic()
+            rc, out, err = sh([self.larder, "cache", "trim", "--unused-since", used_since], env=env)
+            prune_s = time.monotonic() - start
+            if rc != 0:
+                raise RuntimeError(f"larder cache trim failed ({rc}): {err.strip()}")
+            pruned_bytes = self.folder_bytes(runner_cache)
+            save_s, archive_bytes = self.archive(runner_cache, where / "saved.tar.zst")
+        except RuntimeError as error:
+            self.failures.append(f"{CONFIGS[config]} (rep {rep}): {error}")
+            return
+        finally:
+            rmtree(where / "runner")
+        record.update(build_seconds=record["seconds"], restore_seconds=round(restore_s, 3),
+                      seconds=round(restore_s + record["seconds"], 3),
+                      prune_seconds=round(prune_s, 3), save_seconds=round(save_s, 3),
+                      previous_archive_bytes=previous.stat().st_size, archive_bytes=archive_bytes,
+                      pruned_folder_bytes=pruned_bytes, trim_report=out.strip())
+        rmtree(where)
+        self.compare_binaries(rep, "larder fresh runner", record["binaries"])
+        self.larder_log(record, log_file)
+        self.keep(config, record)
+        log(f"    restore {restore_s:.2f} s + build {record['build_seconds']:.2f} s; prune {prune_s:.2f} s, "
+            f"save {save_s:.2f} s; archive {archive_bytes / 1e6:.1f} MB "
+            f"(pruned folder {record['pruned_folder_bytes'] / 1e6:.1f} MB)")
 
     # ----- per-call wrapper time, measured from outside ------------------------------------
     def build_call_timer(self):
@@ -528,6 +618,63 @@ class Bench:
             self.larder_build(config, rep, checkout, self.larder_s3_env(cache, log_file, rep), log_file)
         rmtree(checkout / "target")
 
+    def run_larder_s3_latency(self, rep):
+        """Remote storage as far away as a real one: s3rver behind a proxy adding 0, 20 or 50 ms
+        per request. The deferred cold build (then `larder cache push`, reported) fills a
+        prefix and its index; the inline cold build fills another; every warm build starts from
+        an empty local tier and a clean target, with or without `larder cache prefetch` first
+        (its time is in the build's)."""
+        proxies = {ms: LatencyProxy(self.s3_port, ms).start() for ms in (0, 20, 50)}
+        cache = self.tmp / "larder-s3-latency" / "cache"
+        checkout = self.tmp / "larder_s3_latency" / "checkout" / "workload"
+        filled = f"latency{rep}-deferred/"
+        index = f"bench/workload/rep{rep}"
+        try:
+            for config in FAMILIES["larder_s3_latency"]:
+                ms = LATENCY_MS[config]
+                deferred = config.endswith("deferred")
+                prefix = f"latency{rep}-inline/" if config == "larder-s3-cold-20ms" else filled
+                rmtree(cache)
+                log_file = self.tmp / "logs" / f"{config}-{rep}.larder.log"
+                env = self.larder_s3_env(cache, log_file, rep, port=proxies[ms].port, prefix=prefix)
+                if deferred:
+                    env["LARDER_DEFER_UPLOADS"] = "1"
+                if config not in self.selected and not deferred:
+                    continue
+                started = f"{time.time():.3f}"
+                prefetch = None
+                if "prefetch" in config:
+                    t0 = time.monotonic()
+                    rc, out, err = sh([self.larder, "cache", "prefetch", "--index", index], env=env, timeout=600)
+                    prefetch = {"seconds": round(time.monotonic() - t0, 3), "output": (out + err).strip()}
+                record = self.larder_build(config, rep, checkout, env, log_file, report=False)
+                if prefetch:
+                    record["prefetch"] = prefetch
+                    record["build_seconds"] = record["seconds"]
+                    record["seconds"] = round(record["seconds"] + prefetch["seconds"], 3)
+                if deferred:
+                    t0 = time.monotonic()
+                    rc, out, err = sh([self.larder, "cache", "push", "--index", index, "--since", started],
+                                      env=env, timeout=600)
+                    record["push"] = {"seconds": round(time.monotonic() - t0, 3), "output": (out + err).strip()}
+                    if rc != 0:
+                        self.failures.append(f"{CONFIGS[config]} (rep {rep}): larder cache push failed: {err.strip()}")
+                record["requests"] = self.s3_requests(record.get("stats", {}))
+                self.keep(config, record)
+                for step in ("prefetch", "push"):
+                    if step in record:
+                        log(f"    {step}: {record[step]['seconds']:.2f} s: {record[step]['output'].splitlines()[0]}")
+        finally:
+            for proxy in proxies.values():
+                proxy.stop()
+        rmtree(checkout / "target")
+
+    @staticmethod
+    def s3_requests(stats):
+        """Requests the wrappers sent to S3 during a build, from the stats' tier counters."""
+        tiers = [t for t in (stats.get("raw") or {}).get("storage", []) if t.get("name") == "s3"]
+        return sum(t.get("hits", 0) + t.get("misses", 0) + t.get("writes", 0) + t.get("errors", 0) for t in tiers)
+
     def run_sccache_s3(self, rep):
         checkout = self.tmp / "sccache_s3" / "checkout" / "workload"
         for config in FAMILIES["sccache_s3"]:
@@ -565,7 +712,7 @@ class Bench:
                      "`cmake --preset release && cmake --build --preset release` or pass --larder")
         if "sccache" in families and self.version_info["sccache"].startswith("unavailable"):
             sys.exit("run.py: sccache not found; run bench/setup.sh")
-        if any(f.endswith("_s3") for f in families):
+        if any("_s3" in f for f in families):
             self.s3_start()
         if "sccache_s3" in families:
             probe = self.sccache_s3_env(0)
@@ -688,6 +835,32 @@ class Bench:
                        and (not include_not_cached or r["stats"]["not_cached"] == 0)
                        for r in runs)
 
+        fresh = [r for r in self.runs.get("larder-fresh-runner", []) if r["exit_status"] == 0]
+        if fresh:
+            fresh_medians = {k: median([r[k] for r in fresh]) for k in (
+                "restore_seconds", "build_seconds", "prune_seconds", "save_seconds",
+                "archive_bytes", "pruned_folder_bytes")}
+            rows["larder-fresh-runner"].update(fresh_medians)
+            log("\nlarder fresh runner, no bucket (medians): restore "
+                f"{fresh_medians['restore_seconds']:.2f} s + warm build {fresh_medians['build_seconds']:.2f} s; "
+                f"after the build: prune {fresh_medians['prune_seconds']:.2f} s, save "
+                f"{fresh_medians['save_seconds']:.2f} s; archive {fresh_medians['archive_bytes'] / 1e6:.1f} MB, "
+                f"pruned folder {fresh_medians['pruned_folder_bytes'] / 1e6:.1f} MB")
+        archive_fits = (all(r["archive_bytes"] <= r["pruned_folder_bytes"] for r in fresh)
+                        if fresh else None)
+
+        latency = [c for c in FAMILIES["larder_s3_latency"] if self.runs.get(c)]
+        if latency:
+            log("\nremote storage with added latency (medians; requests the wrappers sent to S3, last run):")
+            for c in latency:
+                last = self.runs[c][-1]
+                extra = ""
+                if "prefetch" in last:
+                    extra = f"; prefetch {median([r['prefetch']['seconds'] for r in self.runs[c]]):.2f} s of it"
+                if "push" in last:
+                    extra = f"; then push {median([r['push']['seconds'] for r in self.runs[c]]):.2f} s"
+                log(f"  {CONFIGS[c]:<34} {fmt(med.get(c))} s, {last.get('requests')} requests{extra}")
+
         lw, lc, lo = med.get("larder-warm"), med.get("larder-cold"), med.get("larder-otherpath")
         bars = [
             ("issue 2", "larder cold <= 1.10x plain cargo", ratio(lc, plain), lambda r: r <= 1.10),
@@ -707,6 +880,18 @@ class Bench:
              ratio(med.get("larder-s3-warm"), med.get("sccache-s3-warm")), lambda r: r < 1.0),
             ("issue 3", "larder warm from S3: every compile call a hit", all_hit("larder-s3-warm", True),
              lambda v: v),
+            ("issue 20", "warm from S3 +20 ms with prefetch within 1.15x of larder warm (local tier)",
+             ratio(med.get("larder-s3-prefetch-20ms"), lw), lambda r: r <= 1.15),
+            ("issue 20", "cold with S3 +20 ms, deferred uploads, within 1.05x of plain cargo",
+             ratio(med.get("larder-s3-cold-20ms-deferred"), plain), lambda r: r <= 1.05),
+            ("issue 20", "per-call wall time of a hit (library crates, median) under 3 ms",
+             per_call.get("larder"), lambda v: v < 3.0),
+            ("issue 17", "fresh runner, no bucket: restore + warm build within 1.25x of larder warm",
+             ratio(med.get("larder-fresh-runner"), lw), lambda r: r <= 1.25),
+            ("issue 17", "fresh runner: every compile call a hit", all_hit("larder-fresh-runner", True),
+             lambda v: v),
+            ("issue 17", "fresh runner: saved archive no larger than the pruned folder", archive_fits,
+             lambda v: v),
         ]
         log("\n== bars")
         bar_results = []
@@ -716,7 +901,7 @@ class Bench:
             else:
                 verdict = "PASS" if test(value) else "FAIL"
                 shown = ("yes" if value else "no") if isinstance(value, bool) else (
-                    f"{value:.2f} ms" if "ms" in text else f"{value:.3f}x")
+                    f"{value:.2f} ms" if ("overhead" in text or "wall time" in text) else f"{value:.3f}x")
             bar_results.append({"issue": issue, "bar": text, "value": value, "result": verdict})
             log(f"  [{verdict:<4}] {issue}: {text}  ({shown})")
 
