@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "version.hpp"
@@ -15,6 +16,27 @@ constexpr std::array<std::string_view, 7> kCommands = {"stats", "explain", "doct
 std::string version_text() {
   return std::string("larder ") + build_info::version + " (commit " + build_info::commit + ", " +
          build_info::target + ", " + build_info::build_type + ")";
+}
+
+// CLI11 answers --version and --help by throwing, and in the static binary the first exception
+// of a process costs ~7 ms: libgcc sorts every unwind table on first use. These two answers,
+// asked by scripts and CI glue on every job, are given without one.
+std::optional<int> answer_without_exception(CLI::App& app, const std::vector<std::string>& args) {
+  if (args.size() == 1 && (args[0] == "-V" || args[0] == "--version")) {
+    std::cout << version_text() << '\n';
+    return 0;
+  }
+  if (args.empty() || (args.back() != "--help" && args.back() != "-h")) return std::nullopt;
+  CLI::App* command = &app;
+  std::string ancestors;  // what CLI11's own help names in its usage line
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    auto named = command->get_subcommands([&](CLI::App* sub) { return sub->get_name() == args[i]; });
+    if (named.empty()) return std::nullopt;  // an option or a typo: CLI11 parses it and says so
+    if (command != &app) ancestors += (ancestors.empty() ? "" : " ") + command->get_name();
+    command = named.front();
+  }
+  std::cout << command->help(ancestors);
+  return 0;
 }
 }  // namespace
 
@@ -51,15 +73,23 @@ int run(const std::vector<std::string>& args) {
   app.add_subcommand("config", "print every effective setting and where it came from");
   app.add_subcommand("doctor", "check that the cache is usable and explain what is not");
 
-  std::string action;
-  std::optional<std::string> unused_since;
-  auto* cache = app.add_subcommand("cache", "manage the local cache");
-  cache->add_option("action", action, "trim (enforce LARDER_CACHE_SIZE) or clear (remove everything)")
+  CacheRequest cache_request;
+  auto* cache = app.add_subcommand("cache", "manage the local cache, and move a CI job's objects to and from remote storage");
+  cache->add_option("action", cache_request.action,
+                    "trim (enforce LARDER_CACHE_SIZE), clear (remove everything), prefetch (fetch what the "
+                    "previous build used from remote storage) or push (upload what LARDER_DEFER_UPLOADS queued)")
       ->required()
-      ->check(CLI::IsMember({"trim", "clear"}));
-  cache->add_option("--unused-since", unused_since,
+      ->check(CLI::IsMember({"trim", "clear", "prefetch", "push"}));
+  cache->add_option("--unused-since", cache_request.unused_since,
                     "trim: also remove every object not read or written since TIME (Unix seconds or RFC 3339), "
                     "e.g. the job's start, so that a CI cache keeps only what the job used");
+  cache->add_option("--index", cache_request.index_names,
+                    "prefetch: the index to read, e.g. repository/job/branch (repeat for fallbacks, tried in order); "
+                    "push: the index to write, naming every object used since --since")
+      ->allow_extra_args(false);
+  cache->add_option("--since", cache_request.since, "push: the job's start (Unix seconds or RFC 3339), for --index");
+  cache->add_option("--jobs", cache_request.jobs, "prefetch/push: requests in flight (default 32 / 16)")
+      ->check(CLI::Range(1u, 64u));
   CredentialsExport credentials_request;
   auto* credentials = app.add_subcommand("credentials", "AWS credentials as the chain resolves them");
   auto* credentials_export = credentials->add_subcommand(
@@ -73,6 +103,7 @@ int run(const std::vector<std::string>& args) {
   credentials->require_subcommand(1);
   app.add_subcommand("help", "show this help");
 
+  if (auto answered = answer_without_exception(app, args)) return *answered;
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
     app.parse(reversed);
@@ -85,7 +116,7 @@ int run(const std::vector<std::string>& args) {
   }
   if (app.got_subcommand("config")) return config_command();
   if (app.got_subcommand("doctor")) return doctor_command();
-  if (app.got_subcommand("cache")) return cache_command(action, unused_since);
+  if (app.got_subcommand("cache")) return cache_command(cache_request);
   if (app.got_subcommand("credentials")) return credentials_command(credentials_request);
   std::cout << app.help();
   return app.got_subcommand("help") ? 0 : 2;
