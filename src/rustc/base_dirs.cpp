@@ -61,7 +61,9 @@ PathMap detect_base_dirs(const BaseDirInputs& inputs, const ParsedArguments& arg
     dirs.push_back({"{workspace}", workspace.string()});
   }
   if (!cargo_home.empty()) dirs.push_back({"{cargo_home}", cargo_home.string()});
-  if (auto target = target_dir(args, cwd); target && (workspace.empty() || !is_under(*target, workspace))) {
+  // Its own base folder even inside the workspace, so that a build with the target folder
+  // elsewhere (CARGO_TARGET_DIR, --target-dir) writes the same keys as one with ./target.
+  if (auto target = target_dir(args, cwd); target && *target != workspace) {
     dirs.push_back({"{target}", target->string()});
   }
   return PathMap(std::move(dirs));

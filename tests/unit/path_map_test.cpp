@@ -32,6 +32,18 @@ TEST(BaseDirs, DetectsWorkspaceCargoHomeAndOutsideTargetDir) {
   EXPECT_EQ(map.path_of("{target}"), "/tmp/t");
 }
 
+// A target folder inside the workspace is a base folder of its own too: the keys of a build
+// into ./target and of one into a CARGO_TARGET_DIR elsewhere must be the same.
+TEST(BaseDirs, ATargetDirInsideTheWorkspaceIsItsOwnBaseDir) {
+  auto inside = rustc::parse_arguments({"--crate-name", "a", "src/lib.rs", "-L", "dependency=/ws/target/debug/deps"});
+  auto outside = rustc::parse_arguments({"--crate-name", "a", "src/lib.rs", "-L", "dependency=/tmp/t/debug/deps"});
+  auto in_map = rustc::detect_base_dirs({"/ws", std::nullopt, "/ws", "/home/u/.cargo", "/home/u"}, inside);
+  auto out_map = rustc::detect_base_dirs({"/ws", std::nullopt, "/ws", "/home/u/.cargo", "/home/u"}, outside);
+  EXPECT_EQ(in_map.path_of("{target}"), "/ws/target");
+  EXPECT_EQ(in_map.to_portable("/ws/target/debug/deps"), out_map.to_portable("/tmp/t/debug/deps"));
+  EXPECT_EQ(in_map.to_portable("/ws/src/lib.rs"), "{workspace}/src/lib.rs");
+}
+
 TEST(BaseDirs, RegistryCratesHaveNoWorkspace) {
   auto args = rustc::parse_arguments({"--crate-name", "serde", "src/lib.rs"});
   const std::string pkg = "/home/u/.cargo/registry/src/index/serde-1.0.0";
