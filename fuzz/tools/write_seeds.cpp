@@ -9,6 +9,7 @@
 
 #include "cache/entry.hpp"
 #include "cache/manifest.hpp"
+#include "cache/prefetch_index.hpp"
 #include "cache/object_codec.hpp"
 #include "util/hash.hpp"
 
@@ -83,6 +84,9 @@ int main(int argc, char** argv) {
   manifest.results = {first, second};
   write(corpus / "manifest", "two-results", serialize_manifest(manifest));
 
+  write(corpus / "prefetch_index", "empty", serialize_index({}));
+  write(corpus / "prefetch_index", "two-objects",
+        serialize_index({std::string(64, 'a') + ".entry", std::string(64, 'b') + ".manifest"}));
   // The container alone, around payloads that are not entries or manifests.
   write(corpus / "object_codec", "entry-empty-payload", encode_object(ObjectType::Entry, ""));
   write(corpus / "object_codec", "manifest-text", encode_object(ObjectType::Manifest, "payload bytes payload bytes"));

@@ -18,7 +18,9 @@
 #include "cache/manifest.hpp"
 #include "cache/miss_explainer.hpp"
 #include "cache/miss_log.hpp"
+#include "cache/object_checks.hpp"
 #include "cache/stats.hpp"
+#include "cache/upload_queue.hpp"
 #include "config/settings.hpp"
 #include "rustc/arguments.hpp"
 #include "rustc/base_dirs.hpp"
@@ -91,15 +93,6 @@ std::string env_value_hash(const std::optional<std::string>& value, bool portabl
   return sha256_hex(portable ? map.to_portable(*value) : *value);
 }
 
-std::string entry_key_of(const std::string& call_key, const ManifestResult& result) {
-  KeyBuilder key;
-  key.add("call", "", call_key);
-  for (const auto& source : result.sources) key.add("source", source.path, source.hash);
-  for (const auto& dep : result.env_deps) key.add("env-dep", dep.name, dep.value_hash + (dep.portable ? "/p" : "/r"));
-  for (const auto& pinned : result.pinned_dirs) key.add("pinned", pinned.marker, pinned.path);
-  return key.digest();
-}
-
 // The records of one crate, compared to explain its misses: cargo's build of a crate for one
 // target and purpose. Profile and features stay out: they are what a comparison names.
 std::string crate_identity(const rustc::ParsedArguments& args) {
@@ -146,10 +139,10 @@ class CompileFlow {
  private:
   bool prepare();
   std::optional<Entry> lookup();
-  Manifest checked_manifest(std::string_view blob) const;
   bool result_matches(const ManifestResult& result);
   bool restore(const Entry& entry);
   void write_manifest(ManifestResult result);
+  std::optional<storage::Fetched> local_object(const std::string& name);
   ProcessResult compile();
   void store(const ProcessResult& result, double compile_seconds, int64_t started_ns);
   bool add_link_inputs(ManifestResult& result);
@@ -170,6 +163,8 @@ class CompileFlow {
   Clock::time_point started_ = Clock::now();
 
   bool prepared_ = false;
+  // LARDER_DEFER_UPLOADS: stores go to the local tier and the upload queue (cache/upload_queue.hpp).
+  bool defer_uploads_ = false;
   std::string sysroot_;
   PathMap paths_;
   std::string call_key_;
@@ -213,7 +208,10 @@ bool CompileFlow::prepare() {
     call_key_parts_ = rustc::build_call_key(inputs);
     call_key_ = call_key_parts_.digest();
     std::vector<std::string> problems;
-    chain_.emplace(storage::make_storage_tiers(settings_, problems), settings_.flag("LARDER_READ_ONLY"), stats_);
+    const bool read_only = settings_.flag("LARDER_READ_ONLY");
+    defer_uploads_ = !read_only && settings_.flag("LARDER_DEFER_UPLOADS");
+    // Deferred: this call writes no remote; `larder cache push` uploads what it queued.
+    chain_.emplace(storage::make_storage_tiers(settings_, problems), read_only || defer_uploads_, stats_);
     for (const auto& problem : problems) warn_once(warning_markers(settings_), current_build_id(), problem);
     prepared_ = true;
   } catch (const std::exception& error) {
@@ -252,15 +250,6 @@ bool CompileFlow::result_matches(const ManifestResult& result) {
   return true;
 }
 
-// The manifest in `blob`, whose every result was made under this call key. Throws CorruptData.
-Manifest CompileFlow::checked_manifest(std::string_view blob) const {
-  Manifest manifest = deserialize_manifest(blob);
-  for (const auto& result : manifest.results) {
-    if (entry_key_of(call_key_, result) != result.entry_key) throw CorruptData("a result was not made under its call key");
-  }
-  return manifest;
-}
-
 std::optional<Entry> CompileFlow::lookup() {
   const std::string manifest_name = call_key_ + ".manifest";
   auto fetched = chain_->get(manifest_name);
@@ -271,7 +260,7 @@ std::optional<Entry> CompileFlow::lookup() {
   stats_.bytes_read += fetched->blob.size();
   // Every check on the manifest passes before it is used or copied into an earlier tier.
   try {
-    manifest_ = checked_manifest(fetched->blob);
+    manifest_ = checked_manifest(fetched->blob, call_key_);
   } catch (const std::exception& error) {
     chain_->reject(manifest_name, *fetched, error.what());
     miss_why_ = {"the cached manifest for this key was damaged (removed)"};
@@ -475,7 +464,14 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
   if (!chain_->put(manifest_result.entry_object + ".entry", entry_blob)) return;
   stats_.bytes_written += entry_blob.size();
   stored_ = true;
+  const std::string entry_name = manifest_result.entry_object + ".entry";
   write_manifest(std::move(manifest_result));
+  if (defer_uploads_ && chain_->tiers().size() > 1 &&
+      !UploadQueue(settings_.cache_dir()).add({entry_name, call_key_ + ".manifest"})) {
+    spdlog::warn("{}: cannot queue the upload of its entry in {}; it stays in the local cache", args_.crate_name,
+                 settings_.cache_dir().string());
+    stats_.write_errors++;
+  }
 }
 
 // Builds of the same crate may store results at the same time (CI jobs, cargo in two
@@ -488,9 +484,10 @@ void CompileFlow::write_manifest(ManifestResult result) {
   FileLock lock(settings_.cache_dir() / "locks" / ("manifest-" + call_key_.substr(0, 2)));
   Manifest manifest;
   manifest.results.push_back(std::move(result));
-  if (auto stored = chain_->get(name)) {
+  // Deferred uploads merge with the remote's manifest when they are pushed, not here.
+  if (auto stored = defer_uploads_ ? local_object(name) : chain_->get(name)) {
     try {
-      merge_results(manifest, checked_manifest(stored->blob));
+      merge_results(manifest, checked_manifest(stored->blob, call_key_));
     } catch (const std::exception& error) {
       chain_->reject(name, *stored, error.what());
     }
@@ -498,6 +495,12 @@ void CompileFlow::write_manifest(ManifestResult result) {
   if (manifest_) merge_results(manifest, *manifest_);
   const std::string blob = serialize_manifest(manifest);
   if (chain_->put(name, blob)) stats_.bytes_written += blob.size();
+}
+
+std::optional<storage::Fetched> CompileFlow::local_object(const std::string& name) {
+  auto result = chain_->tiers().front()->get(name);
+  if (result.outcome != storage::Outcome::Ok) return std::nullopt;
+  return storage::Fetched{std::move(result.data), 0};
 }
 
 void CompileFlow::record_miss(double compile_seconds) {

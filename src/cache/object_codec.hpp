@@ -12,7 +12,8 @@
 
 namespace larder::cache {
 
-enum class ObjectType : char { Entry = 'E', Manifest = 'M' };
+// An index lists the objects a build used, for `larder cache prefetch` (cache/prefetch_index.hpp).
+enum class ObjectType : char { Entry = 'E', Manifest = 'M', Index = 'I' };
 
 // 2: zstd frame checksum instead of a SHA-256 of the payload in the header.
 // 3: an entry's outputs back to back after everything else (cache/entry.hpp).

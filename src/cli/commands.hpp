@@ -16,7 +16,14 @@ int stats_command(const std::string& format, bool reset);
 int explain_command(const std::optional<std::string>& crate, const std::string& format);
 int config_command();
 int doctor_command();
-int cache_command(const std::string& action, const std::optional<std::string>& unused_since);
+struct CacheRequest {
+  std::string action;                         // trim, clear, prefetch or push
+  std::optional<std::string> unused_since;    // trim --unused-since TIME
+  std::vector<std::string> index_names;       // prefetch/push --index NAME
+  std::optional<std::string> since;           // push --since TIME (the job's start)
+  unsigned jobs = 0;                          // prefetch/push --jobs N (0: the default)
+};
+int cache_command(const CacheRequest& request);
 struct CredentialsExport {
   std::string format = "env";  // env, ini or json
   std::string output;          // a file to write (mode 0600); "" for stdout

@@ -33,6 +33,7 @@ const std::vector<SettingSpec>& known_settings() {
       {"LARDER_S3_SSE", nullptr, "server-side encryption: AES256 or aws:kms[:key-id]", false},
       {"LARDER_REMOTE", nullptr, "other remotes by URL, comma-separated: redis://, rediss://, memcached://, http(s)://, azblob://", true, SettingKind::RemoteUrls},
       {"LARDER_READ_ONLY", nullptr, "1: never write to remote storage", false, SettingKind::Flag},
+      {"LARDER_DEFER_UPLOADS", nullptr, "1: a miss stores locally and queues its upload for `larder cache push` (the CI templates set it)", false, SettingKind::Flag},
   };
   return specs;
 }

@@ -255,4 +255,29 @@ LocalUsage LocalStorage::usage() const {
   return total;
 }
 
+bool LocalStorage::contains(const std::string& name) const {
+  if (!valid_name(name)) return false;
+  const auto stamp = lstat_file(object_path(name));
+  return stamp && S_ISREG(stamp->mode);
+}
+
+std::vector<std::string> LocalStorage::used_since(int64_t since_ns) const {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (int i = 0; i < kShardCount; ++i) {
+    const fs::path dir = shard_dir(kShardChars[i]);
+    if (!fs::is_directory(fs::symlink_status(dir))) continue;
+    for (const auto& sub : fs::directory_iterator(dir, ec)) {
+      if (sub.is_symlink(ec) || !sub.is_directory(ec)) continue;
+      for (const auto& item : fs::directory_iterator(sub.path(), ec)) {
+        const std::string name = item.path().filename().string();
+        if (!valid_name(name) || name.find(".tmp.") != std::string::npos) continue;
+        const auto stamp = lstat_file(item.path());
+        if (stamp && S_ISREG(stamp->mode) && stamp->mtime_ns >= since_ns) names.push_back(name);
+      }
+    }
+  }
+  return names;
+}
+
 }  // namespace larder::storage

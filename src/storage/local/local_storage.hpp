@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "storage/storage.hpp"
 
@@ -42,6 +44,11 @@ class LocalStorage : public Storage {
   TrimReport trim(std::optional<int64_t> unused_since_ns = std::nullopt);
   void clear();
   LocalUsage usage() const;
+  // Whether the object is here (a regular file under its name); nothing is read.
+  bool contains(const std::string& name) const;
+  // The names of the objects read or written since then (Unix time in nanoseconds): what a
+  // job used, for the index `larder cache push` writes.
+  std::vector<std::string> used_since(int64_t since_ns) const;
 
  private:
   std::filesystem::path object_path(const std::string& name) const;
