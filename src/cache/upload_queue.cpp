@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -36,12 +37,17 @@ bool UploadQueue::add(const std::vector<std::string>& names) const {
 UploadQueue::Taken UploadQueue::take() const {
   Taken taken;
   const fs::path queue = dir_ / kQueueFile;
-  const fs::path mine = dir_ / (kTakenPrefix + std::to_string(::getpid()) + "." + std::to_string(now_ns()));
+  // Zero-padded time first: sorted names give the oldest queue first, so a push that died is
+  // finished in the order its wrappers queued.
+  char stamp[32];
+  std::snprintf(stamp, sizeof stamp, "%020llu", static_cast<unsigned long long>(now_ns()));
+  const fs::path mine = dir_ / (kTakenPrefix + std::string(stamp) + "." + std::to_string(::getpid()));
   if (::rename(queue.c_str(), mine.c_str()) != 0 && errno != ENOENT) return taken;
   std::error_code ec;
   for (const auto& item : fs::directory_iterator(dir_, ec)) {
     if (item.path().filename().string().starts_with(kTakenPrefix)) taken.files.push_back(item.path());
   }
+  std::sort(taken.files.begin(), taken.files.end());
   std::set<std::string> seen;
   for (const auto& file : taken.files) {
     // Untrusted like the rest of the folder: bounded, no symlink followed, only object names.
