@@ -339,7 +339,7 @@ bool CompileFlow::restore(const Entry& entry) {
   const auto writing_started = Clock::now();
   for (const auto& [expected, stored] : plan) {
     const bool relocated = expected->role == "dep-info";
-    auto error = write_file_atomic(expected->path, relocated ? std::string_view(dep_info) : stored->data, stored->mode);
+    auto error = replace_output_file(expected->path, relocated ? std::string_view(dep_info) : stored->data, stored->mode);
     if (error) {
       spdlog::warn("{}: cannot restore {}: {}; rebuilding", args_.crate_name, expected->path.string(), *error);
       stats_.read_errors++;

@@ -263,6 +263,11 @@ std::optional<std::string> write_file_atomic(const fs::path& path, std::string_v
   return std::nullopt;
 }
 
+std::optional<std::string> replace_output_file(const fs::path& path, std::string_view data, mode_t mode) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return errno_message("cannot replace", path);
+  return write_file_atomic(path, data, mode);
+}
+
 void remove_stale_temps(const fs::path& dir, int64_t max_age_seconds) {
   std::error_code ec;
   const int64_t now = now_ns();
