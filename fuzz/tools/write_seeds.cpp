@@ -9,6 +9,8 @@
 
 #include "cache/entry.hpp"
 #include "cache/manifest.hpp"
+#include "cache/manifest_bundle.hpp"
+#include "cache/object_checks.hpp"
 #include "cache/prefetch_index.hpp"
 #include "cache/object_codec.hpp"
 #include "util/hash.hpp"
@@ -83,6 +85,18 @@ int main(int argc, char** argv) {
   second.sources = {{"src/lib.rs", sha256_hex("fn main() { }")}};
   manifest.results = {first, second};
   write(corpus / "manifest", "two-results", serialize_manifest(manifest));
+
+  // A remote's manifest object: plain, and carrying its newest result's entry, under the call
+  // key fuzz/manifest_object.cpp names.
+  const std::string call_key = sha256_hex("fuzz call key");
+  const std::string carried = serialize_entry(library);
+  ManifestResult carrying = first;
+  carrying.entry_object = sha256_hex(carried);
+  carrying.entry_key = entry_key_of(call_key, carrying);
+  Manifest remote;
+  remote.results = {carrying};
+  write(corpus / "manifest_object", "plain", serialize_manifest(remote));
+  write(corpus / "manifest_object", "bundle", remote_manifest_object(serialize_manifest(remote), carried));
 
   write(corpus / "prefetch_index", "empty", serialize_index({}));
   write(corpus / "prefetch_index", "two-objects",

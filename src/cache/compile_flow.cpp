@@ -16,6 +16,7 @@
 #include "cache/file_hasher.hpp"
 #include "cache/key_builder.hpp"
 #include "cache/manifest.hpp"
+#include "cache/manifest_bundle.hpp"
 #include "cache/miss_explainer.hpp"
 #include "cache/miss_log.hpp"
 #include "cache/object_checks.hpp"
@@ -141,7 +142,7 @@ class CompileFlow {
   std::optional<Entry> lookup();
   bool result_matches(const ManifestResult& result);
   bool restore(const Entry& entry);
-  void write_manifest(ManifestResult result);
+  void write_manifest(ManifestResult result, std::string_view entry_blob);
   std::optional<storage::Fetched> local_object(const std::string& name);
   ProcessResult compile();
   void store(const ProcessResult& result, double compile_seconds, int64_t started_ns);
@@ -173,6 +174,7 @@ class CompileFlow {
   // The entry object the lookup found, kept as read until it is restored: only then is it
   // promoted into the earlier tiers, or rejected from its own.
   std::string entry_name_;
+  std::string entry_read_from_;  // the entry's own name, or the manifest's that carried it
   std::optional<storage::Fetched> entry_object_;
 
   // For `larder explain`: the key's parts, why the lookup missed when it can tell, and what
@@ -259,36 +261,47 @@ std::optional<Entry> CompileFlow::lookup() {
   }
   stats_.bytes_read += fetched->blob.size();
   // Every check on the manifest passes before it is used or copied into an earlier tier.
+  std::string_view carried_entry;
   try {
-    manifest_ = checked_manifest(fetched->blob, call_key_);
+    auto checked = checked_manifest_object(fetched->blob, call_key_);
+    manifest_ = std::move(checked.manifest);
+    carried_entry = checked.carried_entry;
+    chain_->promote(manifest_name, *fetched, checked.manifest_blob);
   } catch (const std::exception& error) {
     chain_->reject(manifest_name, *fetched, error.what());
     miss_why_ = {"the cached manifest for this key was damaged (removed)"};
     return std::nullopt;
   }
-  chain_->promote(manifest_name, *fetched);
   for (const auto& result : manifest_->results) {
     if (!result_matches(result)) continue;
     const std::string entry_name = result.entry_object + ".entry";
-    auto entry_object = chain_->get(entry_name);
+    // A remote's manifest carries the newest result's entry (cache/manifest_bundle.hpp),
+    // already checked to be the object that result names: no second request.
+    const bool carried = !carried_entry.empty() && &result == &manifest_->results.front();
+    auto entry_object = carried ? std::optional<storage::Fetched>({std::string(carried_entry), fetched->tier})
+                                : chain_->get(entry_name);
     if (!entry_object) {
       spdlog::debug("{}: lookup: entry {} is gone", args_.crate_name, result.entry_object);
       miss_why_ = {"the cache entry for these inputs is gone (trimmed, cleared or expired)"};
       miss_advice_ = {"raise LARDER_CACHE_SIZE if the local cache is trimmed often"};
       return std::nullopt;
     }
-    stats_.bytes_read += entry_object->blob.size();
+    if (!carried) stats_.bytes_read += entry_object->blob.size();
     try {
       // Content addressed: an object other than the one the manifest names (another crate's
       // entry, an older one of this crate) is refused before it is decoded.
-      if (sha256_hex(entry_object->blob) != result.entry_object) throw CorruptData("not the entry its manifest names");
+      if (!carried && sha256_hex(entry_object->blob) != result.entry_object) {
+        throw CorruptData("not the entry its manifest names");
+      }
       Entry entry = deserialize_entry(entry_object->blob);
       stats_.direct_hits++;  // resolved from the manifest, without running rustc
       entry_name_ = entry_name;
+      entry_read_from_ = carried ? manifest_name : entry_name;
       entry_object_ = std::move(entry_object);
       return entry;
     } catch (const std::exception& error) {
-      chain_->reject(entry_name, *entry_object, error.what());
+      // A carried entry that does not decode damages the manifest object that carried it.
+      chain_->reject(carried ? manifest_name : entry_name, *entry_object, error.what());
       miss_why_ = {"the cache entry for these inputs was damaged (removed)"};
       return std::nullopt;
     }
@@ -317,7 +330,7 @@ bool CompileFlow::restore(const Entry& entry) {
   // The entry must hold exactly the outputs this call expects, each once: one that does not
   // is damage (its key says it is this call's) and is rejected.
   if (entry.outputs.size() != compilation_.outputs.size()) {
-    chain_->reject(entry_name_, *entry_object_,
+    chain_->reject(entry_read_from_, *entry_object_,
                    std::to_string(entry.outputs.size()) + " outputs where the call expects " +
                        std::to_string(compilation_.outputs.size()));
     return false;
@@ -330,7 +343,7 @@ bool CompileFlow::restore(const Entry& entry) {
       if (stored.role == expected.role) match = &stored;
     }
     if (match == nullptr) {
-      chain_->reject(entry_name_, *entry_object_, "it lacks the " + expected.role + " output");
+      chain_->reject(entry_read_from_, *entry_object_, "it lacks the " + expected.role + " output");
       return false;
     }
     plan.emplace_back(&expected, match);
@@ -465,7 +478,7 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
   stats_.bytes_written += entry_blob.size();
   stored_ = true;
   const std::string entry_name = manifest_result.entry_object + ".entry";
-  write_manifest(std::move(manifest_result));
+  write_manifest(std::move(manifest_result), entry_blob);
   if (defer_uploads_ && chain_->tiers().size() > 1 &&
       !UploadQueue(settings_.cache_dir()).add({entry_name, call_key_ + ".manifest"})) {
     spdlog::warn("{}: cannot queue the upload of its entry in {}; it stays in the local cache", args_.crate_name,
@@ -479,7 +492,7 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
 // writing, under a lock that the builds on this machine share, so none of their results is
 // lost. Builds on other machines can still race between this read and the write; their
 // result then comes back with their next store.
-void CompileFlow::write_manifest(ManifestResult result) {
+void CompileFlow::write_manifest(ManifestResult result, std::string_view entry_blob) {
   const std::string name = call_key_ + ".manifest";
   FileLock lock(settings_.cache_dir() / "locks" / ("manifest-" + call_key_.substr(0, 2)));
   Manifest manifest;
@@ -487,14 +500,16 @@ void CompileFlow::write_manifest(ManifestResult result) {
   // Deferred uploads merge with the remote's manifest when they are pushed, not here.
   if (auto stored = defer_uploads_ ? local_object(name) : chain_->get(name)) {
     try {
-      merge_results(manifest, checked_manifest(stored->blob, call_key_));
+      merge_results(manifest, checked_manifest_object(stored->blob, call_key_).manifest);
     } catch (const std::exception& error) {
       chain_->reject(name, *stored, error.what());
     }
   }
   if (manifest_) merge_results(manifest, *manifest_);
   const std::string blob = serialize_manifest(manifest);
-  if (chain_->put(name, blob)) stats_.bytes_written += blob.size();
+  // Remotes get the manifest with this result's entry in it: their next hit is one request.
+  const std::string remote_blob = remote_manifest_object(blob, entry_blob);
+  if (chain_->put(name, blob, remote_blob)) stats_.bytes_written += blob.size();
 }
 
 std::optional<storage::Fetched> CompileFlow::local_object(const std::string& name) {

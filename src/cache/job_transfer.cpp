@@ -4,12 +4,14 @@
 #include <mutex>
 
 #include "cache/manifest.hpp"
+#include "cache/manifest_bundle.hpp"
 #include "cache/object_checks.hpp"
 #include "cache/prefetch_index.hpp"
 #include "cache/upload_queue.hpp"
 #include "storage/factory.hpp"
 #include "storage/local/local_storage.hpp"
 #include "util/binary_io.hpp"
+#include "util/hash.hpp"
 #include "util/parallel.hpp"
 
 namespace larder::cache {
@@ -65,6 +67,41 @@ class Tally {
 
 unsigned workers_for(unsigned jobs) { return std::max(1u, std::min(jobs, 64u)); }
 
+// Fetches one object from the first remote that has it into the local tier, checked first.
+void fetch_into(const std::string& name, storage::LocalStorage& local, std::vector<storage::StoragePtr>& remotes,
+                PrefetchReport& report, Tally& tally) {
+  for (auto& remote : remotes) {
+    auto got = remote->get(name);
+    if (got.outcome == storage::Outcome::NotFound) continue;
+    if (got.outcome == storage::Outcome::Error) {
+      tally.error(remote->kind() + ": cannot read " + name + ": " + got.error);
+      continue;
+    }
+    std::vector<NamedObject> objects;
+    try {
+      objects = checked_objects(name, got.data);
+    } catch (const CorruptData& error) {
+      tally.update([&] { report.damaged++; });
+      tally.error(remote->kind() + ": " + name + " is unusable: " + error.what());
+      return;
+    }
+    for (const auto& object : objects) {
+      if (object.name != name && local.contains(object.name)) continue;
+      const auto stored = local.put(object.name, object.blob);
+      if (!stored.ok) {
+        tally.error("cannot store " + object.name + " in the local cache: " + stored.error);
+        return;
+      }
+      tally.update([&] {
+        report.fetched.objects++;
+        report.fetched.bytes += object.blob.size();
+      });
+    }
+    return;
+  }
+  tally.update([&] { report.missing++; });
+}
+
 }  // namespace
 
 PrefetchReport prefetch(const Settings& settings, const PrefetchRequest& request) {
@@ -105,37 +142,19 @@ PrefetchReport prefetch(const Settings& settings, const PrefetchRequest& request
       wanted.push_back(std::move(name));
     }
   }
+  // Manifests first: a remote's manifest carries its newest entry, which then needs no
+  // request of its own.
+  std::vector<std::string> manifests, entries;
+  for (auto& name : wanted) (name.ends_with(".manifest") ? manifests : entries).push_back(std::move(name));
   Tally tally(report.errors);
-  run_parallel(wanted.size(), workers, [&](size_t item, unsigned worker) {
-    const std::string& name = wanted[item];
-    storage::LocalStorage here(settings.cache_dir(), settings.cache_size_bytes());
-    for (auto& remote : pool.of(worker)) {
-      auto got = remote->get(name);
-      if (got.outcome == storage::Outcome::NotFound) continue;
-      if (got.outcome == storage::Outcome::Error) {
-        tally.error(remote->kind() + ": cannot read " + name + ": " + got.error);
-        continue;
-      }
-      try {
-        check_object(name, got.data);
-      } catch (const CorruptData& error) {
-        tally.update([&] { report.damaged++; });
-        tally.error(remote->kind() + ": " + name + " is unusable: " + error.what());
-        return;
-      }
-      const auto stored = here.put(name, got.data);
-      if (!stored.ok) {
-        tally.error("cannot store " + name + " in the local cache: " + stored.error);
-        return;
-      }
-      tally.update([&] {
-        report.fetched.objects++;
-        report.fetched.bytes += got.data.size();
-      });
-      return;
-    }
-    tally.update([&] { report.missing++; });
-  });
+  for (const auto* batch : {&manifests, &entries}) {
+    run_parallel(batch->size(), workers, [&](size_t item, unsigned worker) {
+      const std::string& name = (*batch)[item];
+      storage::LocalStorage here(settings.cache_dir(), settings.cache_size_bytes());
+      if (batch == &entries && here.contains(name)) return;  // it came inside its manifest
+      fetch_into(name, here, pool.of(worker), report, tally);
+    });
+  }
   report.seconds = seconds_since(start);
   return report;
 }
@@ -156,13 +175,20 @@ bool push_object(const std::string& name, storage::LocalStorage& local, std::vec
   const std::string call_key = name.substr(0, name.find('.'));
   std::optional<Manifest> manifest;
   try {
-    check_object(name, got.data);
-    if (name.ends_with(".manifest")) manifest = checked_manifest(got.data, call_key);
+    (void)checked_objects(name, got.data);
+    if (name.ends_with(".manifest")) manifest = checked_manifest_object(got.data, call_key).manifest;
   } catch (const CorruptData& error) {
     tally.update([&] { report.damaged++; });
     tally.error(name + " in the local cache is unusable (" + error.what() + "): not uploaded");
     local.remove(name);
     return true;
+  }
+  // The remotes' manifest carries its newest result's entry, this job's (cache/manifest_bundle.hpp).
+  std::string carried_entry;
+  if (manifest && !manifest->results.empty()) {
+    const std::string& newest = manifest->results.front().entry_object;
+    auto entry = local.get(newest + ".entry");
+    if (entry.outcome == storage::Outcome::Ok && sha256_hex(entry.data) == newest) carried_entry = std::move(entry.data);
   }
   bool all_ok = true;
   for (auto& remote : remotes) {
@@ -172,12 +198,13 @@ bool push_object(const std::string& name, storage::LocalStorage& local, std::vec
       auto theirs = remote->get(name);
       if (theirs.outcome == storage::Outcome::Ok) {
         try {
-          merge_results(merged, checked_manifest(theirs.data, call_key));
+          merge_results(merged, checked_manifest_object(theirs.data, call_key).manifest);
           blob = serialize_manifest(merged);
         } catch (const CorruptData&) {
           // The remote's copy is damaged: this job's replaces it.
         }
       }
+      blob = remote_manifest_object(blob, carried_entry);
     }
     const auto put = remote->put(name, blob);
     if (!put.ok) {

@@ -4,6 +4,7 @@
 
 #include "cache/entry.hpp"
 #include "cache/key_builder.hpp"
+#include "cache/manifest_bundle.hpp"
 #include "util/binary_io.hpp"
 #include "util/hash.hpp"
 
@@ -36,6 +37,16 @@ Manifest checked_manifest(std::string_view blob, const std::string& call_key) {
   return manifest;
 }
 
+CheckedManifestObject checked_manifest_object(std::string_view blob, const std::string& call_key) {
+  const ManifestParts parts = split_manifest_object(blob);
+  CheckedManifestObject checked{checked_manifest(parts.manifest, call_key), parts.manifest, parts.carried_entry};
+  if (!checked.carried_entry.empty() &&
+      (checked.manifest.results.empty() || sha256_hex(checked.carried_entry) != checked.manifest.results.front().entry_object)) {
+    throw CorruptData("the carried entry is not the one the newest result names");
+  }
+  return checked;
+}
+
 bool is_object_name(std::string_view name) {
   const size_t dot = name.find('.');
   if (dot != kDigestLength || !is_lower_hex(name.substr(0, dot))) return false;
@@ -43,15 +54,19 @@ bool is_object_name(std::string_view name) {
   return suffix == ".manifest" || suffix == ".entry";
 }
 
-void check_object(const std::string& name, std::string_view blob) {
+std::vector<NamedObject> checked_objects(const std::string& name, std::string_view blob) {
   if (!is_object_name(name)) throw CorruptData("not a cache object name");
   const std::string digest = name.substr(0, kDigestLength);
   if (name.ends_with(".entry")) {
     if (sha256_hex(blob) != digest) throw CorruptData("not the entry its name promises");
     (void)deserialize_entry(blob);
-  } else {
-    (void)checked_manifest(blob, digest);
+    return {{name, blob}};
   }
+  const auto checked = checked_manifest_object(blob, digest);
+  if (checked.carried_entry.empty()) return {{name, blob}};
+  (void)deserialize_entry(checked.carried_entry);
+  return {{name, checked.manifest_blob},
+          {checked.manifest.results.front().entry_object + ".entry", checked.carried_entry}};
 }
 
 }  // namespace larder::cache

@@ -20,7 +20,9 @@ enum class ObjectType : char { Entry = 'E', Manifest = 'M', Index = 'I' };
 // 4: an output held verbatim inside another (an rlib holds its .rmeta) is stored once.
 // 5: entries named by the SHA-256 of their bytes, which manifest results record; decoders
 //    refuse values larder never stores (exit status, modes, malformed base folders).
-inline constexpr uint8_t kFormatVersion = 5;
+// 6: a remote's manifest may carry its newest result's entry (cache/manifest_bundle.hpp);
+//    indexes are named per format.
+inline constexpr uint8_t kFormatVersion = 6;
 
 // The largest payload written or read (a hard cap on what one decode may allocate); the
 // frame's own size bounds it further (cache/object_codec.cpp).

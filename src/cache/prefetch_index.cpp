@@ -13,7 +13,11 @@ namespace {
 constexpr size_t kMaxNameLength = 80;  // 64 hex digits and ".manifest"
 }
 
-std::string index_object_name(std::string_view index_name) { return sha256_hex(index_name) + ".index"; }
+// The format version is part of the name: an index lists objects of its format, which another
+// version of larder neither reads nor could use.
+std::string index_object_name(std::string_view index_name) {
+  return sha256_hex("format " + std::to_string(kFormatVersion) + ": " + std::string(index_name)) + ".index";
+}
 
 std::string serialize_index(const std::vector<std::string>& object_names) {
   BinaryWriter w;

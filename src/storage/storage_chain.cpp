@@ -29,10 +29,10 @@ std::optional<Fetched> StorageChain::get(const std::string& name) {
   return std::nullopt;
 }
 
-void StorageChain::promote(const std::string& name, const Fetched& object) {
+void StorageChain::promote(const std::string& name, const Fetched& object, std::string_view local_blob) {
   for (size_t j = 0; j < object.tier && j < tiers_.size(); ++j) {
     if (!writable(j)) continue;
-    auto filled = tiers_[j]->put(name, object.blob);
+    auto filled = tiers_[j]->put(name, j == 0 ? local_blob : std::string_view(object.blob));
     auto& earlier = stats_.storage_for(tiers_[j]->kind(), tiers_[j]->location());
     if (filled.ok) {
       earlier.writes++;
@@ -58,13 +58,13 @@ void StorageChain::reject(const std::string& name, const Fetched& object, std::s
                removed.ok ? "removed" : "cannot remove it: " + removed.error);
 }
 
-bool StorageChain::put(const std::string& name, std::string_view blob) {
+bool StorageChain::put(const std::string& name, std::string_view local_blob, std::string_view remote_blob) {
   bool stored = false;
   for (size_t i = 0; i < tiers_.size(); ++i) {
     if (!writable(i)) continue;
     auto& tier = *tiers_[i];
     auto& counters = stats_.storage_for(tier.kind(), tier.location());
-    auto result = tier.put(name, blob);
+    auto result = tier.put(name, i == 0 ? local_blob : remote_blob);
     if (result.ok) {
       counters.writes++;
       stored = true;

@@ -28,13 +28,18 @@ class StorageChain {
   // fault is counted and logged, and the next tier is asked.
   std::optional<Fetched> get(const std::string& name);
   // The caller's checks passed: copies the object into the writable tiers before its own.
-  void promote(const std::string& name, const Fetched& object);
+  void promote(const std::string& name, const Fetched& object) { promote(name, object, object.blob); }
+  // The same, where the local tier keeps a smaller form of the object (`local_blob`) than
+  // the remotes (a manifest without the entry it carries there).
+  void promote(const std::string& name, const Fetched& object, std::string_view local_blob);
   // The caller's checks failed: logs `why` once, counts a read error (in the stats and in
   // that tier's counters) and removes the object from the tier it came from when that tier
   // may be written.
   void reject(const std::string& name, const Fetched& object, std::string_view why);
   // Whether the object ends up in at least one tier.
-  bool put(const std::string& name, std::string_view blob);
+  bool put(const std::string& name, std::string_view blob) { return put(name, blob, blob); }
+  // The same, with the local tier's form of the object and the remotes' form.
+  bool put(const std::string& name, std::string_view local_blob, std::string_view remote_blob);
 
   const std::vector<StoragePtr>& tiers() const { return tiers_; }
   bool has_errors() const { return errors_ > 0; }

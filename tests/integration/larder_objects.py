@@ -3,7 +3,9 @@ that damage or craft objects the way a faulty storage or a hostile writer could.
 
 An object is: magic "LRDR", a type byte ('E' entry, 'M' manifest), the format version, the
 payload size (u64, little-endian) and a zstd frame of the payload with a checksum. Entries are
-named by the SHA-256 of their bytes; manifests by their call key. zstd runs through Debian's
+named by the SHA-256 of their bytes; manifests by their call key. On remote tiers a manifest may
+be a bundle that carries its newest result's entry: "LRDRB", the format version, the manifest's
+size (u64), the manifest object, the entry object. zstd runs through Debian's
 `zstd` command (no Python binding needed)."""
 import hashlib
 import struct
@@ -13,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MAGIC = b"LRDR"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
+BUNDLE_MAGIC = b"LRDRB"
 KEY_SALT = b"larder-key-1"
 
 
@@ -42,6 +45,20 @@ def decode(blob: bytes) -> tuple:
     kind, version = blob[4:5], blob[5]
     assert version == FORMAT_VERSION, version
     return kind, zstd_decompress(blob[14:])
+
+
+def split_bundle(blob: bytes) -> tuple:
+    """(manifest object, carried entry object or None)."""
+    if not blob.startswith(BUNDLE_MAGIC):
+        return blob, None
+    assert blob[5] == FORMAT_VERSION, blob[5]
+    size = struct.unpack("<Q", blob[6:14])[0]
+    return blob[14:14 + size], blob[14 + size:]
+
+
+def bundle(manifest: bytes, entry: bytes, declared_size: int = None) -> bytes:
+    size = len(manifest) if declared_size is None else declared_size
+    return BUNDLE_MAGIC + bytes([FORMAT_VERSION]) + struct.pack("<Q", size) + manifest + entry
 
 
 class Reader:
@@ -165,7 +182,7 @@ class Result:
 
 
 def parse_manifest(blob: bytes) -> list:
-    kind, payload = decode(blob)
+    kind, payload = decode(split_bundle(blob)[0])
     assert kind == b"M"
     r = Reader(payload)
     results = []

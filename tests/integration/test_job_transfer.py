@@ -107,6 +107,16 @@ def test_deferred_uploads_wait_for_the_push_and_prefetch_makes_the_next_job_hit_
     assert re.search(r"0 queued, uploaded 0 objects", second["push"]), second["push"]
 
 
+def test_a_pushed_manifest_carries_its_entry_so_a_hit_from_s3_is_one_request(s3, tmp_path):
+    project = write_project(tmp_path / "checkout")
+    env = larder_s3_env(s3.url, LARDER_DEFER_UPLOADS="1")
+    job(runner(tmp_path, "runner-1"), project, env)
+    second = job(runner(tmp_path, "runner-2"), project, env, push_index=None)  # no prefetch
+    assert second["stats"]["cache_hits"] == CRATES, second["stats"]
+    s3_tier = tier(second["stats"], "s3")
+    assert s3_tier["hits"] == CRATES and s3_tier["misses"] == 0, f"one GET per hit: {s3_tier}"
+
+
 def test_push_merges_manifests_so_two_jobs_with_different_sources_both_hit_later(s3, tmp_path):
     env = larder_s3_env(s3.url, LARDER_DEFER_UPLOADS="1")
     a = write_project(tmp_path / "a", answer=1)

@@ -405,6 +405,42 @@ def flipped_byte_in_an_entry(case, larder, tier):
     return ("not the entry its manifest names",)
 
 
+# A remote's manifest may carry its newest result's entry (a bundle): the entry it carries must
+# pass every check an entry read by its own name passes.
+BUNDLE_CASES, bundle_case = case_table()
+
+
+def carry(tier, entry_blob: bytes, declared_size: int = None, named: bool = True):
+    """The crate's manifest in `tier` becomes a bundle carrying `entry_blob`; `named`: its newest
+    result names that entry, as a writer who knows the format would make it."""
+    manifest_name, results = manifest_of(tier)
+    if named:
+        results[0].entry_object = lo.object_name(entry_blob)[:-len(".entry")]
+    tier.put(manifest_name, lo.bundle(lo.serialize_manifest(results), entry_blob, declared_size))
+
+
+@bundle_case
+def carried_entry_replays_exit_status_1(case, larder, tier):
+    [(_, _, entry)] = entries_of(tier)
+    entry.exit_code = 1
+    carry(tier, lo.serialize_entry(entry))
+    return ("exit status",)
+
+
+@bundle_case
+def carried_entry_is_another_crates(case, larder, tier):
+    [(_, other, _)] = entries_of(tier, "crates/mid/src/lib.rs")
+    carry(tier, other, named=False)
+    return ("carried entry is not",)
+
+
+@bundle_case
+def bundle_sizes_do_not_add_up(case, larder, tier):
+    [(_, blob, _)] = entries_of(tier)
+    carry(tier, blob, declared_size=1 << 40)
+    return ("do not add up",)
+
+
 @pytest.mark.parametrize("fault", sorted({**LOCAL_CASES, **REMOTE_AND_LOCAL_CASES}))
 def test_local_tier(tmp_path, plain_output, primed, fault):
     craft = {**LOCAL_CASES, **REMOTE_AND_LOCAL_CASES}[fault]
@@ -526,7 +562,7 @@ def remote_case(tmp_path, plain_output, primed, remote_env, tier, fault):
     """The remote holds a build's objects; the fault is crafted there; a build with an empty
     local folder must be right, count it, remove the bad object from the remote and never copy
     it into its local tier; a build after it must be right too."""
-    craft = REMOTE_AND_LOCAL_CASES[fault]
+    craft = {**REMOTE_AND_LOCAL_CASES, **BUNDLE_CASES}[fault]
     case = Case(tmp_path, plain_output)
     upload(primed, tier)
     words = craft(case, None, tier)
@@ -582,6 +618,11 @@ def test_http_tier(tmp_path, plain_output, primed, nginx_tier, fault):
 @pytest.mark.parametrize("fault", REMOTE_FAULTS)
 def test_redis_tier(tmp_path, plain_output, primed, redis_tier, fault):
     remote_case(tmp_path, plain_output, primed, *redis_tier, fault)
+
+
+@pytest.mark.parametrize("fault", sorted(BUNDLE_CASES))
+def test_s3_tier_manifest_that_carries_an_entry(tmp_path, plain_output, primed, s3_tier, fault):
+    remote_case(tmp_path, plain_output, primed, *s3_tier, fault)
 
 
 @pytest.mark.parametrize("fault", REMOTE_FAULTS)

@@ -41,8 +41,8 @@ TEST(ObjectNames, OnlyDigestsWithAnObjectSuffixAreObjectNames) {
 }
 
 TEST(ObjectChecks, AnEntryMustBeTheObjectItsNameNames) {
-  EXPECT_THROW(check_object(kEntry, "not this"), CorruptData);
-  EXPECT_THROW(check_object("x.entry", "x"), CorruptData);
+  EXPECT_THROW(checked_objects(kEntry, "not this"), CorruptData);
+  EXPECT_THROW(checked_objects("x.entry", "x"), CorruptData);
 }
 
 TEST(PrefetchIndex, RoundTripsAndNamesTheIndexByItsName) {
