@@ -156,17 +156,19 @@ def test_missing_stale_or_damaged_index_and_objects_cost_only_the_prefetch(s3, t
 
     # Stale: the index names objects that are gone from S3 (expired by a lifecycle rule).
     objects = s3_objects(s3, tmp_path)
-    entries = sorted(o for o in objects if o.endswith(".entry"))
-    assert aws_cli(s3.url, "s3", "rm", f"s3://larder/{entries[0]}", tmp=tmp_path).returncode == 0
-    # Damaged: another entry's bytes replaced.
+    manifests = sorted(o for o in objects if o.endswith(".manifest"))
+    assert aws_cli(s3.url, "s3", "rm", f"s3://larder/{manifests[0]}", tmp=tmp_path).returncode == 0
+    # Damaged: another manifest's bytes replaced (with the entry it carried).
     garbage = tmp_path / "garbage"
     garbage.write_bytes(b"LRDR" + b"\x00" * 200)
-    assert aws_cli(s3.url, "s3", "cp", str(garbage), f"s3://larder/{entries[1]}", tmp=tmp_path).returncode == 0
+    assert aws_cli(s3.url, "s3", "cp", str(garbage), f"s3://larder/{manifests[1]}", tmp=tmp_path).returncode == 0
 
     fresh = runner(tmp_path, "runner-2")
     out = fresh.run("cache", "prefetch", "--index", INDEX, env=env).stdout
+    # The third manifest brings its entry; the other two entries come by their names.
     assert re.search(rf"fetched {2 * CRATES - 2} objects .*1 missing from remote storage, 1 damaged", out), out
-    assert not (fresh.dir / "cache" / entries[1][0] / entries[1][1] / entries[1]).exists(), "a damaged object is never stored"
+    damaged = manifests[1]
+    assert not (fresh.dir / "cache" / damaged[0] / damaged[1] / damaged).exists(), "a damaged object is never stored"
     fresh.reset_stats()
     fresh.cargo(project, "build", "--target-dir", str(tmp_path / "t2"), env=env)
     stats = fresh.stats(env=env)
