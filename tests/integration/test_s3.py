@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+import larder_objects as lo
 from conftest import write_tree
 from s3_support import S3Server, aws_cli, larder_s3_env, s3rver_available
 
@@ -68,13 +69,17 @@ def test_second_build_with_empty_local_tier_hits_from_s3_and_aws_cli_reads_it(la
     assert listing.returncode == 0, listing.stderr
     keys = [line.split(None, 3)[3] for line in listing.stdout.splitlines() if line.strip()]
     assert keys and all(k.startswith(PREFIX) for k in keys), listing.stdout
-    name = keys[0][len(PREFIX):]
-    copy = tmp_path / "copied"
-    got = aws_cli(s3.url, "s3", "cp", f"s3://larder/{keys[0]}", str(copy), tmp=tmp_path)
-    assert got.returncode == 0, got.stderr
-    local = [p for p in (larder.dir).rglob(name)]
-    assert local, f"{name} was filled into the local tier"
-    assert copy.read_bytes() == local[0].read_bytes()
+    for suffix in (".entry", ".manifest"):
+        key = next(k for k in keys if k.endswith(suffix))
+        name = key[len(PREFIX):]
+        copy = tmp_path / ("copied" + suffix)
+        got = aws_cli(s3.url, "s3", "cp", f"s3://larder/{key}", str(copy), tmp=tmp_path)
+        assert got.returncode == 0, got.stderr
+        local = [p for p in (larder.dir).rglob(name)]
+        assert local, f"{name} was filled into the local tier"
+        # The local tier keeps a manifest without the entry it carries on S3.
+        assert suffix == ".entry" or copy.read_bytes().startswith(lo.BUNDLE_MAGIC), name
+        assert lo.split_bundle(copy.read_bytes())[0] == local[0].read_bytes(), name
 
 
 def test_doctor_probe_virtual_hosted_and_path_style(larder, s3):
