@@ -23,11 +23,6 @@ constexpr size_t kMaxMarker = 64;
 constexpr size_t kMaxPath = 4096;                       // PATH_MAX
 constexpr uint64_t kMaxCompileMicros = 7ULL * 86400 * 1000000;  // a week: saved time is summed into stats
 
-// Restores memoize this hash for the written file: it must look like one.
-bool is_sha256_hex(std::string_view text) {
-  return text.size() == kHashSize && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
-
 // A role names an output kind ("rlib", "dep-info"…): restore only ever writes one the call
 // itself expects, so here it only has to be a short word.
 bool is_role(std::string_view role) {

@@ -18,12 +18,6 @@ namespace {
 constexpr size_t kShortHash = 16;
 constexpr size_t kMaxArgValue = 160;
 
-bool is_hex_digest(std::string_view text) {
-  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
 nlohmann::json to_json(const KeyRecord& r) {
   nlohmann::json components = nlohmann::json::array();
   for (const auto& c : r.components) components.push_back({c.group, c.name, c.value});
@@ -58,7 +52,7 @@ std::vector<KeyComponent> recordable_components(const std::vector<KeyComponent>&
     KeyComponent kept = c;
     if (c.group == "env") {
       kept.value = short_hash(c.value);
-    } else if (is_hex_digest(c.value)) {
+    } else if (is_sha256_hex(c.value)) {
       kept.value = c.value.substr(0, kShortHash);
     } else if (c.value.size() > kMaxArgValue) {
       kept.value = c.value.substr(0, 48) + "…#" + short_hash(c.value);

@@ -5,6 +5,7 @@
 #include "cache/entry.hpp"
 #include "cache/object_codec.hpp"
 #include "util/binary_io.hpp"
+#include "util/hash.hpp"
 
 namespace larder::cache {
 
@@ -18,10 +19,6 @@ constexpr uint32_t kMaxPinnedDirs = 64;
 constexpr size_t kMaxPath = 4096;  // PATH_MAX
 constexpr size_t kMaxEnvName = 1024;
 constexpr size_t kHashSize = 64;
-
-bool is_sha256_hex(std::string_view text) {
-  return text.size() == kHashSize && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
 
 std::string sha256_field(BinaryReader& r) {
   std::string hash = r.bytes(kHashSize);

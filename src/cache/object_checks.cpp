@@ -1,9 +1,8 @@
 #include "cache/object_checks.hpp"
 
-#include <algorithm>
 
 #include "cache/entry.hpp"
-#include "cache/key_builder.hpp"
+#include "util/key_builder.hpp"
 #include "cache/manifest_bundle.hpp"
 #include "util/binary_io.hpp"
 #include "util/hash.hpp"
@@ -13,10 +12,6 @@ namespace larder::cache {
 namespace {
 
 constexpr size_t kDigestLength = 64;
-
-bool is_lower_hex(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
 
 }  // namespace
 
@@ -49,7 +44,7 @@ CheckedManifestObject checked_manifest_object(std::string_view blob, const std::
 
 bool is_object_name(std::string_view name) {
   const size_t dot = name.find('.');
-  if (dot != kDigestLength || !is_lower_hex(name.substr(0, dot))) return false;
+  if (dot != kDigestLength || !is_sha256_hex(name.substr(0, dot))) return false;
   const std::string_view suffix = name.substr(dot);
   return suffix == ".manifest" || suffix == ".entry";
 }

@@ -139,10 +139,6 @@ std::optional<std::string> ParsedArguments::codegen_value(std::string_view key) 
   return found;
 }
 
-bool ParsedArguments::has_emit(std::string_view kind) const {
-  return std::any_of(emits.begin(), emits.end(), [&](const EmitRequest& e) { return e.kind == kind; });
-}
-
 std::optional<std::string> expand_argfiles(const std::vector<std::string>& input,
                                            std::vector<std::string>& output) {
   for (const auto& arg : input) {

@@ -57,7 +57,6 @@ struct ParsedArguments {
   std::string unknown_option_name;
 
   std::optional<std::string> codegen_value(std::string_view key) const;
-  bool has_emit(std::string_view kind) const;
 };
 
 // Expands @argfiles (one argument per line, as rustc reads them). Returns an error message

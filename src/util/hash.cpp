@@ -52,6 +52,10 @@ std::string Hasher::hex_digest() {
 
 std::string sha256_hex(std::string_view data) { return Hasher().update(data).hex_digest(); }
 
+bool is_sha256_hex(std::string_view text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
 std::optional<std::string> sha256_file(const std::filesystem::path& path) {
   Hasher hasher;
   const bool read = read_in_chunks(path, [&](std::string_view chunk) {

@@ -26,6 +26,9 @@ class Hasher {
 };
 
 std::string sha256_hex(std::string_view data);
+// Whether `text` has the form sha256_hex gives: 64 lowercase hex digits. Every digest read
+// from storage is checked with it.
+bool is_sha256_hex(std::string_view text);
 // Streams a file through SHA-256; nullopt when it cannot be read.
 std::optional<std::string> sha256_file(const std::filesystem::path& path);
 // XXH3-128 of a file (hex), ten times faster than SHA-256: for fingerprinting the local
