@@ -14,7 +14,7 @@
 #include "cache/build_log.hpp"
 #include "cache/entry.hpp"
 #include "cache/file_hasher.hpp"
-#include "cache/key_builder.hpp"
+#include "util/key_builder.hpp"
 #include "cache/manifest.hpp"
 #include "cache/manifest_bundle.hpp"
 #include "cache/miss_explainer.hpp"
@@ -207,13 +207,17 @@ bool CompileFlow::prepare() {
     inputs.paths = &paths_;
     inputs.hash_file = [this](const fs::path& p) { return hasher_.hash(p); };
     inputs.environment = environment_list;
-    call_key_parts_ = rustc::build_call_key(inputs);
+    // Objects of another format (another larder release) are never looked up, so an upgrade
+    // reads no "corrupt" entries and old and new releases can share one bucket.
+    KeyBuilder format;
+    format.add("larder", "cache format", std::to_string(kFormatVersion));
+    call_key_parts_ = rustc::build_call_key(inputs, std::move(format));
     call_key_ = call_key_parts_.digest();
     std::vector<std::string> problems;
     const bool read_only = settings_.flag("LARDER_READ_ONLY");
     defer_uploads_ = !read_only && settings_.flag("LARDER_DEFER_UPLOADS");
     // Deferred: this call writes no remote; `larder cache push` uploads what it queued.
-    chain_.emplace(storage::make_storage_tiers(settings_, problems), read_only || defer_uploads_, stats_);
+    chain_.emplace(storage::make_storage_tiers(settings_, problems), read_only || defer_uploads_);
     for (const auto& problem : problems) warn_once(warning_markers(settings_), current_build_id(), problem);
     prepared_ = true;
   } catch (const std::exception& error) {
@@ -533,6 +537,18 @@ void CompileFlow::record_miss(double compile_seconds) {
 }
 
 void CompileFlow::finish(const ProcessResult& result) {
+  if (chain_) {
+    const auto& counts = chain_->counts();
+    for (size_t i = 0; i < counts.tiers.size(); ++i) {
+      auto& tier = stats_.storage_for(chain_->tiers()[i]->kind(), chain_->tiers()[i]->location());
+      tier.hits += counts.tiers[i].hits;
+      tier.misses += counts.tiers[i].misses;
+      tier.writes += counts.tiers[i].writes;
+      tier.errors += counts.tiers[i].errors;
+    }
+    stats_.read_errors += counts.read_errors;
+    stats_.write_errors += counts.write_errors;
+  }
   StatsStore(settings_.cache_dir() / "stats").record(stats_);
   exit_like(result);
 }
@@ -549,6 +565,8 @@ void CompileFlow::run() {
           ::write(STDOUT_FILENO, out.data(), out.size());
           ::write(STDERR_FILENO, err.data(), err.size());
           stats_.cache_hits++;
+          const auto& tier = *chain_->tiers()[entry_object_->tier];
+          stats_.storage_for(tier.kind(), tier.location()).call_hits++;
           stats_.saved_seconds += entry->compile_seconds;
           // The build log's line carries the hit's time, so it cannot include its own
           // writing; the stats do.

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "cache/key_builder.hpp"
+#include "util/key_builder.hpp"
 
 namespace larder::cache {
 

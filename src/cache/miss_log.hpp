@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cache/build_log.hpp"
-#include "cache/key_builder.hpp"
+#include "util/key_builder.hpp"
 #include "cache/manifest.hpp"
 
 namespace larder::cache {

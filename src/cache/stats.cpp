@@ -103,6 +103,7 @@ void StatsCounters::add(const StatsCounters& o) {
     mine.misses += s.misses;
     mine.writes += s.writes;
     mine.errors += s.errors;
+    mine.call_hits += s.call_hits;
   }
 }
 
@@ -122,7 +123,8 @@ nlohmann::json to_json(const StatsCounters& s) {
   nlohmann::json storage = nlohmann::json::array();
   for (const auto& [id, st] : s.storage) {
     storage.push_back({{"name", st.kind}, {"location", st.location}, {"hits", st.hits},
-                       {"misses", st.misses}, {"writes", st.writes}, {"errors", st.errors}});
+                       {"misses", st.misses}, {"writes", st.writes}, {"errors", st.errors},
+                       {"call_hits", st.call_hits}});
   }
   return {
       {"compile_requests", s.compile_requests},
@@ -172,6 +174,7 @@ StatsCounters stats_from_json(const nlohmann::json& j) {
       st.misses = item.value("misses", uint64_t{0});
       st.writes = item.value("writes", uint64_t{0});
       st.errors = item.value("errors", uint64_t{0});
+      st.call_hits = item.value("call_hits", uint64_t{0});
     }
   }
   return s;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 
-#include "cache/object_codec.hpp"
 #include "util/files.hpp"
 
 namespace larder::rustc {
@@ -60,13 +59,9 @@ bool env_is_path(std::string_view name) {
          name == "RUST_TARGET_PATH" || name == "SDKROOT";
 }
 
-cache::KeyBuilder build_call_key(const CallKeyInputs& in) {
-  cache::KeyBuilder key;
+KeyBuilder build_call_key(const CallKeyInputs& in, KeyBuilder key) {
   const PathMap& paths = *in.paths;
   const ParsedArguments& args = *in.args;
-  // Objects of another format (another larder release) are never looked up, so an upgrade
-  // reads no "corrupt" entries and old and new releases can share one bucket.
-  key.add("larder", "cache format", std::to_string(cache::kFormatVersion));
   key.add("compiler", version_line(*in.compiler), in.compiler->hash);
   key.add("cwd", "", paths.to_portable(in.cwd.string()));
   if (in.linker) key.add("linker", in.linker->version_line, in.linker->hash);

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "cache/key_builder.hpp"
+#include "util/key_builder.hpp"
 #include "rustc/arguments.hpp"
 #include "rustc/compiler_identity.hpp"
 #include "rustc/linker_identity.hpp"
@@ -29,7 +29,9 @@ struct CallKeyInputs {
   EnvListFn environment;  // the whole environment of the call
 };
 
-cache::KeyBuilder build_call_key(const CallKeyInputs& inputs);
+// Adds the call's components after those `key` holds (the cache layer starts it with its own
+// format version).
+KeyBuilder build_call_key(const CallKeyInputs& inputs, KeyBuilder key = {});
 
 // Whether an environment variable can change what rustc produces for a crate: CARGO_* set by
 // cargo for the crate (minus cargo's own knobs and secrets) and the few variables rustc reads.

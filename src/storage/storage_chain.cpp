@@ -4,14 +4,15 @@
 
 namespace larder::storage {
 
-StorageChain::StorageChain(std::vector<StoragePtr> tiers, bool read_only_remotes,
-                           cache::StatsCounters& stats)
-    : tiers_(std::move(tiers)), read_only_remotes_(read_only_remotes), stats_(stats) {}
+StorageChain::StorageChain(std::vector<StoragePtr> tiers, bool read_only_remotes)
+    : tiers_(std::move(tiers)), read_only_remotes_(read_only_remotes) {
+  counts_.tiers.resize(tiers_.size());
+}
 
 std::optional<Fetched> StorageChain::get(const std::string& name) {
   for (size_t i = 0; i < tiers_.size(); ++i) {
     auto& tier = *tiers_[i];
-    auto& counters = stats_.storage_for(tier.kind(), tier.location());
+    auto& counters = counts_.tiers[i];
     auto result = tier.get(name);
     if (result.outcome == Outcome::Ok) {
       counters.hits++;
@@ -21,8 +22,7 @@ std::optional<Fetched> StorageChain::get(const std::string& name) {
       counters.misses++;
     } else {
       counters.errors++;
-      errors_++;
-      stats_.read_errors++;
+      counts_.read_errors++;
       spdlog::warn("{} cache {}: cannot read {}: {}", tier.kind(), tier.location(), name, result.error);
     }
   }
@@ -33,7 +33,7 @@ void StorageChain::promote(const std::string& name, const Fetched& object, std::
   for (size_t j = 0; j < object.tier && j < tiers_.size(); ++j) {
     if (!writable(j)) continue;
     auto filled = tiers_[j]->put(name, j == 0 ? local_blob : std::string_view(object.blob));
-    auto& earlier = stats_.storage_for(tiers_[j]->kind(), tiers_[j]->location());
+    auto& earlier = counts_.tiers[j];
     if (filled.ok) {
       earlier.writes++;
     } else {
@@ -46,9 +46,8 @@ void StorageChain::promote(const std::string& name, const Fetched& object, std::
 void StorageChain::reject(const std::string& name, const Fetched& object, std::string_view why) {
   if (object.tier >= tiers_.size()) return;
   auto& tier = *tiers_[object.tier];
-  stats_.storage_for(tier.kind(), tier.location()).errors++;
-  errors_++;
-  stats_.read_errors++;
+  counts_.tiers[object.tier].errors++;
+  counts_.read_errors++;
   if (!writable(object.tier)) {
     spdlog::warn("{} cache {}: {} is unusable ({}); ignored", tier.kind(), tier.location(), name, why);
     return;
@@ -63,15 +62,14 @@ bool StorageChain::put(const std::string& name, std::string_view local_blob, std
   for (size_t i = 0; i < tiers_.size(); ++i) {
     if (!writable(i)) continue;
     auto& tier = *tiers_[i];
-    auto& counters = stats_.storage_for(tier.kind(), tier.location());
+    auto& counters = counts_.tiers[i];
     auto result = tier.put(name, i == 0 ? local_blob : remote_blob);
     if (result.ok) {
       counters.writes++;
       stored = true;
     } else {
       counters.errors++;
-      errors_++;
-      stats_.write_errors++;
+      counts_.write_errors++;
       spdlog::warn("{} cache {}: cannot write {}: {}", tier.kind(), tier.location(), name, result.error);
     }
   }

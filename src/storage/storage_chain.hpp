@@ -3,13 +3,13 @@
 // go to every tier (remotes only when not read-only). A read returns the blob and the tier it
 // came from; the caller checks it, then either promotes it (copies it into the earlier tiers)
 // or rejects it (a read error, removed from that tier): an object no check has passed never
-// spreads. Per-storage counters are recorded into the call's stats.
+// spreads. The chain counts what each tier did; the caller folds the counts into its stats.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "cache/stats.hpp"
 #include "storage/storage.hpp"
 
 namespace larder::storage {
@@ -20,9 +20,23 @@ struct Fetched {
   size_t tier = 0;  // the index of the tier that returned it
 };
 
+// Objects, per tier: found, not found, written, faults.
+struct TierCounts {
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t writes = 0;
+  uint64_t errors = 0;
+};
+
+struct ChainCounts {
+  std::vector<TierCounts> tiers;  // in the chain's order
+  uint64_t read_errors = 0;       // faults and rejected objects
+  uint64_t write_errors = 0;
+};
+
 class StorageChain {
  public:
-  StorageChain(std::vector<StoragePtr> tiers, bool read_only_remotes, cache::StatsCounters& stats);
+  StorageChain(std::vector<StoragePtr> tiers, bool read_only_remotes);
 
   // The blob from the first tier that has it; nullopt on a miss in every tier. A tier's
   // fault is counted and logged, and the next tier is asked.
@@ -42,15 +56,14 @@ class StorageChain {
   bool put(const std::string& name, std::string_view local_blob, std::string_view remote_blob);
 
   const std::vector<StoragePtr>& tiers() const { return tiers_; }
-  bool has_errors() const { return errors_ > 0; }
+  const ChainCounts& counts() const { return counts_; }
 
  private:
   bool writable(size_t tier) const { return tier == 0 || !read_only_remotes_; }
 
   std::vector<StoragePtr> tiers_;
   bool read_only_remotes_;
-  cache::StatsCounters& stats_;
-  int errors_ = 0;
+  ChainCounts counts_;
 };
 
 }  // namespace larder::storage

@@ -1,8 +1,8 @@
-#include "cache/key_builder.hpp"
+#include "util/key_builder.hpp"
 
 #include "util/hash.hpp"
 
-namespace larder::cache {
+namespace larder {
 
 KeyBuilder& KeyBuilder::add(std::string group, std::string name, std::string value) {
   components_.push_back({std::move(group), std::move(name), std::move(value)});
@@ -20,4 +20,4 @@ std::string KeyBuilder::digest() const {
   return hasher.hex_digest();
 }
 
-}  // namespace larder::cache
+}  // namespace larder

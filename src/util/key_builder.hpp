@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace larder::cache {
+namespace larder {
 
 inline constexpr std::string_view kKeySalt = "larder-key-1";
 
@@ -25,4 +25,4 @@ class KeyBuilder {
   std::vector<KeyComponent> components_;
 };
 
-}  // namespace larder::cache
+}  // namespace larder

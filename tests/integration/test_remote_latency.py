@@ -73,6 +73,8 @@ def test_a_fresh_runner_hits_through_a_slow_link_with_one_request_per_hit(tmp_pa
         [tier] = [s for s in stats["storage"] if s["name"] == kind]
         assert stats["cache_hits"] == CRATES and stats["cache_errors"]["read"] == 0, stats
         assert tier["hits"] == CRATES and tier["misses"] == 0 and tier["errors"] == 0, f"one request per hit: {tier}"
+        # The tiers' calls served add up to the summary's hits: here all from the remote.
+        assert tier["call_hits"] == CRATES and sum(s["call_hits"] for s in stats["storage"]) == CRATES, stats
         assert proxy.connections >= 1, "the builds must have gone through the slow link"
     finally:
         proxy.stop()

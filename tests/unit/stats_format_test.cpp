@@ -87,3 +87,20 @@ TEST(ExplainText, GroupsNotCachedByReasonAndSortsMisses) {
             "Latest build, crate e: 1 hits, 0 misses, 0 not cached, 0 failed\n"
             "Every cacheable call was a hit: nothing to explain.\n");
 }
+
+TEST(Stats, TiersCountCallsServedBesideObjectsSoTheyReconcileWithTheSummary) {
+  cache::StatsCounters a;
+  a.cache_hits = 5;
+  auto& local = a.storage_for("local", "/cache");
+  local.hits = 10;  // a manifest and an entry per hit
+  local.call_hits = 5;
+  const auto json = cache::to_json(a);
+  EXPECT_EQ(json["storage"][0]["call_hits"], 5);
+  EXPECT_EQ(json["storage"][0]["hits"], 10);  // the contract's field keeps its meaning
+  cache::StatsCounters b = cache::stats_from_json(json);
+  b.add(a);
+  EXPECT_EQ(b.storage_for("local", "/cache").call_hits, 10u);
+  EXPECT_NE(cli::stats_as_text(b).find("local /cache: 10 calls served; objects: 20 found, 0 not found"), std::string::npos)
+      << cli::stats_as_text(b);
+  EXPECT_NE(cli::stats_as_markdown(b, {}).find("| local `/cache` | 10 | 20 | 0 | 0 | 0 |"), std::string::npos);
+}

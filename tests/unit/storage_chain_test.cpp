@@ -4,7 +4,6 @@
 
 #include <memory>
 
-#include "cache/stats.hpp"
 #include "storage/local/local_storage.hpp"
 #include "storage/storage_chain.hpp"
 #include "temp_folder.hpp"
@@ -15,7 +14,6 @@ using namespace larder::storage;
 namespace {
 
 struct ChainTest : larder::test_support::TempFolderTest {
-  cache::StatsCounters stats;
   LocalStorage* first = nullptr;
   LocalStorage* second = nullptr;
 
@@ -27,7 +25,7 @@ struct ChainTest : larder::test_support::TempFolderTest {
     second = b.get();
     tiers.push_back(std::move(a));
     tiers.push_back(std::move(b));
-    return StorageChain(std::move(tiers), read_only_remotes, stats);
+    return StorageChain(std::move(tiers), read_only_remotes);
   }
 };
 
@@ -45,7 +43,10 @@ TEST_F(ChainTest, AHitInALaterTierFillsNothingUntilPromoted) {
   EXPECT_EQ(first->get(kName).outcome, Outcome::NotFound);
   tiers.promote(kName, *fetched);
   EXPECT_EQ(first->get(kName).data, "blob");
-  EXPECT_EQ(stats.read_errors, 0u);
+  EXPECT_EQ(tiers.counts().read_errors, 0u);
+  EXPECT_EQ(tiers.counts().tiers[0].misses, 1u);
+  EXPECT_EQ(tiers.counts().tiers[1].hits, 1u);
+  EXPECT_EQ(tiers.counts().tiers[0].writes, 1u);  // the promotion
 }
 
 TEST_F(ChainTest, ARejectedObjectLeavesItsOwnTierOnlyAndCountsOneReadError) {
@@ -56,8 +57,8 @@ TEST_F(ChainTest, ARejectedObjectLeavesItsOwnTierOnlyAndCountsOneReadError) {
   tiers.reject(kName, *fetched, "test damage");
   EXPECT_EQ(second->get(kName).outcome, Outcome::NotFound);
   EXPECT_EQ(first->get(kName).outcome, Outcome::NotFound);
-  EXPECT_EQ(stats.read_errors, 1u);
-  EXPECT_TRUE(tiers.has_errors());
+  EXPECT_EQ(tiers.counts().read_errors, 1u);
+  EXPECT_EQ(tiers.counts().tiers[1].errors, 1u);
 }
 
 TEST_F(ChainTest, AReadOnlyRemoteIsNeitherFilledNorCleaned) {
@@ -67,7 +68,7 @@ TEST_F(ChainTest, AReadOnlyRemoteIsNeitherFilledNorCleaned) {
   ASSERT_TRUE(fetched.has_value());
   tiers.reject(kName, *fetched, "test damage");
   EXPECT_EQ(second->get(kName).data, "damaged");  // read-only: left alone
-  EXPECT_EQ(stats.read_errors, 1u);
+  EXPECT_EQ(tiers.counts().read_errors, 1u);
   // The local tier is always written: promoting fills it.
   tiers.promote(kName, *fetched);
   EXPECT_EQ(first->get(kName).data, "damaged");
