@@ -255,11 +255,11 @@ def test_component_around_cached_builds(storage, site, tmp_path):
             # the fork: prefetched, deferred nothing, pushed nothing
             assert transfer_counts(fork_log)["fetched"] == objects, fork_log
             assert "larder: read-only: no deferred uploads, no push" in fork_log
-            assert "larder cache push" not in fork_log
+            assert "larder cache push:" not in fork_log
             assert not [k for k in keys if "fork" in k]
         else:
             assert "LARDER_BUCKET" not in seen  # empty inputs set nothing
-            assert "LARDER_DEFER_UPLOADS" not in seen and "larder cache prefetch" not in log and "larder cache push" not in log
+            assert "LARDER_DEFER_UPLOADS" not in seen and "larder cache prefetch:" not in log and "larder cache push:" not in log
             assert seen["AWS_ROLE_ARN"] == ROLE
             assert seen["AWS_ROLE_SESSION_NAME"].startswith("gitlab-")
             assert (probe / "build.token").read_text() == "eyJ0ZXN0IjoidG9rZW4ifQ.test"
