@@ -572,6 +572,38 @@ def test_s3_storage_prefetch_and_push_instead_of_the_actions_cache(site, certifi
         s3.stop()
 
 
+def test_index_input_and_prefetch_false(site, certificates, service, tmp_path):
+    """No build needed: `index` replaces the index names (the push writes the first), a job's own
+    LARDER_DEFER_UPLOADS stays, and `prefetch: false` runs neither prefetch nor push."""
+    s3 = S3Server(tmp_path / "s3")
+    try:
+        inputs = {"bucket": s3.bucket, "region": "us-east-1", "endpoint": s3.endpoint,
+                  "settings": "LARDER_S3_PATH_STYLE=1\nLARDER_DEFER_UPLOADS=0", "index": "shared/linux\nshared/main"}
+        env = {"AWS_ACCESS_KEY_ID": s3.access_key, "AWS_SECRET_ACCESS_KEY": s3.secret_key}
+        named = Job(tmp_path / "named", site, certificates, service, inputs=inputs, env=env)
+        main = ok(named.main())
+        assert "larder cache prefetch: no index found 'shared/linux' 'shared/main'; the build runs without a prefetch" \
+            in main.stdout
+        assert named.exported["LARDER_DEFER_UPLOADS"] == "0"
+        post = ok(named.post())
+        assert "larder cache push: 0 queued, uploaded 0 objects" in post.stdout
+        assert transfer_counts(post.stdout)["push_index"] == "shared/linux"
+        assert [k for k in s3.keys() if k.endswith(".index")] == [index_key("shared/linux", named.larder_stats()["cache_format"])]
+
+        off = Job(tmp_path / "off", site, certificates, service, inputs={**inputs, "prefetch": "false", "settings": ""},
+                  env=env)
+        main = ok(off.main())
+        assert "prefetch: false: no prefetch" in main.stdout and "larder cache prefetch" not in main.stdout
+        assert "LARDER_DEFER_UPLOADS" not in off.exported
+        post = ok(off.post())
+        assert "larder cache push" not in post.stdout and "### larder and remote storage" not in off.summary
+        bad = Job(tmp_path / "bad", site, certificates, service, inputs={**inputs, "prefetch": "maybe"}, env=env)
+        [error] = annotations(bad.main(), "error")
+        assert 'prefetch must be true or false, not "maybe"' in error
+    finally:
+        s3.stop()
+
+
 def s3_tier(stats: dict) -> dict:
     """The S3 tier's counters (all zero when no call asked it)."""
     return next((t for t in stats["storage"] if t["name"] == "s3"), {"hits": 0, "misses": 0, "writes": 0})
