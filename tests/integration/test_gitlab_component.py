@@ -281,6 +281,39 @@ def s3_tier(stats: dict) -> dict:
     return next((t for t in stats["storage"] if t["name"] == "s3"), {"hits": 0, "misses": 0, "writes": 0})
 
 
+def test_prefetch_false_and_a_jobs_own_defer_uploads(site, tmp_path):
+    """No build needed: `prefetch: "false"` runs neither prefetch nor push and defers nothing; a
+    job's own LARDER_DEFER_UPLOADS is left as it is, and the push still writes the index."""
+    server, _ = site
+    env = clean_env(tmp_path / "home")
+    (tmp_path / "home").mkdir()
+    s3 = S3Server(tmp_path / "s3")
+    try:
+        env.update(AWS_ACCESS_KEY_ID=s3.access_key, AWS_SECRET_ACCESS_KEY=s3.secret_key)
+        logs = {}
+        for prefetch, variables in (("false", {}), ("true", {"LARDER_DEFER_UPLOADS": "0"})):
+            inputs = component_inputs(server, bucket=s3.bucket, region="us-east-1", endpoint=s3.endpoint,
+                                      prefetch=prefetch, **{"aws-role-arn": "", "settings": "LARDER_S3_PATH_STYLE=1"})
+            folder = tmp_path / f"prefetch-{prefetch}"
+            job = {"extends": ".larder", "script": ['echo "defer=${LARDER_DEFER_UPLOADS-unset}"'],
+                   "variables": {"LARDER_INSTALL_DIR": str(folder / "bin"), "LARDER_DIR": str(folder / "cache"),
+                                 **variables}}
+            project = make_project(folder / "project", {
+                "include": [{"local": "larder-component/larder.yml", "inputs": inputs}], "check": job})
+            result = gitlab_ci_local(project, env)
+            assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
+            logs[prefetch] = job_log(result.stdout, "check")
+        off, own = logs["false"], logs["true"]
+        assert "defer=unset" in off and "larder cache prefetch:" not in off and "larder cache push:" not in off
+        assert "defer=0" in own
+        assert "larder cache prefetch: no index found 'acme/app/check/main'; the build runs without a prefetch" in own
+        assert transfer_counts(own) == {"queued": 0, "uploaded": 0, "push_index": "acme/app/check/main",
+                                        "index_objects": 0}, own
+        assert len([k for k in s3.keys() if k.endswith(".index")]) == 1
+    finally:
+        s3.stop()
+
+
 def test_read_only_protected_and_true(site, tmp_path):
     server, _ = site
     probe = tmp_path / "probe"
