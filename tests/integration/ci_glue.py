@@ -233,14 +233,45 @@ class S3Server:
         module = node_tool("@20minutes", "s3rver")
         directory.mkdir(parents=True, exist_ok=True)
         port = free_port()
+        self.directory = directory
         self.bucket = bucket
         self.endpoint = f"http://127.0.0.1:{port}"
         self.process = ServerProcess(
             ["node", "-e", S3RVER_SCRIPT, str(module), str(port), str(directory), bucket], port, lifetime=lifetime
         )
 
+    def keys(self) -> set:
+        """The keys of the bucket's objects, read from s3rver's folder (KEY._S3rver_object)."""
+        root = self.directory / self.bucket
+        suffix = "._S3rver_object"
+        return {p.relative_to(root).as_posix()[:-len(suffix)] for p in root.rglob(f"*{suffix}")}
+
     def stop(self):
         self.process.stop()
+
+
+def index_key(name: str, cache_format: int, prefix: str = "") -> str:
+    """The key of the index object `larder cache push --index NAME` writes
+    (src/cache/prefetch_index.cpp: the SHA-256 of the name and the cache format)."""
+    return f"{prefix}{hashlib.sha256(f'format {cache_format}: {name}'.encode()).hexdigest()}.index"
+
+
+def transfer_counts(text: str) -> dict:
+    """The numbers of the prefetch and push lines larder printed (src/cli/cache_command.cpp)."""
+    import re
+
+    counts = {}
+    prefetch = re.search(r"larder cache prefetch: index (.+) lists (\d+) objects; (\d+) already here, fetched (\d+) objects", text)
+    if prefetch:
+        counts.update(prefetch_index=prefetch[1], listed=int(prefetch[2]), already_here=int(prefetch[3]),
+                      fetched=int(prefetch[4]))
+    push = re.search(r"larder cache push: (\d+) queued, uploaded (\d+) objects .*?(?:; index (.+) names (\d+) objects)?$",
+                     text, re.M)
+    if push:
+        counts.update(queued=int(push[1]), uploaded=int(push[2]))
+        if push[3]:
+            counts.update(push_index=push[3], index_objects=int(push[4]))
+    return counts
 
 
 class ContainerCredentials:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ci_glue import ContainerCredentials, S3Server, clean_env, served_release_site, tiny_workspace
+from ci_glue import (ContainerCredentials, S3Server, clean_env, index_key, served_release_site, tiny_workspace,
+                     transfer_counts)
 from conftest import REPO
 
 BUILDSPEC = REPO / "codebuild" / "buildspec.yml"
@@ -78,6 +79,10 @@ def run_buildspec(spec: dict, env: dict, src: Path):
 
 @pytest.mark.parametrize("storage", ["local", "s3"])
 def test_buildspec_phases_two_builds(storage, site, tmp_path):
+    """Two builds in fresh folders, the second all hits. With S3: build 1 (main) defers its
+    uploads and pushes them with the index in post_build; build 2 (a pull request's branch, a
+    fresh host) prefetches main's index and hits locally; a read-only build prefetches, defers
+    nothing and pushes nothing."""
     server, version = site
     spec = yaml.safe_load(BUILDSPEC.read_text())
     assert spec["version"] == 0.2
@@ -93,11 +98,13 @@ def test_buildspec_phases_two_builds(storage, site, tmp_path):
         project_env.update(LARDER_BUCKET=s3.bucket, LARDER_ENDPOINT=s3.endpoint, LARDER_S3_PATH_STYLE="1", **creds.env())
     else:
         project_env.update(LARDER_BUCKET=None, LARDER_S3_KEY_PREFIX=None, LARDER_DIR=str(tmp_path / "shared-cache"))
+    webhooks = [{"CODEBUILD_WEBHOOK_HEAD_REF": "refs/heads/main"},
+                {"CODEBUILD_WEBHOOK_HEAD_REF": "refs/heads/feature/x", "CODEBUILD_WEBHOOK_BASE_REF": "refs/heads/main"}]
     try:
         results = []
         for n in (1, 2):
             src = tiny_workspace(tmp_path / f"src{n}")
-            env = codebuild_env(tmp_path, src, spec, project_env)
+            env = codebuild_env(tmp_path, src, spec, {**project_env, **webhooks[n - 1]})
             if storage == "s3":
                 env["LARDER_DIR"] = str(tmp_path / f"local-cache{n}")  # a fresh build host each time
             result = run_buildspec(spec, env, src)
@@ -110,14 +117,106 @@ def test_buildspec_phases_two_builds(storage, site, tmp_path):
         assert "Cache hits" in second.stdout and "Hit rate" in second.stdout  # post_build printed the stats
         assert second.stdout.index("Entering phase BUILD") < second.stdout.index("Entering phase POST_BUILD")
         assert (tmp_path / "bin" / "larder").exists()
-        if storage == "s3":
-            assert stats2["storage"] and any(s["name"] == "s3" and s["hits"] > 0 for s in stats2["storage"])
-            assert creds.requests, "larder never asked the container credentials endpoint"
+        if storage == "local":
+            # (the log shows the commands too: larder's reports start with "larder cache …:")
+            assert "larder cache prefetch:" not in first.stdout + second.stdout
+            assert "larder cache push:" not in first.stdout + second.stdout
+            return
+        assert creds.requests, "larder never asked the container credentials endpoint"
+        # build 1: no index yet; its misses reach S3 only with post_build's push
+        assert "larder cache prefetch: no index found 'larder-test/build/main'; the build runs without a prefetch" \
+            in first.stdout, first.stdout
+        assert s3_tier(stats1)["writes"] == 0, "a miss uploaded inline"
+        objects = 2 * stats1["cache_misses"]  # an entry and a manifest per miss
+        assert transfer_counts(first.stdout) == {"queued": objects, "uploaded": objects,
+                                                 "push_index": "larder-test/build/main", "index_objects": objects}
+        assert first.stdout.index("Entering phase PRE_BUILD") < first.stdout.index("larder cache prefetch:") \
+            < first.stdout.index("Entering phase BUILD")
+        # build 2: the pull request's branch has no index; the base branch's brings every object
+        assert transfer_counts(second.stdout) == {
+            "prefetch_index": "larder-test/build/main", "listed": objects, "already_here": 0, "fetched": objects,
+            "queued": 0, "uploaded": 0, "push_index": "larder-test/build/feature/x", "index_objects": objects}, second.stdout
+        assert s3_tier(stats2)["hits"] == 0 and s3_tier(stats2)["misses"] == 0, "every hit must be local"
+        keys = s3.keys()
+        for name in ("larder-test/build/main", "larder-test/build/feature/x"):
+            assert index_key(name, stats1["cache_format"], "codebuild/") in keys
+        assert len([k for k in keys if k.endswith((".entry", ".manifest"))]) == objects
+
+        # read-only (untrusted sources): prefetches, compiles a change, uploads nothing
+        src = tiny_workspace(tmp_path / "src-untrusted")
+        (src / "util" / "src" / "lib.rs").write_text("pub fn answer() -> u32 { 42 + 0 }\n")
+        env = codebuild_env(tmp_path, src, spec, {**project_env, **webhooks[1], "LARDER_READ_ONLY": "1"})
+        env["LARDER_DIR"] = str(tmp_path / "local-cache-untrusted")
+        untrusted = run_buildspec(spec, env, src)
+        assert untrusted.returncode == 0, untrusted.stdout + untrusted.stderr
+        assert transfer_counts(untrusted.stdout)["prefetch_index"] == "larder-test/build/feature/x", untrusted.stdout
+        assert "larder: read-only: no deferred uploads, no push" in untrusted.stdout
+        assert "larder cache push:" not in untrusted.stdout
+        assert json.loads((src / "larder-stats.json").read_text())["cache_misses"] >= 1
+        assert s3.keys() == keys
     finally:
         if s3:
             s3.stop()
         if creds:
             creds.stop()
+
+
+def s3_tier(stats: dict) -> dict:
+    """The S3 tier's counters (all zero when no call asked it)."""
+    return next((t for t in stats["storage"] if t["name"] == "s3"), {"hits": 0, "misses": 0, "writes": 0})
+
+
+FAKE_LARDER = """#!/bin/sh
+# records the arguments of `larder cache prefetch`, one a line
+if [ "$1 $2" = "cache prefetch" ]; then shift 2; printf '%s\\n' "$@" > "$LARDER_TEST_RECORD"; fi
+"""
+
+
+@pytest.mark.parametrize("project_env,names,pushes", [
+    ({}, ["larder-test/build/main"], True),
+    ({"CODEBUILD_SOURCE_VERSION": "refs/heads/release/2"}, ["larder-test/build/release/2", "larder-test/build/main"], True),
+    ({"CODEBUILD_SOURCE_VERSION": "0123456789abcdef0123456789abcdef01234567"}, ["larder-test/build/main"], True),
+    ({"CODEBUILD_SOURCE_VERSION": "arn:aws:s3:::bucket/source.zip", "LARDER_DEFAULT_BRANCH": "trunk"},
+     ["larder-test/build/trunk"], True),
+    ({"CODEBUILD_SOURCE_VERSION": "pr/7", "CODEBUILD_WEBHOOK_HEAD_REF": "refs/heads/fix",
+      "CODEBUILD_WEBHOOK_BASE_REF": "refs/heads/release", "CODEBUILD_BATCH_BUILD_IDENTIFIER": "linux_arm"},
+     ["larder-test/linux_arm/fix", "larder-test/linux_arm/release", "larder-test/linux_arm/main"], True),
+    ({"CODEBUILD_WEBHOOK_HEAD_REF": "refs/heads/fix", "CODEBUILD_WEBHOOK_BASE_REF": "refs/heads/main"},
+     ["larder-test/build/fix", "larder-test/build/main"], True),
+    ({"CODEBUILD_WEBHOOK_HEAD_REF": "refs/tags/v1.0"}, ["larder-test/build/v1.0", "larder-test/build/main"], True),
+    ({"LARDER_INDEX": " shared/x  shared/main "}, ["shared/x", "shared/main"], True),
+    ({"LARDER_READ_ONLY": "True"}, ["larder-test/build/main"], False),
+    ({"LARDER_DEFER_UPLOADS": "0"}, ["larder-test/build/main"], True),  # the project's own choice stays
+    ({"LARDER_PREFETCH": "0"}, None, False),
+    ({"LARDER_BUCKET": None}, None, False),
+    ({"LARDER_BUCKET": None, "LARDER_REMOTE": "redis://127.0.0.1:1"}, ["larder-test/build/main"], True),
+])
+def test_pre_build_names_the_index_and_defers_uploads(project_env, names, pushes, tmp_path):
+    """pre_build with a stand-in larder that records the prefetch's arguments: the index names
+    for each kind of CodeBuild source, and whether uploads are deferred to a push."""
+    spec = yaml.safe_load(BUILDSPEC.read_text())
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "larder").write_text(FAKE_LARDER)
+    (fake / "sleep").write_text("#!/bin/sh\n")  # pre_build's wait for the next second
+    for tool in ("larder", "sleep"):
+        (fake / tool).chmod(0o755)
+    record = tmp_path / "prefetch-args"
+    env = codebuild_env(tmp_path, tmp_path, spec, {"LARDER_BUCKET": "b", **project_env})
+    env.update(PATH=f"{fake}:{env['PATH']}", RUSTC_WRAPPER=str(fake / "larder"), LARDER_TEST_RECORD=str(record))
+    script = "\n".join([*spec["phases"]["pre_build"]["commands"],
+                        'echo "push=${LARDER_PUSH_INDEX:-} defer=${LARDER_DEFER_UPLOADS:-} started=$LARDER_BUILD_STARTED"'])
+    result = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    if names is None:
+        assert not record.exists()
+    else:
+        args = record.read_text().splitlines()
+        assert args == [a for name in names for a in ("--index", name)], args
+    push, defer, started = result.stdout.strip().splitlines()[-1].split(" ")
+    assert push == (f"push={names[0]}" if pushes else "push=")
+    assert defer == f"defer={project_env.get('LARDER_DEFER_UPLOADS', '1')}" if pushes else defer == "defer="
+    assert re.fullmatch(r"started=\d{10,}", started)
 
 
 def test_post_build_runs_after_a_failed_build(site, tmp_path):

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ci_glue import (S3Server, clean_env, loopback_certificates, parse_runner_file,
-                     served_release_site_https)
+from ci_glue import (S3Server, clean_env, index_key, loopback_certificates, parse_runner_file,
+                     served_release_site_https, transfer_counts)
 from conftest import REPO, ServerProcess, free_port, larder_binary
 from projects import CACHEABLE_CRATES, core_workspace
 
@@ -489,30 +489,124 @@ def test_unsupported_runner_warns_and_builds_without_larder(system, arch, site, 
     assert service.requests == [] and len(site[0].requests) == downloads
 
 
-def test_s3_storage_leaves_the_actions_cache_alone(site, certificates, service, tmp_path):
+def test_s3_storage_prefetch_and_push_instead_of_the_actions_cache(site, certificates, service, tmp_path):
+    """With a bucket the Actions cache is left alone. Job 1 (main) finds no index, defers its
+    uploads (no S3 write during the build) and pushes them with the index in the post step; job 2
+    (a new branch, fresh runner) prefetches main's index and hits every crate locally; a pull
+    request from a fork prefetches but defers nothing and pushes nothing."""
     s3 = S3Server(tmp_path / "s3")
     try:
         inputs = {"bucket": s3.bucket, "region": "us-east-1", "endpoint": s3.endpoint, "key-prefix": "ci/",
                   "settings": "LARDER_S3_PATH_STYLE=1\nLARDER_LOG=info"}
         env = {"AWS_ACCESS_KEY_ID": s3.access_key, "AWS_SECRET_ACCESS_KEY": s3.secret_key}
-        stats = []
-        for n in (1, 2):
-            job = Job(tmp_path / f"job{n}", site, certificates, service, run_id=200 + n, inputs=inputs, env=env)
-            core_workspace(job.workspace)
-            main = ok(job.main())
-            assert "remote storage is configured (cache: auto)" in main.stdout
-            exported = job.exported
-            assert (exported["LARDER_BUCKET"], exported["LARDER_ENDPOINT"]) == (s3.bucket, s3.endpoint)
-            assert (exported["LARDER_S3_KEY_PREFIX"], exported["LARDER_REGION"]) == ("ci/", "us-east-1")
-            assert exported["LARDER_LOG"] == "info" and exported["CARGO_INCREMENTAL"] == "0"
-            assert job.outputs["cache"] == "none" and job.outputs["read-only"] == "false"
-            job.cargo("build")
-            stats.append(job.larder_stats())
-            ok(job.post())
-        assert stats[1]["cache_hits"] == len(CACHEABLE_CRATES)  # from S3: job 2's local folder was empty
+
+        # job 1: main, cold
+        job1 = Job(tmp_path / "job1", site, certificates, service, run_id=201, inputs=inputs, env=env)
+        core_workspace(job1.workspace)
+        main1 = ok(job1.main())
+        assert "remote storage is configured (cache: auto)" in main1.stdout
+        exported = job1.exported
+        assert (exported["LARDER_BUCKET"], exported["LARDER_ENDPOINT"]) == (s3.bucket, s3.endpoint)
+        assert (exported["LARDER_S3_KEY_PREFIX"], exported["LARDER_REGION"]) == ("ci/", "us-east-1")
+        assert exported["LARDER_LOG"] == "info" and exported["CARGO_INCREMENTAL"] == "0"
+        assert exported["LARDER_DEFER_UPLOADS"] == "1" and "LARDER_READ_ONLY" not in exported
+        assert job1.outputs["cache"] == "none" and job1.outputs["read-only"] == "false"
+        assert "larder cache prefetch: no index found 'acme/app/build/main'; the build runs without a prefetch" in main1.stdout
+        job1.cargo("build")
+        stats1 = job1.larder_stats()
+        assert stats1["cache_misses"] == len(CACHEABLE_CRATES) and stats1["cache_hits"] == 0
+        assert s3_tier(stats1)["writes"] == 0, "a miss uploaded inline"
+        assert not [k for k in s3.keys() if k.endswith((".entry", ".manifest", ".index"))], s3.keys()
+        post1 = ok(job1.post())
+        pushed = transfer_counts(post1.stdout)
+        objects = 2 * len(CACHEABLE_CRATES)  # an entry and a manifest per miss
+        assert pushed == {"queued": objects, "uploaded": objects, "push_index": "acme/app/build/main",
+                          "index_objects": objects}, post1.stdout
+        index_main = index_key("acme/app/build/main", stats1["cache_format"], "ci/")
+        keys = s3.keys()
+        assert index_main in keys
+        assert len([k for k in keys if k.startswith("ci/") and k.endswith((".entry", ".manifest"))]) == objects
+        assert "### larder and remote storage" in job1.summary
+        assert "larder cache prefetch: no index found" in job1.summary and "larder cache push: " in job1.summary
+        assert not annotations(post1, "warning"), post1.stdout
+
+        # job 2: a new branch on a fresh runner prefetches main's index (its own has none yet)
+        job2 = Job(tmp_path / "job2", site, certificates, service, run_id=202, ref="refs/heads/feature",
+                   inputs=inputs, env=env)
+        core_workspace(job2.workspace)
+        main2 = ok(job2.main())
+        assert "no index found" not in main2.stdout
+        fetched = transfer_counts(main2.stdout)
+        assert fetched == {"prefetch_index": "acme/app/build/main", "listed": objects, "already_here": 0,
+                           "fetched": objects}, main2.stdout
+        job2.cargo("build")
+        stats2 = job2.larder_stats()
+        assert stats2["cache_hits"] == len(CACHEABLE_CRATES) and stats2["cache_misses"] == 0
+        assert s3_tier(stats2)["hits"] == 0 and s3_tier(stats2)["misses"] == 0, "every hit must be local"
+        post2 = ok(job2.post())
+        assert transfer_counts(post2.stdout) == {"queued": 0, "uploaded": 0, "push_index": "acme/app/build/feature",
+                                                 "index_objects": objects}, post2.stdout
+        assert index_key("acme/app/build/feature", stats2["cache_format"], "ci/") in s3.keys()
+        assert "lists {0} objects; 0 already here, fetched {0} objects".format(objects) in job2.summary
+
+        # a pull request from a fork (read-only): prefetches the head branch's index, never pushes
+        before = s3.keys()
+        fork = Job(tmp_path / "fork", site, certificates, service, run_id=203, ref="refs/pull/7/merge",
+                   event_name="pull_request", event=FORK_PR, inputs=inputs,
+                   env={**env, "GITHUB_HEAD_REF": "feature", "GITHUB_BASE_REF": "main"})
+        core_workspace(fork.workspace)
+        (fork.workspace / "warns" / "src" / "lib.rs").write_text("pub fn noisy() -> u32 { 8 }\n")
+        main_fork = ok(fork.main())
+        assert fork.exported["LARDER_READ_ONLY"] == "1" and "LARDER_DEFER_UPLOADS" not in fork.exported
+        assert transfer_counts(main_fork.stdout)["prefetch_index"] == "acme/app/build/feature", main_fork.stdout
+        fork.cargo("build")
+        stats_fork = fork.larder_stats()
+        assert stats_fork["cache_misses"] >= 1 and s3_tier(stats_fork)["writes"] == 0
+        post_fork = ok(fork.post())
+        assert "larder cache push: not run: this job is read-only (a pull request from a fork (read-only: auto))" \
+            in post_fork.stdout
+        assert "queued" not in post_fork.stdout
+        assert s3.keys() == before
         assert service.requests == []
     finally:
         s3.stop()
+
+
+def test_index_input_and_prefetch_false(site, certificates, service, tmp_path):
+    """No build needed: `index` replaces the index names (the push writes the first), a job's own
+    LARDER_DEFER_UPLOADS stays, and `prefetch: false` runs neither prefetch nor push."""
+    s3 = S3Server(tmp_path / "s3")
+    try:
+        inputs = {"bucket": s3.bucket, "region": "us-east-1", "endpoint": s3.endpoint,
+                  "settings": "LARDER_S3_PATH_STYLE=1\nLARDER_DEFER_UPLOADS=0", "index": "shared/linux\nshared/main"}
+        env = {"AWS_ACCESS_KEY_ID": s3.access_key, "AWS_SECRET_ACCESS_KEY": s3.secret_key}
+        named = Job(tmp_path / "named", site, certificates, service, inputs=inputs, env=env)
+        main = ok(named.main())
+        assert "larder cache prefetch: no index found 'shared/linux' 'shared/main'; the build runs without a prefetch" \
+            in main.stdout
+        assert named.exported["LARDER_DEFER_UPLOADS"] == "0"
+        post = ok(named.post())
+        assert "larder cache push: 0 queued, uploaded 0 objects" in post.stdout
+        assert transfer_counts(post.stdout)["push_index"] == "shared/linux"
+        assert [k for k in s3.keys() if k.endswith(".index")] == [index_key("shared/linux", named.larder_stats()["cache_format"])]
+
+        off = Job(tmp_path / "off", site, certificates, service, inputs={**inputs, "prefetch": "false", "settings": ""},
+                  env=env)
+        main = ok(off.main())
+        assert "prefetch: false: no prefetch" in main.stdout and "larder cache prefetch" not in main.stdout
+        assert "LARDER_DEFER_UPLOADS" not in off.exported
+        post = ok(off.post())
+        assert "larder cache push" not in post.stdout and "### larder and remote storage" not in off.summary
+        bad = Job(tmp_path / "bad", site, certificates, service, inputs={**inputs, "prefetch": "maybe"}, env=env)
+        [error] = annotations(bad.main(), "error")
+        assert 'prefetch must be true or false, not "maybe"' in error
+    finally:
+        s3.stop()
+
+
+def s3_tier(stats: dict) -> dict:
+    """The S3 tier's counters (all zero when no call asked it)."""
+    return next((t for t in stats["storage"] if t["name"] == "s3"), {"hits": 0, "misses": 0, "writes": 0})
 
 
 def test_tool_cache_keeps_versions_apart_and_refuses_bad_downloads(site, certificates, tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ci_glue import S3Server, clean_env, node_tool, served_release_site, tiny_workspace
+from ci_glue import S3Server, clean_env, index_key, node_tool, served_release_site, tiny_workspace, transfer_counts
 from conftest import REPO
 
 TEMPLATE = REPO / "gitlab" / "templates" / "larder.yml"
@@ -125,6 +125,8 @@ def make_project(root: Path, pipeline: dict) -> Path:
     (root / ".gitignore").write_text("target/\n.gitlab-ci-local/\n")
     git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@localhost"]
     subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    # never contacted: it names the project (CI_PROJECT_PATH acme/app)
+    subprocess.run([*git, "remote", "add", "origin", "https://gitlab.example.com/acme/app.git"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "project"], check=True)
     return root
@@ -137,6 +139,11 @@ def probe_script(probe: Path, name: str):
         f'if [ -n "${{AWS_WEB_IDENTITY_TOKEN_FILE:-}}" ]; then cat "$AWS_WEB_IDENTITY_TOKEN_FILE" > "{probe}/{name}.token"; fi',
         f'"$RUSTC_WRAPPER" stats --format json > "{probe}/{name}.json"',
     ]
+
+
+def job_log(log: str, job: str) -> str:
+    """The lines gitlab-ci-local printed for one job ("JOB   > output", "JOB   $ command"), unprefixed."""
+    return "\n".join(m[1] for m in re.finditer(rf"^{re.escape(job)} +[>$] ?(.*)$", log, re.M))
 
 
 def read_env(path: Path) -> dict:
@@ -189,15 +196,20 @@ def test_component_around_cached_builds(storage, site, tmp_path):
                            *probe_script(probe, name)]}
         return spec
 
+    # With S3 the jobs prefetch and push: build writes the index acme/app/build/main; rebuild
+    # names its own index first (written by its push, found by none) and build's as the
+    # fallback; the fork reads build's index and never pushes.
+    index_vars = {} if storage == "local" else {"rebuild": {"LARDER_INDEX": "acme/app/rebuild/main acme/app/build/main"},
+                                                "fork-mr": {"LARDER_INDEX": "acme/app/build/main"}}
     pipeline = {
         "include": [{"local": "larder-component/larder.yml", "inputs": inputs}],
         # one job per stage: with a shared cache folder, the jobs share their statistics too
         "stages": ["build", "rebuild", "fork"],
         "build": job("build", "build"),
-        "rebuild": job("rebuild", "rebuild"),
+        "rebuild": job("rebuild", "rebuild", index_vars.get("rebuild")),
         # A merge request from a fork: the same build, but it must not write to shared storage.
         "fork-mr": job("fork", "fork-mr", {"CI_MERGE_REQUEST_SOURCE_PROJECT_ID": "2",
-                                              "CI_MERGE_REQUEST_PROJECT_ID": "1"}),
+                                              "CI_MERGE_REQUEST_PROJECT_ID": "1", **index_vars.get("fork-mr", {})}),
     }
     project = make_project(tmp_path / "project", pipeline)
     try:
@@ -217,13 +229,37 @@ def test_component_around_cached_builds(storage, site, tmp_path):
         assert seen["CARGO_INCREMENTAL"] == "0"
         assert seen["LARDER_LOG"] == "info" and seen["LARDER_CACHE_SIZE"] == "1G"
         assert "LARDER_READ_ONLY" not in seen
-        assert read_env(probe / "fork-mr.env")["LARDER_READ_ONLY"] == "1"
+        fork_seen = read_env(probe / "fork-mr.env")
+        assert fork_seen["LARDER_READ_ONLY"] == "1" and "LARDER_DEFER_UPLOADS" not in fork_seen
         if storage == "s3":
             assert seen["LARDER_BUCKET"] == s3.bucket and seen["LARDER_ENDPOINT"] == s3.endpoint
             assert seen["LARDER_S3_KEY_PREFIX"] == "gitlab/" and seen["LARDER_REGION"] == "us-east-1"
             assert "AWS_ROLE_ARN" not in seen
+            # build: no index yet; misses stored locally only, pushed in after_script
+            assert seen["LARDER_DEFER_UPLOADS"] == "1"
+            build_log, rebuild_log, fork_log = (job_log(log, n) for n in ("build", "rebuild", "fork-mr"))
+            assert "larder cache prefetch: no index found 'acme/app/build/main'; the build runs without a prefetch" \
+                in build_log, build_log[-4000:]
+            assert s3_tier(build)["writes"] == 0, "a miss uploaded inline"
+            objects = 2 * build["cache_misses"]  # an entry and a manifest per miss
+            assert transfer_counts(build_log) == {"queued": objects, "uploaded": objects,
+                                                  "push_index": "acme/app/build/main", "index_objects": objects}, build_log
+            # rebuild, in a fresh folder: everything prefetched, every hit local
+            assert transfer_counts(rebuild_log) == {
+                "prefetch_index": "acme/app/build/main", "listed": objects, "already_here": 0, "fetched": objects,
+                "queued": 0, "uploaded": 0, "push_index": "acme/app/rebuild/main", "index_objects": objects}, rebuild_log
+            assert s3_tier(rebuild)["hits"] == 0 and s3_tier(rebuild)["misses"] == 0, "every hit must be local"
+            keys = s3.keys()
+            assert {index_key(f"acme/app/{job}/main", build["cache_format"], "gitlab/") for job in ("build", "rebuild")} <= keys
+            assert len([k for k in keys if k.endswith((".entry", ".manifest"))]) == objects
+            # the fork: prefetched, deferred nothing, pushed nothing
+            assert transfer_counts(fork_log)["fetched"] == objects, fork_log
+            assert "larder: read-only: no deferred uploads, no push" in fork_log
+            assert "larder cache push:" not in fork_log
+            assert not [k for k in keys if "fork" in k]
         else:
             assert "LARDER_BUCKET" not in seen  # empty inputs set nothing
+            assert "LARDER_DEFER_UPLOADS" not in seen and "larder cache prefetch:" not in log and "larder cache push:" not in log
             assert seen["AWS_ROLE_ARN"] == ROLE
             assert seen["AWS_ROLE_SESSION_NAME"].startswith("gitlab-")
             assert (probe / "build.token").read_text() == "eyJ0ZXN0IjoidG9rZW4ifQ.test"
@@ -238,6 +274,44 @@ def test_component_around_cached_builds(storage, site, tmp_path):
     finally:
         if s3:
             s3.stop()
+
+
+def s3_tier(stats: dict) -> dict:
+    """The S3 tier's counters (all zero when no call asked it)."""
+    return next((t for t in stats["storage"] if t["name"] == "s3"), {"hits": 0, "misses": 0, "writes": 0})
+
+
+def test_prefetch_false_and_a_jobs_own_defer_uploads(site, tmp_path):
+    """No build needed: `prefetch: "false"` runs neither prefetch nor push and defers nothing; a
+    job's own LARDER_DEFER_UPLOADS is left as it is, and the push still writes the index."""
+    server, _ = site
+    env = clean_env(tmp_path / "home")
+    (tmp_path / "home").mkdir()
+    s3 = S3Server(tmp_path / "s3")
+    try:
+        env.update(AWS_ACCESS_KEY_ID=s3.access_key, AWS_SECRET_ACCESS_KEY=s3.secret_key)
+        logs = {}
+        for prefetch, variables in (("false", {}), ("true", {"LARDER_DEFER_UPLOADS": "0"})):
+            inputs = component_inputs(server, bucket=s3.bucket, region="us-east-1", endpoint=s3.endpoint,
+                                      prefetch=prefetch, **{"aws-role-arn": "", "settings": "LARDER_S3_PATH_STYLE=1"})
+            folder = tmp_path / f"prefetch-{prefetch}"
+            job = {"extends": ".larder", "script": ['echo "defer=${LARDER_DEFER_UPLOADS-unset}"'],
+                   "variables": {"LARDER_INSTALL_DIR": str(folder / "bin"), "LARDER_DIR": str(folder / "cache"),
+                                 **variables}}
+            project = make_project(folder / "project", {
+                "include": [{"local": "larder-component/larder.yml", "inputs": inputs}], "check": job})
+            result = gitlab_ci_local(project, env)
+            assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
+            logs[prefetch] = job_log(result.stdout, "check")
+        off, own = logs["false"], logs["true"]
+        assert "defer=unset" in off and "larder cache prefetch:" not in off and "larder cache push:" not in off
+        assert "defer=0" in own
+        assert "larder cache prefetch: no index found 'acme/app/check/main'; the build runs without a prefetch" in own
+        assert transfer_counts(own) == {"queued": 0, "uploaded": 0, "push_index": "acme/app/check/main",
+                                        "index_objects": 0}, own
+        assert len([k for k in s3.keys() if k.endswith(".index")]) == 1
+    finally:
+        s3.stop()
 
 
 def test_read_only_protected_and_true(site, tmp_path):

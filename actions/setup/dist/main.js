@@ -67801,6 +67801,12 @@ function readOnlyMode() {
 function cacheInput() {
   return oneOf("cache", ["auto", "github", "none"], "auto");
 }
+function prefetchWanted() {
+  const value = (getInput("prefetch") || "true").toLowerCase();
+  if (["true", "1", "yes", "on"].includes(value)) return true;
+  if (["false", "0", "no", "off"].includes(value)) return false;
+  throw new Error(`prefetch must be true or false, not "${value}"`);
+}
 
 // src/install.js
 import * as crypto5 from "node:crypto";
@@ -68236,6 +68242,37 @@ async function installLarder({ version: wanted, baseUrl, target }) {
   return { binary: path11.join(cached, "larder"), version: archive.version, fromToolCache: false };
 }
 
+// src/job-edges.js
+var TWINS = ["LARDER", "SCCACHE", "CACHEPOT"];
+function setting(env, suffix) {
+  for (const prefix2 of TWINS) {
+    const value = env[`${prefix2}_${suffix}`];
+    if (value !== void 0) return value;
+  }
+  return void 0;
+}
+function flagSet(env, suffix) {
+  return ["1", "true", "yes", "on"].includes(String(setting(env, suffix) ?? "").trim().toLowerCase());
+}
+function remoteConfigured(env) {
+  return Boolean(setting(env, "BUCKET") || setting(env, "REMOTE"));
+}
+function indexNames({ override, repository, job, extra, branch, defaultBranch: defaultBranch2 }) {
+  const given = String(override || "").split(/\s+/).filter(Boolean);
+  if (given.length) return given;
+  const prefix2 = `${repository}/${job}${extra ? `-${extra}` : ""}`;
+  const own = branch || defaultBranch2 || "unknown";
+  const names = [`${prefix2}/${own}`];
+  if (defaultBranch2 && defaultBranch2 !== own) names.push(`${prefix2}/${defaultBranch2}`);
+  return names;
+}
+function prefetchArgs(names) {
+  return ["cache", "prefetch", ...names.flatMap((name) => ["--index", name])];
+}
+function sinceAfter(nowMs) {
+  return ((Math.floor(nowMs) + 1) / 1e3).toFixed(3);
+}
+
 // src/larder-cli.js
 import { spawnSync } from "node:child_process";
 function runLarder(binary, args) {
@@ -68272,11 +68309,15 @@ function releaseTarget(platform2 = process.platform, arch3 = process.arch) {
 // src/state.js
 var BINARY = "larder_path";
 var ACTIONS_CACHE = "actions_cache";
+var JOB_EDGES = "job_edges";
 function saveBinary(binary) {
   saveState(BINARY, binary);
 }
 function saveActionsCache(value) {
   saveState(ACTIONS_CACHE, JSON.stringify(value));
+}
+function saveJobEdges(value) {
+  saveState(JOB_EDGES, JSON.stringify(value));
 }
 
 // src/main.js
@@ -68286,12 +68327,9 @@ var STORAGE_INPUTS = [
   ["endpoint", "LARDER_ENDPOINT"],
   ["key-prefix", "LARDER_S3_KEY_PREFIX"]
 ];
-function remoteConfigured() {
-  return ["LARDER", "SCCACHE", "CACHEPOT"].some((prefix2) => process.env[`${prefix2}_BUCKET`] || process.env[`${prefix2}_REMOTE`]);
-}
 function actionsCacheWanted(mode, dir) {
   if (mode === "none") return { use: false, why: "cache: none" };
-  if (mode === "auto" && remoteConfigured()) return { use: false, why: "remote storage is configured (cache: auto)" };
+  if (mode === "auto" && remoteConfigured(process.env)) return { use: false, why: "remote storage is configured (cache: auto)" };
   const unsafe = unsafeToArchive(dir);
   if (unsafe) return { use: false, why: unsafe };
   if (mode === "auto" && folderBytes(dir) > 0) return { use: false, why: `${dir} already holds a cache (cache: auto)` };
@@ -68320,6 +68358,41 @@ async function restoreFromActionsCache(binary, version3, dir, noSave, jobStart) 
   saveActionsCache({ dir, key, jobStart, noSave, restore });
   return restore;
 }
+function prefetchAtJobStart(binary, wanted, readOnly, why) {
+  if (!remoteConfigured(process.env)) return null;
+  if (!wanted) {
+    info("prefetch: false: no prefetch, no deferred uploads and no push (uploads happen inline)");
+    return null;
+  }
+  const names = indexNames({
+    override: getInput("index"),
+    repository: process.env.GITHUB_REPOSITORY,
+    job: process.env.GITHUB_JOB,
+    extra: getInput("cache-key"),
+    branch: currentBranch(),
+    defaultBranch: defaultBranch()
+  });
+  let prefetch;
+  try {
+    const result = runLarder(binary, prefetchArgs(names));
+    prefetch = `${result.stdout}${result.stderr}`.trimEnd();
+    if (result.status !== 0) warning(`larder cache prefetch failed (exit ${result.status}); the build runs without it`);
+  } catch (e) {
+    prefetch = `larder cache prefetch: ${e.message}`;
+    warning(`larder cache prefetch failed: ${e.message}; the build runs without it`);
+  }
+  info(prefetch);
+  const edges = { index: names[0], since: sinceAfter(Date.now()), prefetch, noPush: "" };
+  if (readOnly || flagSet(process.env, "READ_ONLY")) {
+    edges.noPush = `this job is read-only (${readOnly ? why : "LARDER_READ_ONLY"})`;
+  } else if (setting(process.env, "DEFER_UPLOADS") !== void 0) {
+    info("LARDER_DEFER_UPLOADS is set by the job: left as it is");
+  } else {
+    exportVariable("LARDER_DEFER_UPLOADS", "1");
+    info(`LARDER_DEFER_UPLOADS=1: misses store locally; the post step uploads them and writes the index ${names[0]}`);
+  }
+  return edges;
+}
 async function main() {
   const jobStart = Math.floor(Date.now() / 1e3);
   const target = releaseTarget();
@@ -68332,6 +68405,7 @@ async function main() {
   const { readOnly, why } = readOnlyMode();
   const settings = parseSettings(getInput("settings"));
   const mode = cacheInput();
+  const prefetch = prefetchWanted();
   const installed = await group(
     "Installing larder",
     () => installLarder({ version: getInput("version"), baseUrl: getInput("base-url"), target })
@@ -68364,6 +68438,8 @@ async function main() {
   if (doctor.status !== 0) {
     warning('larder doctor found problems: the build runs, but may miss the cache (see the "larder doctor" group)');
   }
+  const edges = prefetchAtJobStart(binary, prefetch, readOnly, why);
+  if (edges) saveJobEdges(edges);
   saveBinary(binary);
   setOutput("path", binary);
   setOutput("version", version3);

@@ -68769,6 +68769,11 @@ function summaryWanted() {
   return (getInput("summary") || "true").toLowerCase() !== "false";
 }
 
+// src/job-edges.js
+function pushArgs(name, since) {
+  return ["cache", "push", "--index", name, "--since", since];
+}
+
 // src/larder-cli.js
 import { spawnSync } from "node:child_process";
 function runLarder(binary2, args) {
@@ -68791,11 +68796,16 @@ function localWrites(stats) {
 // src/state.js
 var BINARY = "larder_path";
 var ACTIONS_CACHE = "actions_cache";
+var JOB_EDGES = "job_edges";
 function binary() {
   return getState(BINARY);
 }
 function actionsCache() {
   const text = getState(ACTIONS_CACHE);
+  return text ? JSON.parse(text) : null;
+}
+function jobEdges() {
+  const text = getState(JOB_EDGES);
   return text ? JSON.parse(text) : null;
 }
 
@@ -68829,8 +68839,35 @@ function noticeLine(stats) {
   line += `), ${Number(stats.saved_seconds || 0).toFixed(1)} s of compiling saved`;
   return line;
 }
+function remoteSection(prefetch, push) {
+  const text = [prefetch, push].filter(Boolean).join("\n").replace(/```/g, "'''");
+  return `
+### larder and remote storage
+
+\`\`\`text
+${text}
+\`\`\`
+`;
+}
 
 // src/post.js
+function pushAtJobEnd(binary2, edges) {
+  let report;
+  if (edges.noPush) {
+    report = `larder cache push: not run: ${edges.noPush}`;
+  } else {
+    try {
+      const result = runLarder(binary2, pushArgs(edges.index, edges.since));
+      report = `${result.stdout}${result.stderr}`.trimEnd();
+      if (result.status !== 0) warning(`larder cache push failed (exit ${result.status}); the next run misses what this one compiled`);
+    } catch (e) {
+      report = `larder cache push: ${e.message}`;
+      warning(`larder cache push failed: ${e.message}; the next run misses what this one compiled`);
+    }
+  }
+  info(report);
+  return report;
+}
 async function saveToActionsCache(binary2, cacheState, stats) {
   if (cacheState.noSave) return { saved: false, why: `this job is read-only (${cacheState.noSave})` };
   if (!stats) return { saved: false, why: "larder's statistics are unreadable" };
@@ -68853,6 +68890,8 @@ async function post() {
     info("larder was not set up in this job: nothing to do");
     return;
   }
+  const edges = jobEdges();
+  const pushed = edges ? pushAtJobEnd(binary2, edges) : "";
   let stats = null;
   try {
     stats = statsJson(binary2);
@@ -68869,6 +68908,7 @@ async function post() {
   } catch (e) {
     warning(`larder statistics unavailable: ${e.message}`);
   }
+  if (edges) markdown += remoteSection(edges.prefetch, pushed);
   if (markdown) {
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown).write();
     else info(markdown);

@@ -43,6 +43,14 @@ export function cacheInput() {
   return oneOf('cache', ['auto', 'github', 'none'], 'auto');
 }
 
+/** `prefetch`: true (the default) or false. */
+export function prefetchWanted() {
+  const value = (core.getInput('prefetch') || 'true').toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  throw new Error(`prefetch must be true or false, not "${value}"`);
+}
+
 export function summaryWanted() {
   return (core.getInput('summary') || 'true').toLowerCase() !== 'false';
 }

@@ -1,13 +1,16 @@
 // Main step of the larder setup action: installs larder, makes it the RUSTC_WRAPPER of the rest
-// of the job, and, with no remote storage, restores larder's folder from the Actions cache.
+// of the job, and, with no remote storage, restores larder's folder from the Actions cache; with
+// remote storage, prefetches what the previous run of the job used and defers the uploads to the
+// post step's push.
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import * as actionsCache from './actions-cache.js';
 import { folderBytes, larderDir, unsafeToArchive } from './cache-dir.js';
 import { cacheKeys } from './cache-key.js';
 import { currentBranch, defaultBranch } from './event.js';
-import { cacheInput, parseSettings, readOnlyMode } from './inputs.js';
+import { cacheInput, parseSettings, prefetchWanted, readOnlyMode } from './inputs.js';
 import { installLarder } from './install.js';
+import { flagSet, indexNames, prefetchArgs, remoteConfigured, setting, sinceAfter } from './job-edges.js';
 import { cacheFormat, runLarder } from './larder-cli.js';
 import { releaseTarget } from './platform.js';
 import * as state from './state.js';
@@ -19,16 +22,10 @@ const STORAGE_INPUTS = [
   ['key-prefix', 'LARDER_S3_KEY_PREFIX'],
 ];
 
-// Remote storage shares objects across runs by itself; larder also reads the SCCACHE_ and
-// CACHEPOT_ twins of its variables.
-function remoteConfigured() {
-  return ['LARDER', 'SCCACHE', 'CACHEPOT'].some((prefix) => process.env[`${prefix}_BUCKET`] || process.env[`${prefix}_REMOTE`]);
-}
-
 /** Whether this job keeps larder's folder in the Actions cache, and why (for the log). */
 function actionsCacheWanted(mode, dir) {
   if (mode === 'none') return { use: false, why: 'cache: none' };
-  if (mode === 'auto' && remoteConfigured()) return { use: false, why: 'remote storage is configured (cache: auto)' };
+  if (mode === 'auto' && remoteConfigured(process.env)) return { use: false, why: 'remote storage is configured (cache: auto)' };
   const unsafe = unsafeToArchive(dir);
   if (unsafe) return { use: false, why: unsafe };
   // A folder that already holds a cache belongs to a persistent runner: pruning it to this job's
@@ -62,6 +59,47 @@ async function restoreFromActionsCache(binary, version, dir, noSave, jobStart) {
   return restore;
 }
 
+/**
+ * With remote storage: `larder cache prefetch` of the index the previous run of this job wrote,
+ * then LARDER_DEFER_UPLOADS=1 for the rest of the job (unless the job sets it itself, or never
+ * pushes because it is read-only). Returns what the post step needs for its push, or null.
+ */
+function prefetchAtJobStart(binary, wanted, readOnly, why) {
+  if (!remoteConfigured(process.env)) return null;
+  if (!wanted) {
+    core.info('prefetch: false: no prefetch, no deferred uploads and no push (uploads happen inline)');
+    return null;
+  }
+  const names = indexNames({
+    override: core.getInput('index'),
+    repository: process.env.GITHUB_REPOSITORY,
+    job: process.env.GITHUB_JOB,
+    extra: core.getInput('cache-key'),
+    branch: currentBranch(),
+    defaultBranch: defaultBranch(),
+  });
+  let prefetch;
+  try {
+    const result = runLarder(binary, prefetchArgs(names));
+    prefetch = `${result.stdout}${result.stderr}`.trimEnd();
+    if (result.status !== 0) core.warning(`larder cache prefetch failed (exit ${result.status}); the build runs without it`);
+  } catch (e) {
+    prefetch = `larder cache prefetch: ${e.message}`;
+    core.warning(`larder cache prefetch failed: ${e.message}; the build runs without it`);
+  }
+  core.info(prefetch);
+  const edges = { index: names[0], since: sinceAfter(Date.now()), prefetch, noPush: '' };
+  if (readOnly || flagSet(process.env, 'READ_ONLY')) {
+    edges.noPush = `this job is read-only (${readOnly ? why : 'LARDER_READ_ONLY'})`;
+  } else if (setting(process.env, 'DEFER_UPLOADS') !== undefined) {
+    core.info('LARDER_DEFER_UPLOADS is set by the job: left as it is');
+  } else {
+    core.exportVariable('LARDER_DEFER_UPLOADS', '1');
+    core.info(`LARDER_DEFER_UPLOADS=1: misses store locally; the post step uploads them and writes the index ${names[0]}`);
+  }
+  return edges;
+}
+
 async function main() {
   // Objects not read or written from now on are pruned before the archive is saved.
   const jobStart = Math.floor(Date.now() / 1000);
@@ -76,6 +114,7 @@ async function main() {
   const { readOnly, why } = readOnlyMode();
   const settings = parseSettings(core.getInput('settings'));
   const mode = cacheInput();
+  const prefetch = prefetchWanted();
 
   const installed = await core.group('Installing larder', () =>
     installLarder({ version: core.getInput('version'), baseUrl: core.getInput('base-url'), target }),
@@ -116,6 +155,9 @@ async function main() {
   if (doctor.status !== 0) {
     core.warning('larder doctor found problems: the build runs, but may miss the cache (see the "larder doctor" group)');
   }
+
+  const edges = prefetchAtJobStart(binary, prefetch, readOnly, why);
+  if (edges) state.saveJobEdges(edges);
 
   state.saveBinary(binary);
   core.setOutput('path', binary);

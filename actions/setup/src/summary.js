@@ -1,4 +1,5 @@
-// The job summary's text: how the Actions cache archive fared, beside larder's hit statistics.
+// The job summary's text: how the Actions cache archive fared, and the prefetch and push of
+// remote storage, beside larder's hit statistics.
 
 function megabytes(bytes) {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
@@ -35,4 +36,10 @@ export function noticeLine(stats) {
   if (errors) line += `, ${errors} cache errors`;
   line += `), ${Number(stats.saved_seconds || 0).toFixed(1)} s of compiling saved`;
   return line;
+}
+
+/** The prefetch's and the push's reports, as larder printed them. */
+export function remoteSection(prefetch, push) {
+  const text = [prefetch, push].filter(Boolean).join('\n').replace(/```/g, "'''");
+  return `\n### larder and remote storage\n\n\`\`\`text\n${text}\n\`\`\`\n`;
 }

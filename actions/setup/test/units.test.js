@@ -7,8 +7,10 @@ import { test } from 'node:test';
 import { cachePathSpec, larderDir, unsafeToArchive } from '../src/cache-dir.js';
 import { cacheKeys } from '../src/cache-key.js';
 import { findArchive, normalizeVersion, releaseBase } from '../src/install.js';
+import { flagSet, indexNames, prefetchArgs, pushArgs, remoteConfigured, setting, sinceAfter } from '../src/job-edges.js';
 import { localWrites } from '../src/larder-cli.js';
 import { releaseTarget } from '../src/platform.js';
+import { remoteSection } from '../src/summary.js';
 
 const JOB = { format: 'v4', os: 'linux', arch: 'x64', job: 'build', runId: '77', runAttempt: '2' };
 
@@ -79,4 +81,44 @@ test("larder's folder: where larder puts it, named from ~ for the cache version,
 test("the job's new objects are the local tier's writes", () => {
   assert.equal(localWrites({ storage: [{ name: 'local', writes: 3 }, { name: 's3', writes: 5 }] }), 3);
   assert.equal(localWrites({}), 0);
+});
+
+test('index names: repository, job (with the cache-key) and branch, falling back to the default branch', () => {
+  const job = { repository: 'acme/app', job: 'build', branch: 'feature/x', defaultBranch: 'main' };
+  assert.deepEqual(indexNames(job), ['acme/app/build/feature/x', 'acme/app/build/main']);
+  assert.deepEqual(indexNames({ ...job, extra: 'linux-arm64' }), ['acme/app/build-linux-arm64/feature/x', 'acme/app/build-linux-arm64/main']);
+  assert.deepEqual(indexNames({ ...job, branch: 'main' }), ['acme/app/build/main']);
+  assert.deepEqual(indexNames({ ...job, defaultBranch: '' }), ['acme/app/build/feature/x']);
+  assert.deepEqual(indexNames({ ...job, branch: '' }), ['acme/app/build/main']);
+  // the index input replaces them all; the push writes its first name
+  assert.deepEqual(indexNames({ ...job, override: ' shared/linux\n shared/main  ' }), ['shared/linux', 'shared/main']);
+  assert.deepEqual(indexNames({ ...job, override: ' \n ' }), ['acme/app/build/feature/x', 'acme/app/build/main']);
+});
+
+test('prefetch and push arguments', () => {
+  assert.deepEqual(prefetchArgs(['a b', 'c']), ['cache', 'prefetch', '--index', 'a b', '--index', 'c']);
+  assert.deepEqual(pushArgs('a b', '12.345'), ['cache', 'push', '--index', 'a b', '--since', '12.345']);
+});
+
+test("the push's --since lies after the end of the prefetch, in the millisecond after it", () => {
+  assert.equal(sinceAfter(1700000000123), '1700000000.124');
+  assert.equal(sinceAfter(1700000000999.7), '1700000001.000');
+});
+
+test('settings as larder reads them: its own name, then the SCCACHE_ and CACHEPOT_ twins', () => {
+  assert.equal(remoteConfigured({}), false);
+  assert.equal(remoteConfigured({ LARDER_BUCKET: '' }), false);
+  assert.equal(remoteConfigured({ LARDER_BUCKET: 'b' }), true);
+  assert.equal(remoteConfigured({ SCCACHE_REMOTE: 'redis://127.0.0.1' }), true);
+  assert.equal(setting({ SCCACHE_DEFER_UPLOADS: '0' }, 'DEFER_UPLOADS'), '0');
+  assert.equal(setting({}, 'DEFER_UPLOADS'), undefined);
+  assert.equal(flagSet({ LARDER_READ_ONLY: ' Yes ' }, 'READ_ONLY'), true);
+  assert.equal(flagSet({ LARDER_READ_ONLY: '0', SCCACHE_READ_ONLY: '1' }, 'READ_ONLY'), false);
+  assert.equal(flagSet({ CACHEPOT_READ_ONLY: 'on' }, 'READ_ONLY'), true);
+});
+
+test('the summary shows the prefetch and push reports as printed', () => {
+  const section = remoteSection('larder cache prefetch: index a lists 1 objects\n  a fault', 'larder cache push: not run: x');
+  assert.match(section, /### larder and remote storage/);
+  assert.ok(section.includes('```text\nlarder cache prefetch: index a lists 1 objects\n  a fault\nlarder cache push: not run: x\n```'));
 });
