@@ -512,8 +512,12 @@ void CompileFlow::write_manifest(ManifestResult result, std::string_view entry_b
   if (manifest_) merge_results(manifest, *manifest_);
   const std::string blob = serialize_manifest(manifest);
   // Remotes get the manifest with this result's entry in it: their next hit is one request.
-  const std::string remote_blob = remote_manifest_object(blob, entry_blob);
-  if (chain_->put(name, blob, remote_blob)) stats_.bytes_written += blob.size();
+  // Only built where a remote is written now (a copy of up to 4 MiB on every miss).
+  const bool remotes_written = chain_->tiers().size() > 1 && !defer_uploads_;
+  const std::string remote_blob = remotes_written ? remote_manifest_object(blob, entry_blob) : std::string();
+  if (chain_->put(name, blob, remotes_written ? std::string_view(remote_blob) : std::string_view(blob))) {
+    stats_.bytes_written += blob.size();
+  }
 }
 
 std::optional<storage::Fetched> CompileFlow::local_object(const std::string& name) {
