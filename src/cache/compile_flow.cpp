@@ -171,11 +171,15 @@ class CompileFlow {
   std::string call_key_;
   std::optional<storage::StorageChain> chain_;
   std::optional<Manifest> manifest_;  // as read during lookup
-  // The entry object the lookup found, kept as read until it is restored: only then is it
-  // promoted into the earlier tiers, or rejected from its own.
+  // The entry the lookup found, kept as read until it is restored: only then is it promoted
+  // into the earlier tiers, or rejected from its own. A carried entry is a view into the
+  // manifest object that carried it (up to 4 MiB, not copied).
   std::string entry_name_;
   std::string entry_read_from_;  // the entry's own name, or the manifest's that carried it
-  std::optional<storage::Fetched> entry_object_;
+  std::optional<storage::Fetched> manifest_object_;
+  std::optional<storage::Fetched> entry_object_;     // when not carried
+  const storage::Fetched* entry_source_ = nullptr;  // what entry_read_from_ names, as read
+  std::string_view entry_blob_;                     // the entry's bytes inside *entry_source_
 
   // For `larder explain`: the key's parts, why the lookup missed when it can tell, and what
   // the compile read.
@@ -258,21 +262,22 @@ bool CompileFlow::result_matches(const ManifestResult& result) {
 
 std::optional<Entry> CompileFlow::lookup() {
   const std::string manifest_name = call_key_ + ".manifest";
-  auto fetched = chain_->get(manifest_name);
-  if (!fetched) {
+  manifest_object_ = chain_->get(manifest_name);
+  if (!manifest_object_) {
     spdlog::debug("{}: lookup: no manifest for call key {}", args_.crate_name, call_key_);
     return std::nullopt;
   }
-  stats_.bytes_read += fetched->blob.size();
+  const storage::Fetched& fetched = *manifest_object_;
+  stats_.bytes_read += fetched.blob.size();
   // Every check on the manifest passes before it is used or copied into an earlier tier.
-  std::string_view carried_entry;
+  std::string_view carried_entry;  // a view into fetched.blob, which lives as long as the flow
   try {
-    auto checked = checked_manifest_object(fetched->blob, call_key_);
+    auto checked = checked_manifest_object(fetched.blob, call_key_);
     manifest_ = std::move(checked.manifest);
     carried_entry = checked.carried_entry;
-    chain_->promote(manifest_name, *fetched, checked.manifest_blob);
+    chain_->promote(manifest_name, fetched.tier, checked.manifest_blob, fetched.blob);
   } catch (const std::exception& error) {
-    chain_->reject(manifest_name, *fetched, error.what());
+    chain_->reject(manifest_name, fetched, error.what());
     miss_why_ = {"the cached manifest for this key was damaged (removed)"};
     return std::nullopt;
   }
@@ -282,30 +287,30 @@ std::optional<Entry> CompileFlow::lookup() {
     // A remote's manifest carries the newest result's entry (cache/manifest_bundle.hpp),
     // already checked to be the object that result names: no second request.
     const bool carried = !carried_entry.empty() && &result == &manifest_->results.front();
-    auto entry_object = carried ? std::optional<storage::Fetched>({std::string(carried_entry), fetched->tier})
-                                : chain_->get(entry_name);
-    if (!entry_object) {
+    if (!carried) entry_object_ = chain_->get(entry_name);
+    if (!carried && !entry_object_) {
       spdlog::debug("{}: lookup: entry {} is gone", args_.crate_name, result.entry_object);
       miss_why_ = {"the cache entry for these inputs is gone (trimmed, cleared or expired)"};
       miss_advice_ = {"raise LARDER_CACHE_SIZE if the local cache is trimmed often"};
       return std::nullopt;
     }
-    if (!carried) stats_.bytes_read += entry_object->blob.size();
+    entry_name_ = entry_name;
+    entry_read_from_ = carried ? manifest_name : entry_name;
+    entry_source_ = carried ? &*manifest_object_ : &*entry_object_;
+    entry_blob_ = carried ? carried_entry : std::string_view(entry_object_->blob);
+    if (!carried) stats_.bytes_read += entry_blob_.size();
     try {
       // Content addressed: an object other than the one the manifest names (another crate's
       // entry, an older one of this crate) is refused before it is decoded.
-      if (!carried && sha256_hex(entry_object->blob) != result.entry_object) {
+      if (!carried && sha256_hex(entry_blob_) != result.entry_object) {
         throw CorruptData("not the entry its manifest names");
       }
-      Entry entry = deserialize_entry(entry_object->blob);
+      Entry entry = deserialize_entry(entry_blob_);
       stats_.direct_hits++;  // resolved from the manifest, without running rustc
-      entry_name_ = entry_name;
-      entry_read_from_ = carried ? manifest_name : entry_name;
-      entry_object_ = std::move(entry_object);
       return entry;
     } catch (const std::exception& error) {
       // A carried entry that does not decode damages the manifest object that carried it.
-      chain_->reject(carried ? manifest_name : entry_name, *entry_object, error.what());
+      chain_->reject(entry_read_from_, *entry_source_, error.what());
       miss_why_ = {"the cache entry for these inputs was damaged (removed)"};
       return std::nullopt;
     }
@@ -334,7 +339,7 @@ bool CompileFlow::restore(const Entry& entry) {
   // The entry must hold exactly the outputs this call expects, each once: one that does not
   // is damage (its key says it is this call's) and is rejected.
   if (entry.outputs.size() != compilation_.outputs.size()) {
-    chain_->reject(entry_read_from_, *entry_object_,
+    chain_->reject(entry_read_from_, *entry_source_,
                    std::to_string(entry.outputs.size()) + " outputs where the call expects " +
                        std::to_string(compilation_.outputs.size()));
     return false;
@@ -347,7 +352,7 @@ bool CompileFlow::restore(const Entry& entry) {
       if (stored.role == expected.role) match = &stored;
     }
     if (match == nullptr) {
-      chain_->reject(entry_read_from_, *entry_object_, "it lacks the " + expected.role + " output");
+      chain_->reject(entry_read_from_, *entry_source_, "it lacks the " + expected.role + " output");
       return false;
     }
     plan.emplace_back(&expected, match);
@@ -544,11 +549,7 @@ void CompileFlow::finish(const ProcessResult& result) {
   if (chain_) {
     const auto& counts = chain_->counts();
     for (size_t i = 0; i < counts.tiers.size(); ++i) {
-      auto& tier = stats_.storage_for(chain_->tiers()[i]->kind(), chain_->tiers()[i]->location());
-      tier.hits += counts.tiers[i].hits;
-      tier.misses += counts.tiers[i].misses;
-      tier.writes += counts.tiers[i].writes;
-      tier.errors += counts.tiers[i].errors;
+      stats_.storage_for(chain_->tiers()[i]->kind(), chain_->tiers()[i]->location()).objects += counts.tiers[i];
     }
     stats_.read_errors += counts.read_errors;
     stats_.write_errors += counts.write_errors;
@@ -563,13 +564,13 @@ void CompileFlow::run() {
     try {
       if (auto entry = lookup()) {
         if (restore(*entry)) {
-          chain_->promote(entry_name_, *entry_object_);
+          chain_->promote(entry_name_, entry_source_->tier, entry_blob_, entry_blob_);
           const std::string out = relocate(entry->stdout_data, *entry, paths_);
           const std::string err = relocate(entry->stderr_data, *entry, paths_);
           ::write(STDOUT_FILENO, out.data(), out.size());
           ::write(STDERR_FILENO, err.data(), err.size());
           stats_.cache_hits++;
-          const auto& tier = *chain_->tiers()[entry_object_->tier];
+          const auto& tier = *chain_->tiers()[entry_source_->tier];
           stats_.storage_for(tier.kind(), tier.location()).call_hits++;
           stats_.saved_seconds += entry->compile_seconds;
           // The build log's line carries the hit's time, so it cannot include its own

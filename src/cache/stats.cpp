@@ -99,10 +99,7 @@ void StatsCounters::add(const StatsCounters& o) {
   for (const auto& [reason, count] : o.not_cached) not_cached[reason] += count;
   for (const auto& [id, s] : o.storage) {
     auto& mine = storage_for(s.kind, s.location);
-    mine.hits += s.hits;
-    mine.misses += s.misses;
-    mine.writes += s.writes;
-    mine.errors += s.errors;
+    mine.objects += s.objects;
     mine.call_hits += s.call_hits;
   }
 }
@@ -122,8 +119,8 @@ double StatsCounters::hit_rate() const {
 nlohmann::json to_json(const StatsCounters& s) {
   nlohmann::json storage = nlohmann::json::array();
   for (const auto& [id, st] : s.storage) {
-    storage.push_back({{"name", st.kind}, {"location", st.location}, {"hits", st.hits},
-                       {"misses", st.misses}, {"writes", st.writes}, {"errors", st.errors},
+    storage.push_back({{"name", st.kind}, {"location", st.location}, {"hits", st.objects.hits},
+                       {"misses", st.objects.misses}, {"writes", st.objects.writes}, {"errors", st.objects.errors},
                        {"call_hits", st.call_hits}});
   }
   return {
@@ -170,10 +167,10 @@ StatsCounters stats_from_json(const nlohmann::json& j) {
   if (j.contains("storage")) {
     for (const auto& item : j["storage"]) {
       auto& st = s.storage_for(item.value("name", ""), item.value("location", ""));
-      st.hits = item.value("hits", uint64_t{0});
-      st.misses = item.value("misses", uint64_t{0});
-      st.writes = item.value("writes", uint64_t{0});
-      st.errors = item.value("errors", uint64_t{0});
+      st.objects.hits = item.value("hits", uint64_t{0});
+      st.objects.misses = item.value("misses", uint64_t{0});
+      st.objects.writes = item.value("writes", uint64_t{0});
+      st.objects.errors = item.value("errors", uint64_t{0});
       st.call_hits = item.value("call_hits", uint64_t{0});
     }
   }

@@ -8,16 +8,15 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "storage/storage_chain.hpp"
+
 namespace larder::cache {
 
 struct StorageCounters {
   std::string kind;
   std::string location;
   // Objects: a call reads a manifest and an entry, from one tier or from two.
-  uint64_t hits = 0;
-  uint64_t misses = 0;
-  uint64_t writes = 0;
-  uint64_t errors = 0;
+  storage::TierCounts objects;
   // Calls: the hits whose entry this tier served. Summed over the tiers, the summary's hits.
   uint64_t call_hits = 0;
 };

@@ -116,8 +116,8 @@ std::string stats_as_text(const cache::StatsCounters& s) {
   if (!s.storage.empty()) {
     out << "\nStorage:\n";
     for (const auto& [id, st] : s.storage) {
-      out << "  " << st.kind << " " << st.location << ": " << st.call_hits << " calls served; objects: " << st.hits
-          << " found, " << st.misses << " not found, " << st.writes << " written, " << st.errors << " errors\n";
+      out << "  " << st.kind << " " << st.location << ": " << st.call_hits << " calls served; objects: " << st.objects.hits
+          << " found, " << st.objects.misses << " not found, " << st.objects.writes << " written, " << st.objects.errors << " errors\n";
     }
   }
   if (!s.not_cached.empty()) {
@@ -178,8 +178,8 @@ std::string stats_as_markdown(const cache::StatsCounters& s, const std::vector<c
     out << "\n| Storage | Calls served | Objects found | Not found | Written | Errors |\n"
            "|---|---:|---:|---:|---:|---:|\n";
     for (const auto& [id, st] : s.storage) {
-      out << "| " << st.kind << " `" << st.location << "` | " << st.call_hits << " | " << st.hits << " | " << st.misses
-          << " | " << st.writes << " | " << st.errors << " |\n";
+      out << "| " << st.kind << " `" << st.location << "` | " << st.call_hits << " | " << st.objects.hits << " | " << st.objects.misses
+          << " | " << st.objects.writes << " | " << st.objects.errors << " |\n";
     }
   }
   return out.str();

@@ -29,10 +29,11 @@ std::optional<Fetched> StorageChain::get(const std::string& name) {
   return std::nullopt;
 }
 
-void StorageChain::promote(const std::string& name, const Fetched& object, std::string_view local_blob) {
-  for (size_t j = 0; j < object.tier && j < tiers_.size(); ++j) {
+void StorageChain::promote(const std::string& name, size_t from_tier, std::string_view local_blob,
+                           std::string_view remote_blob) {
+  for (size_t j = 0; j < from_tier && j < tiers_.size(); ++j) {
     if (!writable(j)) continue;
-    auto filled = tiers_[j]->put(name, j == 0 ? local_blob : std::string_view(object.blob));
+    auto filled = tiers_[j]->put(name, j == 0 ? local_blob : remote_blob);
     auto& earlier = counts_.tiers[j];
     if (filled.ok) {
       earlier.writes++;

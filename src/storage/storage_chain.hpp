@@ -26,6 +26,14 @@ struct TierCounts {
   uint64_t misses = 0;
   uint64_t writes = 0;
   uint64_t errors = 0;
+
+  TierCounts& operator+=(const TierCounts& other) {
+    hits += other.hits;
+    misses += other.misses;
+    writes += other.writes;
+    errors += other.errors;
+    return *this;
+  }
 };
 
 struct ChainCounts {
@@ -42,10 +50,11 @@ class StorageChain {
   // fault is counted and logged, and the next tier is asked.
   std::optional<Fetched> get(const std::string& name);
   // The caller's checks passed: copies the object into the writable tiers before its own.
-  void promote(const std::string& name, const Fetched& object) { promote(name, object, object.blob); }
-  // The same, where the local tier keeps a smaller form of the object (`local_blob`) than
-  // the remotes (a manifest without the entry it carries there).
-  void promote(const std::string& name, const Fetched& object, std::string_view local_blob);
+  void promote(const std::string& name, const Fetched& object) { promote(name, object.tier, object.blob, object.blob); }
+  // The same for an object read from tier `from_tier`, where the local tier keeps another form
+  // of it than the remotes (a manifest without the entry it carries there), or where the
+  // object is a part of what was read (the entry a manifest object carried).
+  void promote(const std::string& name, size_t from_tier, std::string_view local_blob, std::string_view remote_blob);
   // The caller's checks failed: logs `why` once, counts a read error (in the stats and in
   // that tier's counters) and removes the object from the tier it came from when that tier
   // may be written.

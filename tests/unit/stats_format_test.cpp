@@ -92,7 +92,7 @@ TEST(Stats, TiersCountCallsServedBesideObjectsSoTheyReconcileWithTheSummary) {
   cache::StatsCounters a;
   a.cache_hits = 5;
   auto& local = a.storage_for("local", "/cache");
-  local.hits = 10;  // a manifest and an entry per hit
+  local.objects.hits = 10;  // a manifest and an entry per hit
   local.call_hits = 5;
   const auto json = cache::to_json(a);
   EXPECT_EQ(json["storage"][0]["call_hits"], 5);

@@ -88,3 +88,19 @@ TEST_F(ChainTest, ARejectedLocalObjectIsRemovedThere) {
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->tier, 1u);
 }
+
+// A manifest object read from the last of three tiers: the local tier keeps its plain form,
+// the remote before it the form remotes hold (with the entry it carries).
+TEST_F(ChainTest, APromotionWritesTheLocalFormLocallyAndTheRemoteFormToEarlierRemotes) {
+  std::vector<StoragePtr> tiers;
+  for (const char* name : {"local", "near", "far"}) tiers.push_back(std::make_unique<LocalStorage>(dir / name, 1 << 30));
+  auto* local = tiers[0].get();
+  auto* near = tiers[1].get();
+  StorageChain chain_of_three(std::move(tiers), false);
+  chain_of_three.promote(kName, 2, "plain", "bundled");
+  EXPECT_EQ(local->get(kName).data, "plain");
+  EXPECT_EQ(near->get(kName).data, "bundled");
+  EXPECT_EQ(chain_of_three.counts().tiers[0].writes, 1u);
+  EXPECT_EQ(chain_of_three.counts().tiers[1].writes, 1u);
+  EXPECT_EQ(chain_of_three.counts().tiers[2].writes, 0u);
+}
