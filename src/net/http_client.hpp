@@ -38,6 +38,8 @@ struct Response {
   int attempts = 0;
 
   bool transport_ok() const { return error.empty(); }
+  // A 2xx answer arrived.
+  bool succeeded() const { return transport_ok() && status >= 200 && status < 300; }
   std::optional<std::string> header(const std::string& lower_case_name) const;
   // "HTTP 503" or the transport error: for messages.
   std::string summary() const;

@@ -21,8 +21,6 @@ std::map<std::string, std::string> parse_connection_string(const std::string& te
   return fields;
 }
 
-bool success(long status) { return status >= 200 && status < 300; }
-
 }  // namespace
 
 AzureBlobStorage::AzureBlobStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, const EnvLookup& env,
@@ -156,16 +154,16 @@ OpResult AzureBlobStorage::put(const std::string& name, std::string_view blob) {
   if (response.transport_ok() && response.status == 404 && !container_checked_) {
     container_checked_ = true;
     auto made = send("PUT", endpoint_path_ + "/" + container_, "restype=container");
-    if (made.transport_ok() && (success(made.status) || made.status == 409)) response = send("PUT", path, "", blob);
+    if (made.succeeded() || made.status == 409) response = send("PUT", path, "", blob);
     else return OpResult::failure("cannot create container '" + container_ + "': " + explain(made, "PUT"));
   }
-  if (response.transport_ok() && success(response.status)) return OpResult::success();
+  if (response.succeeded()) return OpResult::success();
   return OpResult::failure(explain(response, "PUT"));
 }
 
 OpResult AzureBlobStorage::remove(const std::string& name) {
   auto response = send("DELETE", blob_path(name), "");
-  if (response.transport_ok() && (success(response.status) || response.status == 404)) return OpResult::success();
+  if (response.succeeded() || response.status == 404) return OpResult::success();
   return OpResult::failure(explain(response, "DELETE"));
 }
 

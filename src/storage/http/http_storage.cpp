@@ -1,25 +1,14 @@
 #include "storage/http/http_storage.hpp"
 
-#include <openssl/evp.h>
-
 #include <stdexcept>
 
 #include "net/url.hpp"
+#include "util/base64.hpp"
 #include "util/strings.hpp"
 
 namespace larder::storage {
 
 namespace {
-
-std::string base64(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-bool success(long status) { return status >= 200 && status < 300; }
 
 // How servers answer a PUT whose parent collection is missing: 409 (RFC 4918), 404, or 500
 // (nginx's dav module without create_full_put_path).
@@ -58,7 +47,7 @@ HttpStorage::HttpStorage(const RemoteUrl& url, const std::filesystem::path& stat
     auth_kind_ = "bearer token";
     if (url.user) problems.push_back("http: both user-info and token given; the token is used");
   } else if (url.user) {
-    authorization_ = "Basic " + base64(*url.user + ":" + url.password.value_or(""));
+    authorization_ = "Basic " + base64_encode(*url.user + ":" + url.password.value_or(""));
     auth_kind_ = "basic (user '" + *url.user + "')";
   } else {
     auth_kind_ = "none";
@@ -130,7 +119,7 @@ std::optional<std::string> HttpStorage::make_collections(const std::string& path
     auto response = send("MKCOL", origin_ + collection);
     if (!response.transport_ok()) return explain(response, "MKCOL");
     // 201 made; 405 it exists already (RFC 4918); 301 some servers redirect to the slash form.
-    if (success(response.status) || response.status == 405 || response.status == 301) {
+    if (response.succeeded() || response.status == 405 || response.status == 301) {
       collections_made_.insert(collection);
       continue;
     }
@@ -153,13 +142,13 @@ OpResult HttpStorage::put(const std::string& name, std::string_view blob) {
     if (auto failed = make_collections(path)) return OpResult::failure(*failed);
     response = send("PUT", origin_ + path, blob);
   }
-  if (response.transport_ok() && success(response.status)) return OpResult::success();
+  if (response.succeeded()) return OpResult::success();
   return OpResult::failure(explain(response, "PUT"));
 }
 
 OpResult HttpStorage::remove(const std::string& name) {
   auto response = send("DELETE", origin_ + object_path(name));
-  if (response.transport_ok() && (success(response.status) || response.status == 404)) return OpResult::success();
+  if (response.succeeded() || response.status == 404) return OpResult::success();
   return OpResult::failure(explain(response, "DELETE"));
 }
 
