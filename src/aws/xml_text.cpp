@@ -5,7 +5,7 @@
 namespace larder::aws {
 
 std::optional<std::string> xml_text(std::string_view xml, std::string_view tag) {
-  const std::string open = "<" + std::string(tag);
+  const std::string open = std::string("<").append(tag);
   size_t pos = 0;
   while ((pos = xml.find(open, pos)) != std::string_view::npos) {
     const size_t after = pos + open.size();
@@ -16,7 +16,7 @@ std::optional<std::string> xml_text(std::string_view xml, std::string_view tag) 
   const size_t start = xml.find('>', pos);
   if (start == std::string_view::npos) return std::nullopt;
   if (xml[start - 1] == '/') return std::string();  // <Tag/>
-  const size_t end = xml.find("</" + std::string(tag) + ">", start);
+  const size_t end = xml.find(std::string("</").append(tag).append(">"), start);
   if (end == std::string_view::npos) return std::nullopt;
   std::string text(xml.substr(start + 1, end - start - 1));
   text = replace_all(text, "&lt;", "<");

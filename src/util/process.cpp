@@ -53,8 +53,7 @@ std::string find_in_path(const std::string& program) {
   while (start <= path.size()) {
     size_t end = path.find(':', start);
     if (end == std::string::npos) end = path.size();
-    std::string dir = path.substr(start, end - start);
-    if (dir.empty()) dir = ".";
+    const std::string dir = end > start ? path.substr(start, end - start) : std::string(".");
     const std::string candidate = dir + "/" + program;
     struct stat st {};
     if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
