@@ -81,9 +81,7 @@ int64_t mtime_ms(const fs::path& path) {
   return stamp ? stamp->mtime_ns / 1000000 : 0;
 }
 
-}  // namespace
-
-std::string current_build_id() {
+std::string find_build_id() {
   const long parent = static_cast<long>(::getppid());
   const auto parent_facts = proc_facts(parent);
   // cargo runs the wrapper directly; build scripts that run rustc themselves sit between.
@@ -96,6 +94,15 @@ std::string current_build_id() {
     facts = proc_facts(pid);
   }
   return std::to_string(parent) + (parent_facts ? "-" + parent_facts->start : "");
+}
+
+}  // namespace
+
+// Found once per process: a wrapper asks for it several times, and each search reads up to
+// five /proc/<pid>/stat files.
+std::string current_build_id() {
+  static const std::string id = find_build_id();
+  return id;
 }
 
 fs::path BuildLog::file_for(const std::string& build_id) const { return dir_ / (build_id + std::string(kSuffix)); }
