@@ -135,10 +135,16 @@ class CompileFlow {
         hasher_(settings.cache_dir() / "memo" / "file-hashes"),
         miss_log_(settings.cache_dir()) {}
 
-  [[noreturn]] void run();
+  // Serves the call from the cache, or compiles (and stores) it; returns how the call ends:
+  // the replayed result of a hit, or rustc's own.
+  ProcessResult run();
+  // Adds the storage tiers' counts to the call's stats and records them.
+  void record_stats();
 
  private:
   bool prepare();
+  std::optional<ProcessResult> serve_hit();
+  ProcessResult compile_and_store();
   std::optional<Entry> lookup();
   bool result_matches(const ManifestResult& result);
   bool restore(const Entry& entry);
@@ -152,7 +158,6 @@ class CompileFlow {
   // A portable path of a manifest, as a file of this checkout.
   fs::path local_file(const std::string& portable) const { return resolve_path(paths_.to_local(portable), cwd_); }
   void record_miss(double compile_seconds);
-  [[noreturn]] void finish(const ProcessResult& result);
 
   const Settings& settings_;
   const std::vector<std::string>& command_;
@@ -545,7 +550,7 @@ void CompileFlow::record_miss(double compile_seconds) {
   miss_log_.missed(facts);
 }
 
-void CompileFlow::finish(const ProcessResult& result) {
+void CompileFlow::record_stats() {
   if (chain_) {
     const auto& counts = chain_->counts();
     for (size_t i = 0; i < counts.tiers.size(); ++i) {
@@ -555,49 +560,57 @@ void CompileFlow::finish(const ProcessResult& result) {
     stats_.write_errors += counts.write_errors;
   }
   StatsStore(settings_.cache_dir() / "stats").record(stats_);
-  exit_like(result);
 }
 
-void CompileFlow::run() {
+ProcessResult CompileFlow::run() {
   const bool recache = settings_.flag("LARDER_RECACHE");
   if (prepare() && !recache) {
-    try {
-      if (auto entry = lookup()) {
-        if (restore(*entry)) {
-          chain_->promote(entry_name_, entry_source_->tier, entry_blob_, entry_blob_);
-          const std::string out = relocate(entry->stdout_data, *entry, paths_);
-          const std::string err = relocate(entry->stderr_data, *entry, paths_);
-          ::write(STDOUT_FILENO, out.data(), out.size());
-          ::write(STDERR_FILENO, err.data(), err.size());
-          stats_.cache_hits++;
-          const auto& tier = *chain_->tiers()[entry_source_->tier];
-          stats_.storage_for(tier.kind(), tier.location()).call_hits++;
-          stats_.saved_seconds += entry->compile_seconds;
-          // The build log's line carries the hit's time, so it cannot include its own
-          // writing; the stats do.
-          const double hit_seconds = seconds_since(started_);
-          miss_log_.hit(args_.crate_name, hit_seconds, stats_.restore_seconds);
-          stats_.wrapper_seconds += seconds_since(started_);
-          spdlog::debug("{}: hit", args_.crate_name);
-          ProcessResult replay;
-          replay.started = true;
-          replay.exit_code = entry->exit_code;
-          finish(replay);
-        }
-        miss_why_ = {"the cache entry could not be restored (see LARDER_LOG=warn)"};
-      }
-    } catch (const std::exception& error) {
-      spdlog::warn("{}: cache lookup failed: {}; compiling", args_.crate_name, error.what());
-      stats_.read_errors++;
-      miss_why_ = {std::string("the cache lookup failed: ") + error.what()};
-    }
+    if (auto replayed = serve_hit()) return *replayed;
   }
   if (recache && prepared_) {
     miss_why_ = {"LARDER_RECACHE is set: every call compiles and overwrites its entry"};
     miss_advice_ = {"unset LARDER_RECACHE once the entries are rewritten"};
   }
-
   spdlog::debug("{}: miss{}", args_.crate_name, recache ? " (LARDER_RECACHE)" : "");
+  return compile_and_store();
+}
+
+std::optional<ProcessResult> CompileFlow::serve_hit() {
+  try {
+    auto entry = lookup();
+    if (!entry) return std::nullopt;
+    if (!restore(*entry)) {
+      miss_why_ = {"the cache entry could not be restored (see LARDER_LOG=warn)"};
+      return std::nullopt;
+    }
+    chain_->promote(entry_name_, entry_source_->tier, entry_blob_, entry_blob_);
+    const std::string out = relocate(entry->stdout_data, *entry, paths_);
+    const std::string err = relocate(entry->stderr_data, *entry, paths_);
+    ::write(STDOUT_FILENO, out.data(), out.size());
+    ::write(STDERR_FILENO, err.data(), err.size());
+    stats_.cache_hits++;
+    const auto& tier = *chain_->tiers()[entry_source_->tier];
+    stats_.storage_for(tier.kind(), tier.location()).call_hits++;
+    stats_.saved_seconds += entry->compile_seconds;
+    // The build log's line carries the hit's time, so it cannot include its own writing; the
+    // stats do.
+    const double hit_seconds = seconds_since(started_);
+    miss_log_.hit(args_.crate_name, hit_seconds, stats_.restore_seconds);
+    stats_.wrapper_seconds += seconds_since(started_);
+    spdlog::debug("{}: hit", args_.crate_name);
+    ProcessResult replayed;
+    replayed.started = true;
+    replayed.exit_code = entry->exit_code;
+    return replayed;
+  } catch (const std::exception& error) {
+    spdlog::warn("{}: cache lookup failed: {}; compiling", args_.crate_name, error.what());
+    stats_.read_errors++;
+    miss_why_ = {std::string("the cache lookup failed: ") + error.what()};
+    return std::nullopt;
+  }
+}
+
+ProcessResult CompileFlow::compile_and_store() {
   miss_log_.compiling(args_.crate_name);
   // The dep-info and link-input files of wrappers killed mid-compile, named with their pid.
   if (args_.out_dir) remove_stale_temps(resolve_path(*args_.out_dir, cwd_));
@@ -608,14 +621,14 @@ void CompileFlow::run() {
   if (!result.started) {
     spdlog::error("cannot run {}: {}", command_[0], result.error);
     result.exit_code = 127;
-    finish(result);
+    return result;
   }
   stats_.compile_seconds += compile_seconds;
   if (result.signaled || result.exit_code != 0) {
     stats_.compile_failures++;
     miss_log_.failed(args_.crate_name, compile_seconds);
     remove_temporaries();
-    finish(result);
+    return result;
   }
   stats_.cache_misses++;
   if (prepared_) {
@@ -628,7 +641,7 @@ void CompileFlow::run() {
   }
   record_miss(compile_seconds);
   remove_temporaries();
-  finish(result);
+  return result;
 }
 
 [[noreturn]] void pass_through(const std::vector<std::string>& command, const Settings& settings,
@@ -678,7 +691,9 @@ void run_wrapper(const std::vector<std::string>& command) {
     pass_through(command, settings, stats);
   }
   CompileFlow flow(settings, command, args, compilation, cwd, stats);
-  flow.run();
+  const ProcessResult result = flow.run();
+  flow.record_stats();
+  exit_like(result);
 }
 
 }  // namespace larder::cache
