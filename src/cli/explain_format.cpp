@@ -21,6 +21,7 @@ std::string seconds_text(double seconds) {
 
 struct Outcomes {
   size_t hits = 0;
+  std::vector<std::string> hit_crates;
   std::vector<const cache::BuildEvent*> misses, not_cached, failed;
   // larder's time per hit, in milliseconds: in all, and without writing the outputs. Hits
   // logged by releases that did not record it are left out.
@@ -45,6 +46,7 @@ Outcomes outcomes_of(const cache::BuildRecord& build, const std::optional<std::s
     if (crate && e.crate != *crate) continue;
     if (e.outcome == "hit") {
       o.hits++;
+      o.hit_crates.push_back(e.crate);
       if (e.seconds > 0) {
         o.hit_ms.push_back(e.seconds * 1000);
         o.hit_ms_without_writes.push_back((e.seconds - e.write_seconds) * 1000);
@@ -117,7 +119,7 @@ std::string explain_as_json(const cache::BuildRecord& build, const std::optional
     not_cached.push_back({{"crate", e->crate}, {"reason", e->reason}, {"meaning", text.meaning}, {"advice", text.advice}});
   }
   for (const auto* e : o.failed) failed.push_back({{"crate", e->crate}, {"seconds", e->seconds}});
-  nlohmann::json json = {{"build", build.id}, {"hits", o.hits}, {"misses", misses},
+  nlohmann::json json = {{"build", build.id}, {"hits", o.hits}, {"hit_crates", o.hit_crates}, {"misses", misses},
                          {"not_cached", not_cached}, {"failed", failed}};
   if (!o.hit_ms.empty()) {
     json["hit_ms"] = {{"median", median_of(o.hit_ms)}, {"median_without_writes", median_of(o.hit_ms_without_writes)}};

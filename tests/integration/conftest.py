@@ -90,6 +90,10 @@ class Larder:
     def stats(self, env=None) -> dict:
         return json.loads(self.run("stats", "--format", "json", env=env).stdout)
 
+    def explain(self, env=None) -> dict:
+        """`larder explain --format json`: the latest build, crate by crate."""
+        return json.loads(self.run("explain", "--format", "json", env=env).stdout)
+
     def reset_stats(self):
         self.run("stats", "--reset")
 

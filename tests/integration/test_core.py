@@ -14,24 +14,28 @@ from projects import CACHEABLE_CRATES, core_workspace
 BUILD_ENV = {"GEN_GREETING": "hi"}
 
 
-def outcomes(log_file: Path) -> dict:
-    """crate name -> 'hit' or 'miss', from a debug log of one build."""
-    result = {}
-    for line in log_file.read_text().splitlines():
-        m = re.search(r"\] (\w+): (hit|miss)\b", line)
-        if m:
-            result[m.group(1)] = m.group(2)
+def outcomes(report: dict) -> dict:
+    """crate name -> 'hit', 'miss' or 'failed', from `larder explain --format json` (a crate that
+    hit in one call and missed in another reads as a miss)."""
+    result = {crate: "hit" for crate in report.get("hit_crates", [])}
+    result.update({miss["crate"]: "miss" for miss in report.get("misses", [])})
+    result.update({failed["crate"]: "failed" for failed in report.get("failed", [])})
     return result
 
 
-def build(larder, project, tmp_path, *args, env=None, check=True, name="build"):
-    """A cargo build from a clean target folder with a fresh debug log; returns (result, outcomes)."""
+def cargo_outcomes(larder, project, *args, env=None, check=True):
+    """Runs cargo; returns (result, outcomes of the calls it made): empty when it ran no wrapper
+    call that larder recorded, so the latest build is still the one before."""
+    before = larder.explain().get("build")
+    result = larder.cargo(project, *(args or ("build",)), env=dict(BUILD_ENV, **(env or {})), check=check)
+    report = larder.explain()
+    return result, outcomes(report) if report.get("build") != before else {}
+
+
+def build(larder, project, tmp_path, *args, env=None, check=True):
+    """A cargo build from a clean target folder; returns (result, outcomes)."""
     shutil.rmtree(project / "target", ignore_errors=True)
-    log = tmp_path / f"{name}.log"
-    log.unlink(missing_ok=True)
-    full_env = dict(BUILD_ENV, LARDER_LOG="debug", LARDER_LOG_FILE=str(log), **(env or {}))
-    result = larder.cargo(project, *(args or ("build",)), env=full_env, check=check)
-    return result, outcomes(log) if log.exists() else {}
+    return cargo_outcomes(larder, project, *args, env=env, check=check)
 
 
 @pytest.fixture
@@ -40,14 +44,14 @@ def project(tmp_path):
 
 
 def test_second_build_hits_every_cacheable_crate(larder, project, tmp_path):
-    _, first = build(larder, project, tmp_path, name="first")
+    _, first = build(larder, project, tmp_path)
     assert set(first) == set(CACHEABLE_CRATES)
     assert set(first.values()) == {"miss"}
     stats = larder.stats()
     assert stats["cache_misses"] == len(CACHEABLE_CRATES)
     assert stats["cache_hits"] == 0
 
-    _, second = build(larder, project, tmp_path, name="second")
+    _, second = build(larder, project, tmp_path)
     assert second == {crate: "hit" for crate in CACHEABLE_CRATES}
     stats = larder.stats()
     assert stats["cache_hits"] == len(CACHEABLE_CRATES)
@@ -69,8 +73,8 @@ def test_cached_outputs_are_bit_identical_to_plain_cargo(larder, project, tmp_pa
     larder.cargo(project, "build", "--release", env=dict(BUILD_ENV, **env), wrapper=False)
     plain = tmp_path / "plain-release"
     shutil.copytree(project / "target/release", plain, symlinks=True)
-    build(larder, project, tmp_path, "build", "--release", env=env, name="cold")
-    _, warm = build(larder, project, tmp_path, "build", "--release", env=env, name="warm")
+    build(larder, project, tmp_path, "build", "--release", env=env)
+    _, warm = build(larder, project, tmp_path, "build", "--release", env=env)
     assert set(warm.values()) == {"hit"}
     cached = project / "target/release"
     assert filecmp.cmp(plain / "app", cached / "app", shallow=False)
@@ -85,28 +89,28 @@ def test_cached_outputs_are_bit_identical_to_plain_cargo(larder, project, tmp_pa
 
 
 def test_warnings_are_replayed_identically(larder, project, tmp_path):
-    first, _ = build(larder, project, tmp_path, "build", "-p", "warns", name="first")
-    second, outcome = build(larder, project, tmp_path, "build", "-p", "warns", name="second")
+    first, _ = build(larder, project, tmp_path, "build", "-p", "warns")
+    second, outcome = build(larder, project, tmp_path, "build", "-p", "warns")
     assert outcome == {"warns": "hit"}
     warning = re.compile(r"warning: unused variable: `unused`.*?\n\n", re.S)
     assert warning.search(first.stderr), first.stderr
     assert warning.search(first.stderr).group(0) == warning.search(second.stderr).group(0)
 
     # cargo's JSON diagnostics are replayed byte for byte too
-    json_first, _ = build(larder, project, tmp_path, "build", "-p", "warns", "--message-format=json", name="j1")
-    json_second, _ = build(larder, project, tmp_path, "build", "-p", "warns", "--message-format=json", name="j2")
+    json_first, _ = build(larder, project, tmp_path, "build", "-p", "warns", "--message-format=json")
+    json_second, _ = build(larder, project, tmp_path, "build", "-p", "warns", "--message-format=json")
     messages = [line for line in json_first.stdout.splitlines() if '"compiler-message"' in line]
     assert messages and messages == [l for l in json_second.stdout.splitlines() if '"compiler-message"' in l]
 
 
 def test_failing_crate_is_never_cached(larder, project, tmp_path):
-    first, outcome1 = build(larder, project, tmp_path, "build", "-p", "broken", check=False, name="first")
-    second, outcome2 = build(larder, project, tmp_path, "build", "-p", "broken", check=False, name="second")
+    first, outcome1 = build(larder, project, tmp_path, "build", "-p", "broken", check=False)
+    second, outcome2 = build(larder, project, tmp_path, "build", "-p", "broken", check=False)
     assert first.returncode != 0 and second.returncode == first.returncode
     assert "error[E0308]: mismatched types" in first.stderr
     error = re.compile(r"error\[E0308\].*?\n\n", re.S)
     assert error.search(first.stderr).group(0) == error.search(second.stderr).group(0)
-    assert outcome1 == {"broken": "miss"} and outcome2 == {"broken": "miss"}
+    assert outcome1 == {"broken": "failed"} and outcome2 == {"broken": "failed"}
     stats = larder.stats()
     assert stats["compile_failures"] == 2
     assert stats["cache_hits"] == 0
@@ -138,8 +142,8 @@ def _edit(path: Path, old: str, new: str):
     ],
 )
 def test_one_changed_input_misses_exactly_where_it_should(larder, project, tmp_path, change, env, expected_misses):
-    build(larder, project, tmp_path, name="fill")
-    _, warm = build(larder, project, tmp_path, name="warm")
+    build(larder, project, tmp_path)
+    _, warm = build(larder, project, tmp_path)
     assert set(warm.values()) == {"hit"}
     args = ("build",)
     if change == "top source":
@@ -158,7 +162,7 @@ def test_one_changed_input_misses_exactly_where_it_should(larder, project, tmp_p
         _edit(project / "app/src/main.rs", "fn main() {", "fn main() {\n    let _unused_marker = 0;")
     elif change == "feature":
         args = ("build", "--features", "app/fancy")
-    _, changed = build(larder, project, tmp_path, *args, env=env, name="changed")
+    _, changed = build(larder, project, tmp_path, *args, env=env)
     misses = {crate for crate, outcome in changed.items() if outcome == "miss"}
     assert misses == expected_misses
     assert set(changed) == set(CACHEABLE_CRATES)
@@ -169,10 +173,9 @@ def test_a_reverted_change_hits_again_in_the_same_target(larder, project, tmp_pa
     dependents find their first entries again (their key holds its hash, which larder records
     when it writes the file instead of reading it back)."""
     def incremental(name):
-        log = tmp_path / f"{name}.log"
-        larder.cargo(project, "build", env=dict(BUILD_ENV, LARDER_LOG="debug", LARDER_LOG_FILE=str(log)))
+        _, outcome = cargo_outcomes(larder, project)
         run = subprocess.run([str(project / "target/debug/app")], capture_output=True, text=True, check=True)
-        return outcomes(log), run.stdout.strip()
+        return outcome, run.stdout.strip()
 
     first, original_output = incremental("first")
     assert set(first.values()) == {"miss"}
@@ -187,26 +190,26 @@ def test_a_reverted_change_hits_again_in_the_same_target(larder, project, tmp_pa
 
 
 def test_new_file_changing_module_resolution_misses(larder, project, tmp_path):
-    build(larder, project, tmp_path, name="fill")
+    build(larder, project, tmp_path)
     # src/extra.rs and src/extra/mod.rs together are an error: a hit would hide it.
     (project / "chain_c/src/extra").mkdir()
     (project / "chain_c/src/extra/mod.rs").write_text("pub fn one() -> u64 { 1 }\n")
-    result, outcome = build(larder, project, tmp_path, check=False, name="ambiguous")
+    result, outcome = build(larder, project, tmp_path, check=False)
     assert result.returncode != 0
     assert "E0761" in result.stderr
-    assert outcome["chain_c"] == "miss"
+    assert outcome["chain_c"] == "failed"  # compiled, not served
 
 
 def test_check_and_build_entries_never_mix(larder, project, tmp_path):
-    _, check1 = build(larder, project, tmp_path, "check", name="check1")
+    _, check1 = build(larder, project, tmp_path, "check")
     assert set(check1.values()) == {"miss"}
-    _, build1 = build(larder, project, tmp_path, "build", name="build1")
+    _, build1 = build(larder, project, tmp_path, "build")
     # check and build compile the proc-macro and the build script the same way: those are shared
     shared = {"pm", "build_script_build"}
     assert {c for c, o in build1.items() if o == "hit"} == shared, "a build must not use entries made by cargo check"
-    _, check2 = build(larder, project, tmp_path, "check", name="check2")
+    _, check2 = build(larder, project, tmp_path, "check")
     assert set(check2.values()) == {"hit"}
-    _, build2 = build(larder, project, tmp_path, "build", name="build2")
+    _, build2 = build(larder, project, tmp_path, "build")
     assert set(build2.values()) == {"hit"}
 
 
@@ -236,7 +239,7 @@ def test_concurrent_builds_share_one_cache(larder, tmp_path):
 def test_size_limit_holds(larder, project, tmp_path):
     limit = 256 * 1024
     env = {"LARDER_CACHE_SIZE": str(limit)}
-    build(larder, project, tmp_path, env=env, name="first")
+    build(larder, project, tmp_path, env=env)
     stored = sum(p.stat().st_size for p in (larder.dir / "cache").rglob("*") if p.suffix in (".entry", ".manifest"))
     assert 0 < stored <= limit
     result = larder.run("cache", "trim", env=env)
@@ -244,7 +247,7 @@ def test_size_limit_holds(larder, project, tmp_path):
 
 
 def test_corrupt_entries_lead_to_a_rebuild(larder, project, tmp_path):
-    build(larder, project, tmp_path, name="fill")
+    build(larder, project, tmp_path)
     entries = sorted((larder.dir / "cache").rglob("*.entry"))
     assert len(entries) == len(CACHEABLE_CRATES)
     for index, entry in enumerate(entries):
@@ -254,14 +257,14 @@ def test_corrupt_entries_lead_to_a_rebuild(larder, project, tmp_path):
         else:
             data[len(data) // 2] ^= 0xFF  # a flipped byte
             entry.write_bytes(bytes(data))
-    result, outcome = build(larder, project, tmp_path, name="after")
+    result, outcome = build(larder, project, tmp_path)
     assert set(outcome.values()) == {"miss"}
     stats = larder.stats()
     assert stats["cache_errors"]["read"] == len(CACHEABLE_CRATES)
     run = subprocess.run([str(project / "target/debug/app")], capture_output=True, text=True, check=True)
     assert run.stdout.startswith("42 plain 30")
     # the corrupt entries were replaced by good ones
-    _, again = build(larder, project, tmp_path, name="again")
+    _, again = build(larder, project, tmp_path)
     assert set(again.values()) == {"hit"}
 
 
@@ -274,6 +277,6 @@ def test_probes_pass_straight_through(larder, tmp_path):
 
 
 def test_disable_passes_everything_through(larder, project, tmp_path):
-    _, outcome = build(larder, project, tmp_path, env={"LARDER_DISABLE": "1"}, name="disabled")
+    _, outcome = build(larder, project, tmp_path, env={"LARDER_DISABLE": "1"})
     assert outcome == {}
     assert larder.stats()["compile_requests"] == 0

@@ -59,6 +59,7 @@ TEST(ExplainText, GivesTheMedianTimePerHitWithAndWithoutWriting) {
   const auto json = nlohmann::json::parse(cli::explain_as_json(build, std::nullopt));
   EXPECT_DOUBLE_EQ(json["hit_ms"]["median"].get<double>(), 4.0);
   EXPECT_DOUBLE_EQ(json["hit_ms"]["median_without_writes"].get<double>(), 3.0);
+  EXPECT_EQ(json["hit_crates"], nlohmann::json({"a", "b", "c", "d"}));
 }
 
 TEST(ExplainText, GroupsNotCachedByReasonAndSortsMisses) {
