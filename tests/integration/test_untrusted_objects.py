@@ -101,28 +101,43 @@ class RedisTier:
 
 
 class S3Tier:
-    """The bucket through the AWS CLI (s3api), as another writer with credentials would."""
+    """The bucket through the AWS CLI, as another writer with credentials would. A CLI call costs
+    about a second, so names() downloads the whole bucket with one `aws s3 sync`, get() reads
+    that copy (every reader below lists the names first), and put() writes through the CLI and
+    into the copy."""
 
     def __init__(self, server_url: str, tmp: Path):
         from s3_support import aws_cli
         self.cli = lambda *a: aws_cli(server_url, *a, tmp=tmp)
         self.tmp = tmp
+        self.copy = tmp / "s3-copy"
 
     def names(self):
-        out = self.cli("s3api", "list-objects-v2", "--bucket", "larder", "--query", "Contents[].Key", "--output", "text")
+        shutil.rmtree(self.copy, ignore_errors=True)
+        self.copy.mkdir()
+        out = self.cli("s3", "sync", "--no-progress", "s3://larder/", str(self.copy))
         assert out.returncode == 0, out.stderr
-        return sorted(n for n in out.stdout.split() if n.endswith((".entry", ".manifest")))
+        return sorted(p.name for p in self.copy.iterdir() if p.suffix in (".entry", ".manifest"))
 
     def get(self, name):
-        target = self.tmp / "s3-get"
-        out = self.cli("s3api", "get-object", "--bucket", "larder", "--key", name, str(target))
-        return target.read_bytes() if out.returncode == 0 else None
+        p = self.copy / name
+        return p.read_bytes() if p.is_file() else None
 
     def put(self, name, blob):
-        source = self.tmp / "s3-put"
-        source.write_bytes(blob)
-        out = self.cli("s3api", "put-object", "--bucket", "larder", "--key", name, "--body", str(source))
+        self.put_all({name: blob})
+
+    def put_all(self, objects: dict):
+        """One CLI call for many objects."""
+        staging = self.tmp / "s3-put"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        for name, blob in objects.items():
+            (staging / name).write_bytes(blob)
+        out = self.cli("s3", "cp", "--recursive", "--no-progress", str(staging), "s3://larder/")
         assert out.returncode == 0, out.stderr
+        if self.copy.is_dir():
+            for name, blob in objects.items():
+                (self.copy / name).write_bytes(blob)
 
 
 # ---------------------------------------------------------------- finding the objects of a crate
@@ -264,8 +279,12 @@ def primed_larder(tmp: Path, primed_dir: Path, name="larder", remote_env=None) -
 def upload(primed_dir: Path, tier):
     """Fills a remote tier with the primed objects, as a build that wrote them would have."""
     local = LocalTier(primed_dir)
-    for name in local.names():
-        tier.put(name, local.get(name))
+    objects = {name: local.get(name) for name in local.names()}
+    if hasattr(tier, "put_all"):
+        tier.put_all(objects)
+    else:
+        for name, blob in objects.items():
+            tier.put(name, blob)
 
 
 # ---------------------------------------------------------------- the local tier
