@@ -33,7 +33,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   (void)storage::parse_duration(text);
-  (void)storage::percent_decode(text);
   std::string error;
   if (auto url = net::parse_url(text, &error)) {
     FUZZ_CHECK(!url->host.empty() && url->port >= 0 && url->port <= 65535 && url->path.starts_with('/'));
