@@ -105,4 +105,6 @@ TEST(RemoteUrl, MaskingKeepsHostsAndHidesSecrets) {
   EXPECT_EQ(mask_secret("LARDER_REMOTE", "redis://:pw@h:1/2,memcached://a:1,b:2"),
             "redis://****@h:1/2,memcached://a:1,b:2");
   EXPECT_EQ(mask_secret("LARDER_REMOTE", "https://u:tok@h/p?sig=x"), "https://****@h/p?****");
+  EXPECT_EQ(mask_secret("LARDER_REMOTE", "redis://:hunt@er2@h:1/2"), "redis://****@h:1/2");
+  EXPECT_EQ(mask_secret("LARDER_REMOTE", "redis://h/a@b"), "redis://h/a@b");
 }
