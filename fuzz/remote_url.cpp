@@ -1,6 +1,7 @@
 // Settings values that users write: LARDER_REMOTE and its URLs with their attributes
-// (storage/remote/), endpoint URLs (net/url.hpp) and sizes (LARDER_CACHE_SIZE). A bad remote
-// URL throws std::invalid_argument, nothing else; a bad attribute is a problem, not a throw.
+// (storage/remote/), endpoint URLs (net/url.hpp, libcurl's URL API) and sizes (LARDER_CACHE_SIZE).
+// A bad remote URL throws std::invalid_argument, nothing else; a bad attribute is a problem, not
+// a throw; a URL libcurl refuses comes with a reason.
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -32,10 +33,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   (void)storage::parse_duration(text);
-  (void)storage::percent_decode(text);
-  if (auto url = net::parse_url(text)) {
+  std::string error;
+  if (auto url = net::parse_url(text, &error)) {
+    FUZZ_CHECK(!url->host.empty() && url->port >= 0 && url->port <= 65535 && url->path.starts_with('/'));
     (void)url->authority();
     (void)url->origin();
+  } else {
+    FUZZ_CHECK(!error.empty());
   }
   FUZZ_CHECK(net::percent_decode(net::percent_encode(text)) == text);
   (void)parse_size(text);

@@ -1,9 +1,7 @@
 #include "config/setting_checks.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
-#include <memory>
+#include <stdexcept>
 
 #include "storage/remote/remote_url.hpp"
 #include "util/strings.hpp"
@@ -21,21 +19,6 @@ std::string join(const std::vector<std::string_view>& words, std::string_view su
   std::string text;
   for (const auto& word : words) text += (text.empty() ? "" : ", ") + std::string(word) + std::string(suffix);
   return text;
-}
-
-// libcurl's verdict on one URL with a single host, or nullopt when it parses and names a host.
-std::optional<std::string> curl_url_problem(const std::string& url) {
-  const std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), curl_url_cleanup);
-  if (!handle) return "cannot be checked (out of memory)";
-  if (const CURLUcode rc = curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME); rc != CURLUE_OK) {
-    return std::string("is not a valid URL (") + curl_url_strerror(rc) + ")";
-  }
-  char* host = nullptr;
-  const CURLUcode rc = curl_url_get(handle.get(), CURLUPART_HOST, &host, 0);
-  const bool has_host = rc == CURLUE_OK && host != nullptr && *host != '\0';
-  curl_free(host);
-  if (!has_host) return std::string("names no host");
-  return std::nullopt;
 }
 
 std::string quoted(const SettingValue& setting) {
@@ -103,23 +86,11 @@ std::optional<std::string> url_problem(std::string_view url, const std::vector<s
   if (std::find(schemes.begin(), schemes.end(), scheme) == schemes.end()) {
     return "has an unknown scheme '" + scheme + "://': use " + join(schemes, "://");
   }
-  // The authority may list several hosts: libcurl checks each in a URL of its own.
-  const size_t start = separator + 3;
-  const size_t end = std::min(text.find_first_of("/?#", start), text.size());
-  std::string authority = text.substr(start, end - start);
-  std::string user_info;
-  if (const size_t at = authority.rfind('@'); at != std::string::npos) {
-    user_info = authority.substr(0, at + 1);
-    authority.erase(0, at + 1);
-  }
-  const auto hosts = split(authority, ',');
-  for (const auto& host : hosts) {
-    const std::string single = scheme + "://" + user_info + host + text.substr(end);
-    if (auto problem = curl_url_problem(single)) {
-      std::string message = *problem;
-      if (hosts.size() > 1) message += " at host '" + host + "'";
-      return message + ": write " + std::string(kUrlForm);
-    }
+  // What the storages will make of it (libcurl, one host at a time); the default port does not matter.
+  try {
+    (void)storage::RemoteUrl::parse(text, 1);
+  } catch (const std::invalid_argument& error) {
+    return "is " + std::string(error.what()) + ": write " + std::string(kUrlForm);
   }
   return std::nullopt;
 }

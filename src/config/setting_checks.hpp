@@ -1,7 +1,7 @@
 #pragma once
 // Checks of setting values against their kind (config/settings.hpp): each problem names the
 // setting and its value (secrets masked), says what is wrong and how to fix it, and what larder
-// does meanwhile. URLs are parsed with libcurl's URL API.
+// does meanwhile. URLs are read as the remotes read them (storage/remote/remote_url, over libcurl).
 #include <optional>
 #include <string>
 #include <string_view>

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "config/setting_checks.hpp"
@@ -252,11 +253,11 @@ std::string mask_secret(std::string_view name, std::string_view value) {
     const bool more_hosts = scheme == std::string::npos && !result.empty();
     if (scheme != std::string::npos || more_hosts) {
       const size_t start = more_hosts ? 0 : scheme + 3;
-      const size_t at = masked.find('@', start);
-      const size_t slash = masked.find('/', start);
-      if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-        masked = masked.substr(0, start) + "****" + masked.substr(at);
-      }
+      // The user-info ends at the last '@' of the authority: a password with a raw '@' (which the
+      // URL parser refuses) is still hidden whole in the message that says so.
+      const size_t end = std::min(masked.find_first_of("/?#", start), masked.size());
+      const size_t at = end > start ? masked.rfind('@', end - 1) : std::string::npos;
+      if (at != std::string::npos && at >= start) masked = masked.substr(0, start) + "****" + masked.substr(at);
       const size_t query = masked.find('?');
       if (query != std::string::npos) masked = masked.substr(0, query) + "?****";
     } else if (!masked.empty()) {

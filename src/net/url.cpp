@@ -1,65 +1,113 @@
 #include "net/url.hpp"
 
-#include <cctype>
+#include <curl/curl.h>
 
-#include "util/strings.hpp"
+#include <cctype>
+#include <charconv>
+#include <climits>
+#include <memory>
+#include <new>
+#include <stdexcept>
 
 namespace larder::net {
 
 namespace {
+
+// Any scheme (the static libcurl speaks only HTTP, larder's URLs also name redis:// and the
+// others); spaces, which the hand-written parsers took in attribute values (?ca=/my certs/ca.pem).
+constexpr unsigned kParseFlags = CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE;
+
+using CurlText = std::unique_ptr<char, decltype(&curl_free)>;
+
+// One libcurl URL handle, freed on every way out of parse_url().
+class CurlUrl {
+ public:
+  explicit CurlUrl(const std::string& text) : handle_(curl_url()) {
+    failure_ = handle_ ? curl_url_set(handle_.get(), CURLUPART_URL, text.c_str(), kParseFlags) : CURLUE_OUT_OF_MEMORY;
+  }
+
+  // A part of the URL, nullopt when it has none. Any other failure is kept for failure().
+  std::optional<std::string> part(CURLUPart which, unsigned flags = 0) {
+    if (failure_ != CURLUE_OK) return std::nullopt;
+    char* text = nullptr;
+    const CURLUcode rc = curl_url_get(handle_.get(), which, &text, flags);
+    const CurlText owned(text, curl_free);
+    if (rc == CURLUE_OK && text != nullptr) return std::string(text);
+    if (!absent(rc)) failure_ = rc;
+    return std::nullopt;
+  }
+
+  // The first failure of the parse or of part(), CURLUE_OK when none.
+  CURLUcode failure() const { return failure_; }
+
+ private:
+  static bool absent(CURLUcode rc) {
+    return rc == CURLUE_NO_USER || rc == CURLUE_NO_PASSWORD || rc == CURLUE_NO_PORT || rc == CURLUE_NO_QUERY ||
+           rc == CURLUE_NO_ZONEID;
+  }
+
+  struct Cleanup {
+    void operator()(CURLU* handle) const { curl_url_cleanup(handle); }
+  };
+  std::unique_ptr<CURLU, Cleanup> handle_;
+  CURLUcode failure_ = CURLUE_OK;
+};
+
 int default_port(const std::string& scheme) { return scheme == "https" ? 443 : 80; }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+// Only "scheme://" opens a URL: libcurl would read "localhost:6379" as the scheme "localhost".
+bool starts_with_scheme(std::string_view text) {
+  const size_t colon = text.find(':');
+  return colon != std::string_view::npos && colon > 0 && text.substr(colon).starts_with("://");
 }
+
 }  // namespace
 
 std::string Url::authority() const {
-  std::string text = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::string text = url_host(host);
   if (port != 0 && port != default_port(scheme)) text += ":" + std::to_string(port);
   return text;
 }
 
 std::string Url::origin() const { return scheme + "://" + authority(); }
 
-std::optional<Url> parse_url(std::string_view text) {
+std::optional<Url> parse_url(std::string_view text, std::string* error) {
+  auto fail = [error](std::string why) -> std::optional<Url> {
+    if (error != nullptr) *error = std::move(why);
+    return std::nullopt;
+  };
+  // libcurl reads a C string: a NUL byte would cut the URL short unseen.
+  if (text.find('\0') != std::string_view::npos) return fail("a NUL byte");
+  if (!starts_with_scheme(text)) return fail("no scheme://");
+  CurlUrl parsed{std::string(text)};
   Url url;
-  const size_t scheme_end = text.find("://");
-  if (scheme_end == std::string_view::npos || scheme_end == 0) return std::nullopt;
-  url.scheme = to_lower(text.substr(0, scheme_end));
-  std::string_view rest = text.substr(scheme_end + 3);
-  const size_t authority_end = rest.find_first_of("/?");
-  std::string_view authority = rest.substr(0, authority_end);
-  rest = authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
-  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) authority = authority.substr(at + 1);
-  std::string_view port_text;
-  if (authority.starts_with('[')) {
-    const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    url.host = std::string(authority.substr(1, close - 1));
-    if (close + 1 < authority.size() && authority[close + 1] == ':') port_text = authority.substr(close + 2);
-  } else {
-    const size_t colon = authority.rfind(':');
-    url.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+  url.scheme = parsed.part(CURLUPART_SCHEME).value_or("");
+  url.user = parsed.part(CURLUPART_USER, CURLU_URLDECODE);
+  url.password = parsed.part(CURLUPART_PASSWORD, CURLU_URLDECODE);
+  url.host = parsed.part(CURLUPART_HOST).value_or("");
+  const auto zone = parsed.part(CURLUPART_ZONEID);
+  const auto port = parsed.part(CURLUPART_PORT);
+  url.path = parsed.part(CURLUPART_PATH).value_or("/");
+  url.query = parsed.part(CURLUPART_QUERY).value_or("");
+  if (parsed.failure() != CURLUE_OK) return fail(curl_url_strerror(parsed.failure()));
+  if (url.host.size() > 2 && url.host.front() == '[' && url.host.back() == ']') {
+    url.host = url.host.substr(1, url.host.size() - 2);
   }
-  if (url.host.empty()) return std::nullopt;
-  if (!port_text.empty()) {
-    int port = 0;
-    for (char c : port_text) {
-      if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-      port = port * 10 + (c - '0');
-      if (port > 65535) return std::nullopt;
-    }
-    url.port = port;
+  if (zone) url.host += "%" + *zone;
+  if (url.host.empty()) return fail("no host");
+  if (port) {
+    const auto [end, rc] = std::from_chars(port->data(), port->data() + port->size(), url.port);
+    if (rc != std::errc() || end != port->data() + port->size()) return fail("bad port");
+    if (url.port == 0) return fail("port 0");
   }
-  const size_t question = rest.find('?');
-  url.path = std::string(rest.substr(0, question));
-  if (question != std::string_view::npos) url.query = std::string(rest.substr(question + 1));
   return url;
+}
+
+std::string url_host(std::string_view host) {
+  if (host.find(':') == std::string_view::npos) return std::string(host);
+  std::string text = "[";
+  for (char c : host) text += c == '%' ? std::string("%25") : std::string(1, c);
+  return text + "]";
 }
 
 std::string percent_encode(std::string_view text, bool keep_slash) {
@@ -79,21 +127,13 @@ std::string percent_encode(std::string_view text, bool keep_slash) {
 }
 
 std::string percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int hi = hex_value(text[i + 1]);
-      const int lo = hex_value(text[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(text[i]);
-  }
-  return out;
+  // libcurl reads a length of 0 as "up to the NUL", which a string_view need not have.
+  if (text.empty()) return {};
+  if (text.size() > static_cast<size_t>(INT_MAX)) throw std::length_error("percent_decode: text too long");
+  int length = 0;
+  const CurlText decoded(curl_easy_unescape(nullptr, text.data(), static_cast<int>(text.size()), &length), curl_free);
+  if (!decoded) throw std::bad_alloc();
+  return std::string(decoded.get(), static_cast<size_t>(length));
 }
 
 }  // namespace larder::net

@@ -1,5 +1,6 @@
 #pragma once
-// URL pieces and RFC 3986 percent-encoding, shared by every network backend.
+// URLs as libcurl's URL API reads them, and RFC 3986 percent-encoding, shared by every network
+// backend. The one place that parses a URL: the others build on parse_url().
 #include <optional>
 #include <string>
 #include <string_view>
@@ -7,11 +8,13 @@
 namespace larder::net {
 
 struct Url {
-  std::string scheme;  // "http" or "https", lower case
-  std::string host;    // without brackets for IPv6
-  int port = 0;        // 0: the scheme's default
-  std::string path;    // as written (may be percent-encoded), "" or starting with '/'
-  std::string query;   // after '?', without it
+  std::string scheme;                   // lower case; any scheme, not only those libcurl speaks
+  std::optional<std::string> user;      // percent-decoded; "" for "://:password@"
+  std::optional<std::string> password;  // percent-decoded
+  std::string host;                     // IPv6 without brackets, with "%zone" when one is given
+  int port = 0;                         // 0: none written, the scheme's default
+  std::string path;                     // as written (percent-encoded), dot segments removed; "/" at least
+  std::string query;                    // after '?', without it, as written
 
   // "host" or "host:port" as it belongs in a Host header (port only when not the default).
   std::string authority() const;
@@ -19,13 +22,18 @@ struct Url {
   std::string origin() const;
 };
 
-// Parses "scheme://[userinfo@]host[:port][/path][?query]"; nullopt when it is not such a URL.
-std::optional<Url> parse_url(std::string_view text);
+// Parses "scheme://[user[:password]@]host[:port][/path][?query][#fragment]" with libcurl.
+// nullopt when it is not such a URL; `error` then says what is wrong in a few words that never
+// quote the text (and so never its password). Port 0 is refused: no server listens there.
+std::optional<Url> parse_url(std::string_view text, std::string* error = nullptr);
+
+// A host as it is written in a URL: an IPv6 address in brackets, its zone as "%25zone".
+std::string url_host(std::string_view host);
 
 // Percent-encodes every byte but the unreserved ones (A-Z a-z 0-9 - . _ ~); '/' is kept when
 // `keep_slash` (paths). Upper-case hex, as SigV4 requires.
 std::string percent_encode(std::string_view text, bool keep_slash = false);
-// Decodes %XX sequences; '+' stays '+'. Malformed sequences are kept as they are.
+// Decodes %XX sequences (libcurl's decoder); '+' stays '+'. Malformed sequences are kept as they are.
 std::string percent_decode(std::string_view text);
 
 }  // namespace larder::net

@@ -1,5 +1,5 @@
 // The generic HTTP client against a scripted server on loopback: retries, backoff, timeouts,
-// transport errors as values; and URL / CA helpers.
+// transport errors as values; and CA discovery.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -13,7 +13,6 @@
 
 #include "net/ca_bundle.hpp"
 #include "net/http_client.hpp"
-#include "net/url.hpp"
 
 using namespace larder::net;
 
@@ -150,26 +149,6 @@ TEST(HttpClient, PrepareRunsBeforeEveryAttemptAndPutSendsTheBody) {
   const auto response = client.send(request);
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(prepared, 2);
-}
-
-TEST(Url, ParsesAndFormats) {
-  auto url = parse_url("https://user:pw@s3.eu-west-1.amazonaws.com:8443/a/b?x=1");
-  ASSERT_TRUE(url);
-  EXPECT_EQ(url->scheme, "https");
-  EXPECT_EQ(url->host, "s3.eu-west-1.amazonaws.com");
-  EXPECT_EQ(url->port, 8443);
-  EXPECT_EQ(url->path, "/a/b");
-  EXPECT_EQ(url->query, "x=1");
-  EXPECT_EQ(url->authority(), "s3.eu-west-1.amazonaws.com:8443");
-  EXPECT_EQ(parse_url("http://127.0.0.1:80")->authority(), "127.0.0.1");
-  EXPECT_EQ(parse_url("http://[::1]:9000/")->host, "::1");
-  EXPECT_FALSE(parse_url("not a url"));
-}
-
-TEST(Url, PercentEncoding) {
-  EXPECT_EQ(percent_encode("a b+c=/é~", true), "a%20b%2Bc%3D/%C3%A9~");
-  EXPECT_EQ(percent_encode("a/b"), "a%2Fb");
-  EXPECT_EQ(percent_decode("a%20b%2fc%zz"), "a b/c%zz");
 }
 
 TEST(CaBundle, EnvironmentWinsThenDistributionPaths) {

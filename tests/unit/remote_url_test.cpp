@@ -35,6 +35,55 @@ TEST(RemoteUrl, RejectsBadPortsAndMissingHosts) {
   EXPECT_THROW(RemoteUrl::parse("host:1", 1), std::invalid_argument);
 }
 
+TEST(RemoteUrl, DecodesUserInfoPathAndAttributes) {
+  auto url = RemoteUrl::parse("http://ci:@h/a%20b/c/?Token=x%26y%3D&insecure&prefix=a%2Fb&&", 80);
+  EXPECT_EQ(url.user, "ci");
+  EXPECT_EQ(url.password, "");
+  EXPECT_EQ(url.hosts[0].text(), "h:80");
+  EXPECT_EQ(url.path, "/a b/c/");
+  EXPECT_EQ(url.attribute("token"), "x&y=");
+  EXPECT_EQ(url.attribute("insecure"), "");
+  EXPECT_EQ(url.attribute("prefix"), "a/b");
+  EXPECT_EQ(url.attributes.size(), 3u);
+  auto only_password = RemoteUrl::parse("redis://:pw@h", 6379);
+  EXPECT_EQ(only_password.user, "");
+  EXPECT_EQ(only_password.password, "pw");
+  EXPECT_EQ(RemoteUrl::parse("redis://h", 6379).path, "/");
+  EXPECT_EQ(RemoteUrl::parse("REDISS://h", 6379).scheme, "rediss");
+  // Spaces in attribute values, as in a file path.
+  EXPECT_EQ(RemoteUrl::parse("rediss://h?ca=/my certs/ca.pem", 6379).attribute("ca"), "/my certs/ca.pem");
+  // An attribute value may hold a URL of its own.
+  EXPECT_EQ(RemoteUrl::parse("azblob://acct/c?endpoint=http://127.0.0.1:10000/acct", 443).attribute("endpoint"),
+            "http://127.0.0.1:10000/acct");
+  auto hosts = RemoteUrl::parse("memcached://u:p@a, b:2 ,,/", 11211);
+  ASSERT_EQ(hosts.hosts.size(), 2u);
+  EXPECT_EQ(hosts.hosts[1].text(), "b:2");
+  EXPECT_EQ(hosts.password, "p");
+}
+
+TEST(RemoteUrl, ErrorsSayWhatIsWrongWithoutThePassword) {
+  auto message = [](std::string_view text) {
+    try {
+      (void)RemoteUrl::parse(text, 1);
+    } catch (const std::invalid_argument& error) {
+      return std::string(error.what());
+    }
+    ADD_FAILURE() << text << " was accepted";
+    return std::string();
+  };
+  EXPECT_EQ(message("host:1"), "not a valid URL (no scheme://)");
+  EXPECT_EQ(message("redis://u:hunter2@"), "not a valid URL (no host)");
+  EXPECT_EQ(message("redis:///0"), "not a valid URL (no host)");
+  EXPECT_EQ(message("redis://h:0"), "not a valid URL (port 0)");
+  EXPECT_EQ(message("redis://:hunt@er2@h"), "not a valid URL (an '@' in the user or password is written %40)");
+  EXPECT_EQ(message("memcached://a,b:x"),
+            "not a valid URL (Port number was not a decimal number between 0 and 65535) at host 'b:x'");
+  for (const char* text : {"redis://user:hunter2@h:99999", "redis://user:hunter2@[::1", "redis://user:hunter2@a,[::1",
+                           "redis://user:hunter2@h/%zz bad\x01"}) {
+    EXPECT_EQ(message(text).find("hunter2"), std::string::npos) << message(text);
+  }
+}
+
 TEST(RemoteUrl, Durations) {
   EXPECT_EQ(parse_duration("500ms")->count(), 500);
   EXPECT_EQ(parse_duration("5s")->count(), 5000);
@@ -56,4 +105,6 @@ TEST(RemoteUrl, MaskingKeepsHostsAndHidesSecrets) {
   EXPECT_EQ(mask_secret("LARDER_REMOTE", "redis://:pw@h:1/2,memcached://a:1,b:2"),
             "redis://****@h:1/2,memcached://a:1,b:2");
   EXPECT_EQ(mask_secret("LARDER_REMOTE", "https://u:tok@h/p?sig=x"), "https://****@h/p?****");
+  EXPECT_EQ(mask_secret("LARDER_REMOTE", "redis://:hunt@er2@h:1/2"), "redis://****@h:1/2");
+  EXPECT_EQ(mask_secret("LARDER_REMOTE", "redis://h/a@b"), "redis://h/a@b");
 }

@@ -1,9 +1,11 @@
 #include "storage/remote/remote_url.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <stdexcept>
 
+#include "net/url.hpp"
 #include "util/strings.hpp"
 
 namespace larder::storage {
@@ -20,88 +22,70 @@ bool has_scheme(std::string_view text) {
   return true;
 }
 
-HostPort parse_host_port(std::string_view text, uint16_t default_port) {
-  HostPort result;
-  std::string_view port_text;
-  if (!text.empty() && text.front() == '[') {  // [::1]:6379
-    const size_t close = text.find(']');
-    if (close == std::string_view::npos) throw std::invalid_argument("unclosed '[' in host");
-    result.host = std::string(text.substr(1, close - 1));
-    if (close + 1 < text.size()) {
-      if (text[close + 1] != ':') throw std::invalid_argument("unexpected text after ']'");
-      port_text = text.substr(close + 2);
-    }
-  } else {
-    const size_t colon = text.rfind(':');
-    result.host = std::string(text.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = text.substr(colon + 1);
-  }
-  if (result.host.empty()) throw std::invalid_argument("no host");
-  result.port = default_port;
-  if (!port_text.empty()) {
-    unsigned value = 0;
-    auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
-    if (error != std::errc() || end != port_text.data() + port_text.size() || value == 0 || value > 65535) {
-      throw std::invalid_argument("bad port '" + std::string(port_text) + "'");
-    }
-    result.port = static_cast<uint16_t>(value);
-  }
-  return result;
+std::invalid_argument not_valid(std::string_view reason, std::string_view host = {}) {
+  std::string message = "not a valid URL (" + std::string(reason) + ")";
+  if (!host.empty()) message += " at host '" + std::string(host) + "'";
+  return std::invalid_argument(message);
+}
+
+// One URL with a single host, through net/url. `shown_host` is named in the message (the hosts
+// come after the user-info: naming one never shows a password).
+net::Url parse_single(const std::string& text, std::string_view shown_host) {
+  std::string error;
+  auto parsed = net::parse_url(text, &error);
+  if (!parsed) throw not_valid(error, shown_host);
+  return std::move(*parsed);
+}
+
+HostPort host_port(const net::Url& url, uint16_t default_port) {
+  return {url.host, url.port != 0 ? static_cast<uint16_t>(url.port) : default_port};
 }
 
 }  // namespace
 
-std::string HostPort::text() const {
-  const bool v6 = host.find(':') != std::string::npos;
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() + 0 && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
+std::string HostPort::text() const { return net::url_host(host) + ":" + std::to_string(port); }
 
 RemoteUrl RemoteUrl::parse(std::string_view text, uint16_t default_port) {
-  RemoteUrl url;
-  const size_t scheme_end = text.find("://");
-  if (scheme_end == std::string_view::npos) throw std::invalid_argument("no scheme (expected scheme://…)");
-  url.scheme = to_lower(text.substr(0, scheme_end));
-  std::string_view rest = text.substr(scheme_end + 3);
-
-  if (const size_t query = rest.find('?'); query != std::string_view::npos) {
-    for (const auto& pair : split(rest.substr(query + 1), '&')) {
-      if (pair.empty()) continue;
-      const size_t eq = pair.find('=');
-      const std::string key = to_lower(percent_decode(pair.substr(0, eq)));
-      url.attributes[key] = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1));
+  const size_t separator = text.find("://");
+  if (separator == std::string_view::npos) throw not_valid("no scheme://");
+  const size_t start = separator + 3;
+  const size_t end = std::min(text.find_first_of("/?#", start), text.size());
+  std::string_view authority = text.substr(start, end - start);
+  std::string user_info;  // with its '@'
+  if (const size_t at = authority.find('@'); at != std::string_view::npos) {
+    // libcurl ends the user-info at the first '@': the rest of a password would be read as a host.
+    if (authority.find('@', at + 1) != std::string_view::npos) {
+      throw not_valid("an '@' in the user or password is written %40");
     }
-    rest = rest.substr(0, query);
+    user_info = authority.substr(0, at + 1);
+    authority.remove_prefix(at + 1);
   }
-  const size_t slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  if (slash != std::string_view::npos) url.path = percent_decode(rest.substr(slash));
-  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    const std::string_view userinfo = authority.substr(0, at);
-    const size_t colon = userinfo.find(':');
-    url.user = percent_decode(userinfo.substr(0, colon));
-    if (colon != std::string_view::npos) url.password = percent_decode(userinfo.substr(colon + 1));
-    authority = authority.substr(at + 1);
-  }
+  std::vector<std::string> hosts;
   for (const auto& host : split(authority, ',')) {
-    if (trim(host).empty()) continue;
-    url.hosts.push_back(parse_host_port(trim(host), default_port));
+    if (!trim(host).empty()) hosts.emplace_back(trim(host));
   }
-  if (url.hosts.empty()) throw std::invalid_argument("no host");
+  if (hosts.empty()) throw not_valid("no host");
+
+  // libcurl reads one host: the first comes with the rest of the URL, the others alone.
+  const std::string opening(text.substr(0, start));  // "redis://"
+  const bool several = hosts.size() > 1;
+  const std::string rest(text.substr(end));
+  const net::Url first = parse_single(opening + user_info + hosts[0] + rest, several ? hosts[0] : "");
+  RemoteUrl url;
+  url.scheme = first.scheme;
+  url.user = first.user;
+  url.password = first.password;
+  url.path = net::percent_decode(first.path);
+  url.hosts.push_back(host_port(first, default_port));
+  for (size_t i = 1; i < hosts.size(); ++i) {
+    url.hosts.push_back(host_port(parse_single(opening + hosts[i], hosts[i]), default_port));
+  }
+  for (const auto& pair : split(first.query, '&')) {
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    const std::string key = to_lower(net::percent_decode(std::string_view(pair).substr(0, eq)));
+    url.attributes[key] = eq == std::string::npos ? "" : net::percent_decode(std::string_view(pair).substr(eq + 1));
+  }
   return url;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// Parses the URLs of LARDER_REMOTE: scheme://[user[:password]@]host[:port][,host[:port]…][/path][?k=v&…].
-// The attributes after '?' configure the backend (prefix, ttl, timeout…); each backend says
-// which ones it reads, and the rest are reported as unknown.
+// Reads the URLs of LARDER_REMOTE: scheme://[user[:password]@]host[:port][,host[:port]…][/path][?k=v&…].
+// net/url parses them (libcurl); this adds what is particular to remotes: several hosts, default
+// ports, and the attributes after '?', which configure the backend (prefix, ttl, timeout…): each
+// backend says which ones it reads, and the rest are reported as unknown.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -23,11 +24,11 @@ struct RemoteUrl {
   std::optional<std::string> user;
   std::optional<std::string> password;
   std::vector<HostPort> hosts;
-  std::string path;  // "" or starting with '/', percent-decoded
+  std::string path;  // starting with '/' ("/" when none is written), percent-decoded
   std::map<std::string, std::string> attributes;
 
   // Parses `text`; hosts without a port get `default_port`. Throws std::invalid_argument with
-  // a message that never repeats the user-info.
+  // a message ("not a valid URL (…)") that never repeats the user-info.
   static RemoteUrl parse(std::string_view text, uint16_t default_port);
 
   std::optional<std::string> attribute(const std::string& name) const;
@@ -37,8 +38,6 @@ struct RemoteUrl {
 
 // "500ms", "5s", "10m", "2h", "7d", "30" (seconds) -> milliseconds; nullopt when malformed.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
-
-std::string percent_decode(std::string_view text);
 
 // Splits LARDER_REMOTE into URLs. A comma starts a new URL only when what follows has a
 // scheme ("x://"), so that memcached://a:1,b:2 stays one URL with two servers.
