@@ -1,6 +1,6 @@
 #pragma once
-// Why a call is not cached: one table of reasons (reasons.cpp) that the analysis, the stats
-// and `larder explain` all read.
+// Why a call is not cached: one table of reasons (reasons.cpp) that the analysis, the stats,
+// `larder explain` and docs/reasons.md (checked by a unit test) all read.
 #include <cstdint>
 #include <span>
 #include <string>
