@@ -652,6 +652,15 @@ ProcessResult CompileFlow::compile_and_store() {
   std::exit(127);
 }
 
+// A call larder cannot cache: counted by its reason in the stats and the build log, then run.
+[[noreturn]] void pass_through_not_cached(const std::vector<std::string>& command, const Settings& settings,
+                                          StatsCounters& stats, const std::string& crate,
+                                          const rustc::NotCachedReason& reason) {
+  stats.not_cached[reason.word()]++;
+  MissLog(settings.cache_dir()).not_cached(crate, reason);
+  pass_through(command, settings, stats);
+}
+
 }  // namespace
 
 void run_wrapper(const std::vector<std::string>& command) {
@@ -667,9 +676,7 @@ void run_wrapper(const std::vector<std::string>& command) {
   std::vector<std::string> expanded;
   if (auto error = rustc::expand_argfiles({command.begin() + 1, command.end()}, expanded)) {
     spdlog::warn("{}; passing the call to rustc uncached", *error);
-    stats.not_cached["argfile"]++;
-    MissLog(settings.cache_dir()).not_cached("rustc", "argfile");
-    pass_through(command, settings, stats);
+    pass_through_not_cached(command, settings, stats, "rustc", {rustc::Reason::Argfile, ""});
   }
   const rustc::ParsedArguments args = rustc::parse_arguments(expanded);
   std::error_code ec;
@@ -684,11 +691,10 @@ void run_wrapper(const std::vector<std::string>& command) {
   // Only now: cargo does not show what its probes (-vV, --print) write to stderr.
   for (const auto& problem : settings.problems()) warn_once(warning_markers(settings), current_build_id(), problem);
   if (compilation.kind == rustc::CallKind::NotCacheable) {
-    spdlog::debug("{}: not cached: {}{}", args.crate_name.empty() ? "rustc" : args.crate_name, compilation.reason,
+    const std::string crate = args.crate_name.empty() ? "rustc" : args.crate_name;
+    spdlog::debug("{}: not cached: {}{}", crate, compilation.reason->word(),
                   args.unknown_option ? " (" + args.unknown_option_name + ")" : "");
-    stats.not_cached[compilation.reason]++;
-    MissLog(settings.cache_dir()).not_cached(args.crate_name.empty() ? "rustc" : args.crate_name, compilation.reason);
-    pass_through(command, settings, stats);
+    pass_through_not_cached(command, settings, stats, crate, *compilation.reason);
   }
   CompileFlow flow(settings, command, args, compilation, cwd, stats);
   const ProcessResult result = flow.run();

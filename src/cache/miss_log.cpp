@@ -40,8 +40,8 @@ void MissLog::event(BuildEvent e) const noexcept {
 void MissLog::hit(const std::string& crate, double seconds, double write_seconds) const noexcept {
   event({.crate = crate, .outcome = "hit", .seconds = seconds, .write_seconds = write_seconds});
 }
-void MissLog::not_cached(const std::string& crate, const std::string& reason) const noexcept {
-  event({.crate = crate, .outcome = "not-cached", .reason = reason});
+void MissLog::not_cached(const std::string& crate, const rustc::NotCachedReason& reason) const noexcept {
+  event({.crate = crate, .outcome = "not-cached", .reason = reason.word()});
 }
 void MissLog::compiling(const std::string& crate) const noexcept { event({.crate = crate, .outcome = "start"}); }
 void MissLog::failed(const std::string& crate, double seconds) const noexcept {

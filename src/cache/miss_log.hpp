@@ -11,6 +11,7 @@
 #include "cache/build_log.hpp"
 #include "util/key_builder.hpp"
 #include "cache/manifest.hpp"
+#include "rustc/reasons.hpp"
 
 namespace larder::cache {
 
@@ -36,7 +37,7 @@ class MissLog {
 
   // `seconds`: larder's time for the hit, `write_seconds` the part of it writing outputs.
   void hit(const std::string& crate, double seconds, double write_seconds) const noexcept;
-  void not_cached(const std::string& crate, const std::string& reason) const noexcept;
+  void not_cached(const std::string& crate, const rustc::NotCachedReason& reason) const noexcept;
   void compiling(const std::string& crate) const noexcept;
   void failed(const std::string& crate, double seconds) const noexcept;
   void missed(const MissFacts& facts) const noexcept;

@@ -41,24 +41,24 @@ bool is_linked(const std::string& crate_type) {
          crate_type == "cdylib";
 }
 
-// Why the link of this call cannot be described with certainty, or "" when it can: larder
+// Why the link of this call cannot be described with certainty, or nullopt when it can: larder
 // needs a GNU-compatible linker driver (it asks ld for --dependency-file) on an ELF target.
-std::string link_uncertainty(const ParsedArguments& args) {
-  if (args.target && args.target->find("linux") == std::string::npos) return "linked-target";
-  if (args.codegen_value("linker-flavor")) return "linker-flavor";
+std::optional<Reason> link_uncertainty(const ParsedArguments& args) {
+  if (args.target && args.target->find("linux") == std::string::npos) return Reason::LinkedTarget;
+  if (args.codegen_value("linker-flavor")) return Reason::LinkerFlavor;
   for (const auto& [key, value] : args.codegen) {
     if (key != "link-arg" && key != "link-args") continue;
     for (const auto& token : split(value, ' ')) {
-      if (token.starts_with("@") || token.find(",@") != std::string::npos) return "link-arg-file";
+      if (token.starts_with("@") || token.find(",@") != std::string::npos) return Reason::LinkArgFile;
     }
   }
-  return "";
+  return std::nullopt;
 }
 
-Compilation not_cacheable(std::string reason) {
+Compilation not_cacheable(Reason reason, std::string detail = "") {
   Compilation c;
   c.kind = CallKind::NotCacheable;
-  c.reason = std::move(reason);
+  c.reason = NotCachedReason{reason, std::move(detail)};
   return c;
 }
 
@@ -77,28 +77,30 @@ Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cw
     c.kind = CallKind::NotCompilation;
     return c;
   }
-  if (args.unknown_option) return not_cacheable("unknown-option");
-  if (args.inputs.size() > 1) return not_cacheable("multiple-inputs");
-  if (args.inputs[0] == "-") return not_cacheable("stdin-input");
-  if (args.codegen_value("incremental")) return not_cacheable("incremental");
-  if (args.output_file) return not_cacheable("output-file");
-  if (args.test_harness && !options.cache_linked) return not_cacheable("test-harness");
-  if (args.crate_name.empty()) return not_cacheable("no-crate-name");
+  if (args.unknown_option) return not_cacheable(Reason::UnknownOption);
+  if (args.inputs.size() > 1) return not_cacheable(Reason::MultipleInputs);
+  if (args.inputs[0] == "-") return not_cacheable(Reason::StdinInput);
+  if (args.codegen_value("incremental")) return not_cacheable(Reason::Incremental);
+  if (args.output_file) return not_cacheable(Reason::OutputFile);
+  if (args.test_harness && !options.cache_linked) return not_cacheable(Reason::TestHarness);
+  if (args.crate_name.empty()) return not_cacheable(Reason::NoCrateName);
   if (auto split = args.codegen_value("split-debuginfo"); split && *split != "off") {
-    return not_cacheable("split-debuginfo");
+    return not_cacheable(Reason::SplitDebuginfo);
   }
-  if (args.codegen_value("save-temps")) return not_cacheable("save-temps");
-  if (args.codegen_value("profile-use")) return not_cacheable("profile-use");
+  if (args.codegen_value("save-temps")) return not_cacheable(Reason::SaveTemps);
+  if (args.codegen_value("profile-use")) return not_cacheable(Reason::ProfileUse);
   std::vector<std::string> crate_types = args.crate_types;
   if (args.test_harness) crate_types = {"bin"};
   // Without --crate-type rustc builds a bin unless the source says otherwise: unknowable here.
-  if (crate_types.empty()) return not_cacheable(options.cache_linked ? "no-crate-type" : "crate-type:bin");
+  if (crate_types.empty()) {
+    return options.cache_linked ? not_cacheable(Reason::NoCrateType) : not_cacheable(Reason::CrateType, "bin");
+  }
   bool linked = false;
   for (const auto& type : crate_types) {
     linked = linked || is_linked(type);
-    if (is_linked(type) && !options.cache_linked) return not_cacheable("crate-type:" + type);
+    if (is_linked(type) && !options.cache_linked) return not_cacheable(Reason::CrateType, type);
     if (type != "lib" && type != "rlib" && type != "staticlib" && !is_linked(type)) {
-      return not_cacheable("crate-type:" + type);
+      return not_cacheable(Reason::CrateType, type);
     }
   }
 
@@ -107,7 +109,7 @@ Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cw
   // `cargo check` of a bin emits metadata only: nothing is linked.
   linked = linked && std::any_of(emits.begin(), emits.end(), [](const EmitRequest& e) { return e.kind == "link"; });
   if (linked) {
-    if (auto reason = link_uncertainty(args); !reason.empty()) return not_cacheable(reason);
+    if (auto reason = link_uncertainty(args)) return not_cacheable(*reason);
   }
 
   Compilation c;
@@ -125,11 +127,11 @@ Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cw
   };
 
   for (const auto& emit : emits) {
-    if (emit.path && *emit.path == "-") return not_cacheable("emit-to-stdout");
+    if (emit.path && *emit.path == "-") return not_cacheable(Reason::EmitToStdout);
     if (emit.kind == "link") {
       for (const auto& type : crate_types) {
         auto name = link_file_name(type, stem, args.target);
-        if (!name) return not_cacheable("target-naming:" + type);
+        if (!name) return not_cacheable(Reason::TargetNaming, type);
         // `lib` and `rlib` name the same file.
         const std::string role = type == "lib" ? "rlib" : type;
         if (std::any_of(c.outputs.begin(), c.outputs.end(),
@@ -154,14 +156,14 @@ Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cw
     } else if (emit.kind == "mir") {
       add_output("mir", out_dir / (stem + ".mir"), emit.path);
     } else {
-      return not_cacheable("emit:" + emit.kind);
+      return not_cacheable(Reason::Emit, emit.kind);
     }
   }
   // Two emits writing one path (e.g. link with several crate types and an explicit path)
   // cannot be told apart on restore.
   for (size_t i = 0; i < c.outputs.size(); ++i) {
     for (size_t j = i + 1; j < c.outputs.size(); ++j) {
-      if (c.outputs[i].path == c.outputs[j].path) return not_cacheable("output-collision");
+      if (c.outputs[i].path == c.outputs[j].path) return not_cacheable(Reason::OutputCollision);
     }
   }
   if (c.dep_info_path.empty()) {

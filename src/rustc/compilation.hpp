@@ -1,12 +1,12 @@
 #pragma once
-// What one rustc call will produce, and whether larder can cache it. The reasons are the
-// stable words shown in stats (`not_cached`) and explained in docs/reasons.md.
+// What one rustc call will produce, and whether larder can cache it, or why not (reasons.hpp).
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "rustc/arguments.hpp"
+#include "rustc/reasons.hpp"
 
 namespace larder::rustc {
 
@@ -26,7 +26,7 @@ enum class CallKind {
 
 struct Compilation {
   CallKind kind = CallKind::NotCacheable;
-  std::string reason;  // for NotCacheable: "crate-type:bin", "incremental", …
+  std::optional<NotCachedReason> reason;  // for NotCacheable
   std::vector<ExpectedOutput> outputs;
   // Where rustc writes dep-info. When the call did not ask for dep-info, larder asks for it at
   // a temporary path (`injected_dep_info`) and removes it afterwards.

@@ -1,35 +1,122 @@
 #include "rustc/reasons.hpp"
 
+#include <array>
+
 namespace larder::rustc {
 
-ReasonText explain_reason(std::string_view reason) {
-  if (reason == "incremental") {
-    return {"incremental compilation is on (-C incremental): its state lives in target/ and cannot be shared",
-            "set CARGO_INCREMENTAL=0 in CI"};
+namespace {
+
+constexpr auto kReasons = std::to_array<ReasonRow>({
+  {Reason::Incremental, "incremental", "",
+   "incremental compilation is on (`-C incremental`): its state lives in `target/` and cannot be shared",
+   "set `CARGO_INCREMENTAL=0` in CI (the GitHub Action, GitLab component and buildspecs do)"},
+  {Reason::CrateType, "crate-type", "type",
+   "a linked crate (`bin`, `proc-macro`, `dylib`, `cdylib`) while `LARDER_CACHE_LINKED=0`, or a crate type larder does not know",
+   "for a linked crate, unset `LARDER_CACHE_LINKED` ([configuration.md](configuration.md#linked-crates-larder_cache_linked))"},
+  {Reason::TestHarness, "test-harness", "",
+   "`--test` (a test binary, which is linked) while `LARDER_CACHE_LINKED=0`",
+   "unset `LARDER_CACHE_LINKED`"},
+  {Reason::NoCrateType, "no-crate-type", "",
+   "no `--crate-type`: the source alone decides whether the crate is linked",
+   "pass `--crate-type` (cargo always does)"},
+  {Reason::LinkedTarget, "linked-target", "",
+   "a linked crate for a target other than Linux: larder cannot list its link inputs with certainty yet",
+   ""},
+  {Reason::LinkerFlavor, "linker-flavor", "",
+   "`-C linker-flavor` selects a linker whose inputs larder cannot list",
+   "drop the flag where the default works"},
+  {Reason::LinkArgFile, "link-arg-file", "",
+   "a link argument names an `@file` of further arguments, which larder does not see",
+   "pass the arguments directly"},
+  {Reason::MultipleInputs, "multiple-inputs", "",
+   "rustc was given more than one source file (cargo never does this)",
+   ""},
+  {Reason::StdinInput, "stdin-input", "",
+   "the source came from standard input",
+   ""},
+  {Reason::OutputFile, "output-file", "",
+   "`-o` names the output file",
+   "use `--out-dir` (cargo does)"},
+  {Reason::EmitToStdout, "emit-to-stdout", "",
+   "an `--emit` kind was written to standard output",
+   "write it to a file"},
+  {Reason::Emit, "emit", "kind",
+   "an `--emit` kind larder does not know",
+   ""},
+  {Reason::OutputCollision, "output-collision", "",
+   "two requested outputs have the same path",
+   ""},
+  {Reason::TargetNaming, "target-naming", "type",
+   "larder does not know yet how rustc names this crate type's file on this target (e.g. Windows `.dll`/`.exe`)",
+   ""},
+  {Reason::NoCrateName, "no-crate-name", "",
+   "no `--crate-name`, so output names are not certain",
+   "pass `--crate-name` (cargo does)"},
+  {Reason::SplitDebuginfo, "split-debuginfo", "",
+   "`-C split-debuginfo` other than `off` writes files beside the outputs that larder does not track",
+   "set `-C split-debuginfo=off` (Linux's default)"},
+  {Reason::SaveTemps, "save-temps", "",
+   "`-C save-temps` keeps intermediate files that larder does not track",
+   ""},
+  {Reason::ProfileUse, "profile-use", "",
+   "profile-guided optimisation (`-C profile-use`) reads a profile file that larder does not track",
+   ""},
+  {Reason::UnknownOption, "unknown-option", "",
+   "an option larder does not know; `LARDER_LOG=debug` names it",
+   "report it: larder must learn every option that can change the output"},
+  {Reason::Argfile, "argfile", "",
+   "an `@argfile` could not be read",
+   "check the file: larder's warning and rustc's error name it"},
+});
+
+// row_of() indexes the table by the enum.
+constexpr bool rows_follow_the_enum() {
+  for (size_t i = 0; i < kReasons.size(); ++i) {
+    if (static_cast<size_t>(kReasons[i].reason) != i) return false;
   }
-  if (reason.starts_with("crate-type:")) {
-    return {"crates of type '" + std::string(reason.substr(11)) + "' are not cached: they are linked and LARDER_CACHE_LINKED=0, or the type is unknown",
-            "unset LARDER_CACHE_LINKED to cache linked crates"};
+  return true;
+}
+static_assert(rows_follow_the_enum(), "kReasons must list each Reason once, in the enum's order");
+
+// The Markdown of the table as plain words: code spans lose their backticks, links keep their text.
+std::string plain_text(std::string_view markdown) {
+  std::string text;
+  for (size_t i = 0; i < markdown.size(); ++i) {
+    if (markdown[i] == '`') continue;
+    if (markdown[i] == ']' && i + 1 < markdown.size() && markdown[i + 1] == '(') {
+      i = markdown.find(')', i);
+      if (i == std::string_view::npos) break;
+      continue;
+    }
+    if (markdown[i] != '[') text += markdown[i];
   }
-  if (reason == "test-harness") return {"test binaries (--test) are linked and LARDER_CACHE_LINKED=0", "unset LARDER_CACHE_LINKED"};
-  if (reason == "no-crate-type") return {"no --crate-type was given: the source decides whether it is linked", "pass --crate-type (cargo always does)"};
-  if (reason == "linked-target") return {"linking for this target (not Linux) is not described with certainty", ""};
-  if (reason == "linker-flavor") return {"-C linker-flavor selects a linker whose inputs larder cannot list", ""};
-  if (reason == "link-arg-file") return {"a link argument names an @file of more arguments, unseen by larder", "pass the arguments directly"};
-  if (reason == "multiple-inputs") return {"rustc was given more than one input file", ""};
-  if (reason == "stdin-input") return {"the source came from standard input", ""};
-  if (reason == "output-file") return {"-o redirects the output to a chosen file", "use --out-dir"};
-  if (reason == "no-crate-name") return {"no --crate-name was given, so output names are not certain", ""};
-  if (reason == "split-debuginfo") return {"split debug info writes files beside the outputs that are not tracked", "set -C split-debuginfo=off"};
-  if (reason == "save-temps") return {"-C save-temps keeps intermediate files that are not tracked", ""};
-  if (reason == "profile-use") return {"profile-guided optimisation reads a profile file", ""};
-  if (reason == "unknown-option") return {"an option larder does not know was given (see LARDER_LOG=debug)", "report it to the larder maintainers"};
-  if (reason == "argfile") return {"an @argfile could not be read", ""};
-  if (reason == "emit-to-stdout") return {"an output was written to standard output", ""};
-  if (reason == "output-collision") return {"two outputs were given the same path", ""};
-  if (reason.starts_with("emit:")) return {"the emit kind '" + std::string(reason.substr(5)) + "' is not supported", ""};
-  if (reason.starts_with("target-naming:")) return {"output names of this crate type on this target are not known", ""};
-  return {"see docs/reasons.md", ""};
+  return text;
+}
+
+}  // namespace
+
+std::span<const ReasonRow> reason_table() { return kReasons; }
+
+const ReasonRow& row_of(Reason reason) { return kReasons.at(static_cast<size_t>(reason)); }
+
+std::string NotCachedReason::word() const {
+  const ReasonRow& row = row_of(reason);
+  return row.detail.empty() ? std::string(row.word) : std::string(row.word) + ":" + detail;
+}
+
+const ReasonRow* row_of_word(std::string_view word) {
+  const size_t colon = word.find(':');
+  const std::string_view stem = word.substr(0, colon);
+  for (const auto& row : kReasons) {
+    if (row.word == stem && row.detail.empty() == (colon == std::string_view::npos)) return &row;
+  }
+  return nullptr;
+}
+
+ReasonText explain_reason(std::string_view word) {
+  const ReasonRow* row = row_of_word(word);
+  if (!row) return {"see docs/reasons.md", ""};
+  return {plain_text(row->meaning), plain_text(row->advice)};
 }
 
 }  // namespace larder::rustc

@@ -82,7 +82,7 @@ TEST(ExplainText, GroupsNotCachedByReasonAndSortsMisses) {
             "Not cached:\n"
             "  incremental (2 calls): c, d\n"
             "    incremental compilation is on (-C incremental): its state lives in target/ and cannot be shared\n"
-            "    what to do: set CARGO_INCREMENTAL=0 in CI\n\n"
+            "    what to do: set CARGO_INCREMENTAL=0 in CI (the GitHub Action, GitLab component and buildspecs do)\n\n"
             "Failed (a failed compile is never cached):\n  f (0.20 s)\n");
   EXPECT_EQ(cli::explain_as_text(build, std::string("e")),
             "Latest build, crate e: 1 hits, 0 misses, 0 not cached, 0 failed\n"
