@@ -37,12 +37,12 @@ def test_restored_linked_outputs_are_bit_identical(larder, project, tmp_path, pr
     if basedirs == "none":
         larder.cargo(project, "build", "--profile", profile, env=BUILD_ENV, wrapper=False)
     else:
-        build(larder, project, tmp_path, "build", "--profile", profile, env=env, name="cold")
+        build(larder, project, tmp_path, "build", "--profile", profile, env=env)
     reference = tmp_path / "reference"
     shutil.copytree(project / "target" / folder, reference, symlinks=True)
     if basedirs == "none":
-        build(larder, project, tmp_path, "build", "--profile", profile, env=env, name="cold")
-    _, warm = build(larder, project, tmp_path, "build", "--profile", profile, env=env, name="warm")
+        build(larder, project, tmp_path, "build", "--profile", profile, env=env)
+    _, warm = build(larder, project, tmp_path, "build", "--profile", profile, env=env)
     assert {c: warm[c] for c in LINKED_CRATES} == {c: "hit" for c in LINKED_CRATES}
     outputs = linked_outputs(reference)
     assert len(outputs) == 4, outputs
@@ -62,12 +62,12 @@ def test_changed_linker_misses_only_linked_crates(larder, project, tmp_path):
     triple = subprocess.run(["rustc", "-vV"], capture_output=True, text=True, check=True).stdout
     triple = next(l.split(": ")[1] for l in triple.splitlines() if l.startswith("host: "))
     env = {f"CARGO_TARGET_{triple.upper().replace('-', '_')}_LINKER": str(linker)}
-    build(larder, project, tmp_path, env=env, name="fill")
-    _, warm = build(larder, project, tmp_path, env=env, name="warm")
+    build(larder, project, tmp_path, env=env)
+    _, warm = build(larder, project, tmp_path, env=env)
     assert set(warm.values()) == {"hit"}
 
     linker.write_text('#!/bin/sh\n# a different linker driver\nexec cc "$@"\n')
-    _, changed = build(larder, project, tmp_path, env=env, name="changed")
+    _, changed = build(larder, project, tmp_path, env=env)
     assert {c for c, o in changed.items() if o == "miss"} == set(LINKED_CRATES)
     assert {c for c, o in changed.items() if o == "hit"} == set(LIBRARY_CRATES)
 
@@ -110,14 +110,14 @@ def test_changed_native_library_misses_the_bin_that_links_it(larder, tmp_path, k
         return subprocess.run([str(binary)], capture_output=True, text=True, check=True, env=dict(os.environ, **env)).stdout.strip()
 
     make_library(1)
-    _, first = build(larder, project, tmp_path, env=env, name="first")
+    _, first = build(larder, project, tmp_path, env=env)
     assert first["uses_native"] == "miss"
-    _, warm = build(larder, project, tmp_path, env=env, name="warm")
+    _, warm = build(larder, project, tmp_path, env=env)
     assert warm["uses_native"] == "hit"
     assert run_bin() == "1"
 
     make_library(2)
-    _, changed = build(larder, project, tmp_path, env=env, name="changed")
+    _, changed = build(larder, project, tmp_path, env=env)
     assert changed == {"build_script_build": "hit", "uses_native": "miss"}
     if kind == "static":
         assert run_bin() == "2"  # the restored binary must not carry the old library's code
@@ -125,8 +125,8 @@ def test_changed_native_library_misses_the_bin_that_links_it(larder, tmp_path, k
 
 def test_linked_caching_can_be_turned_off(larder, project, tmp_path):
     env = {"LARDER_CACHE_LINKED": "0"}
-    build(larder, project, tmp_path, env=env, name="first")
-    _, second = build(larder, project, tmp_path, env=env, name="second")
+    build(larder, project, tmp_path, env=env)
+    _, second = build(larder, project, tmp_path, env=env)
     assert second == {crate: "hit" for crate in LIBRARY_CRATES}
     not_cached = larder.stats()["not_cached"]
     assert not_cached["crate-type:proc-macro"] == 2
@@ -134,21 +134,21 @@ def test_linked_caching_can_be_turned_off(larder, project, tmp_path):
 
 
 def test_changed_link_arg_misses_only_that_crate(larder, project, tmp_path):
-    def build_with(build_id, name):
-        return build(larder, project, tmp_path, "rustc", "-p", "app", "--", "-C", f"link-arg=-Wl,--build-id={build_id}", name=name)
+    def build_with(build_id):
+        return build(larder, project, tmp_path, "rustc", "-p", "app", "--", "-C", f"link-arg=-Wl,--build-id={build_id}")
 
-    build_with("sha1", "fill")
-    _, warm = build_with("sha1", "warm")
+    build_with("sha1")
+    _, warm = build_with("sha1")
     assert set(warm.values()) == {"hit"}
-    _, changed = build_with("md5", "changed")
+    _, changed = build_with("md5")
     assert {c for c, o in changed.items() if o == "miss"} == {"app"}
 
 
 def test_restored_proc_macro_expands_the_same_code(larder, project, tmp_path):
-    build(larder, project, tmp_path, name="fill")
+    build(larder, project, tmp_path)
     # gen is compiled again, by rustc, against the proc-macro restored from the cache
     (project / "gen/data/text.txt").write_text("changed text\n")
-    _, outcome = build(larder, project, tmp_path, name="restored-pm")
+    _, outcome = build(larder, project, tmp_path)
     assert outcome["pm"] == "hit" and outcome["gen"] == "miss"
     run = subprocess.run([str(project / "target/debug/app")], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "42 plain 30 changed text hi None 42 7"

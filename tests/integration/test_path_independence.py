@@ -27,11 +27,11 @@ def add_path_reporter(root):
 
 def test_checkout_at_another_path_hits_and_works(larder, tmp_path):
     first = add_path_reporter(core_workspace(tmp_path / "one" / "ws"))
-    build(larder, first, tmp_path, name="first")
+    build(larder, first, tmp_path)
     second = tmp_path / "elsewhere" / "deeper" / "checkout"
     shutil.copytree(first, second, ignore=shutil.ignore_patterns("target"))
 
-    _, outcome = build(larder, second, tmp_path, name="second")
+    _, outcome = build(larder, second, tmp_path)
     assert {c: outcome[c] for c in CACHEABLE_CRATES} == {c: "hit" for c in CACHEABLE_CRATES}
     # a crate that embeds its absolute folder is compiled again, not restored with the old path
     assert outcome["where"] == "miss"
@@ -59,16 +59,16 @@ def test_restored_outputs_equal_a_fresh_build_at_that_path(larder, tmp_path):
     """Outputs are path-independent: restoring at B gives what compiling at B gives (debug profile,
     with debug info)."""
     origin = core_workspace(tmp_path / "origin" / "ws")
-    build(larder, origin, tmp_path, name="origin")
+    build(larder, origin, tmp_path)
     target = tmp_path / "target-path" / "ws"
     shutil.copytree(origin, target, ignore=shutil.ignore_patterns("target"))
-    _, outcome = build(larder, target, tmp_path, name="restored")
+    _, outcome = build(larder, target, tmp_path)
     assert set(outcome.values()) == {"hit"}
     restored = tmp_path / "restored-deps"
     shutil.copytree(target / "target/debug/deps", restored)
 
     fresh = larder.__class__(tmp_path / "fresh")
-    _, cold = build(fresh, target, tmp_path, name="fresh")
+    _, cold = build(fresh, target, tmp_path)
     assert set(cold.values()) == {"miss"}
     compared = 0
     for path in sorted(restored.iterdir()):
@@ -85,14 +85,14 @@ def test_a_target_folder_longer_than_the_workspace_gets_every_hit(larder, tmp_pa
     first = core_workspace(tmp_path / "one" / "a-long-workspace-folder-name" / "ws")
     short_target = tmp_path / "t1"
     assert len(str(short_target)) < len(str(first))
-    _, cold = build(larder, first, tmp_path, env={"CARGO_TARGET_DIR": str(short_target)}, name="first")
+    _, cold = build(larder, first, tmp_path, env={"CARGO_TARGET_DIR": str(short_target)})
     assert set(cold.values()) == {"miss"}
 
     second = tmp_path / "two" / "ws"
     shutil.copytree(first, second)
     long_target = tmp_path / "two" / "a-target-folder-whose-path-is-much-longer-than-the-workspace"
     assert len(str(long_target)) > len(str(second))
-    _, warm = build(larder, second, tmp_path, env={"CARGO_TARGET_DIR": str(long_target)}, name="second")
+    _, warm = build(larder, second, tmp_path, env={"CARGO_TARGET_DIR": str(long_target)})
     assert warm == {crate: "hit" for crate in CACHEABLE_CRATES}
     run = subprocess.run([str(long_target / "debug/app")], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "42 plain 30 hello from a text file hi None 42 7"

@@ -140,15 +140,15 @@ def on_disk(larder, disk):
 
 def test_on_a_full_disk_builds_work_the_stats_are_kept_and_doctor_names_it(larder, project, tmp_path, small_disk):
     reference = Larder(tmp_path / "reference")
-    build(reference, project, tmp_path, name="reference")
+    build(reference, project, tmp_path)
     calls = reference.stats()["compile_requests"]
     assert calls >= 9
 
     on_disk(larder, small_disk)
-    build(larder, project, tmp_path, name="first")
+    build(larder, project, tmp_path)
     assert larder.stats()["compile_requests"] == calls
     fill(small_disk)
-    result, _ = build(larder, project, tmp_path, name="full")
+    result, _ = build(larder, project, tmp_path)
     assert app_output(project / "target") == APP_OUTPUT
     stats = larder.stats()
     assert stats["compile_requests"] == 2 * calls, (stats, result.stderr)
