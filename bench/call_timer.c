@@ -20,9 +20,9 @@ static double now_ms(void) {
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-int main(int argc, char **argv) {
-  const char *wrapper = getenv("CALL_TIMER_WRAPPER");
-  const char *log = getenv("CALL_TIMER_LOG");
+int main(int argc, char** argv) {
+  const char* wrapper = getenv("CALL_TIMER_WRAPPER");
+  const char* log = getenv("CALL_TIMER_LOG");
   if (wrapper == NULL || log == NULL || argc < 2) {
     fprintf(stderr, "call_timer: set CALL_TIMER_WRAPPER and CALL_TIMER_LOG\n");
     return 127;
@@ -38,8 +38,8 @@ int main(int argc, char **argv) {
   }
   types = type_list[0] != '\0' ? type_list : "-";
 
-  char **child_argv = calloc((size_t)argc + 1, sizeof *child_argv);
-  child_argv[0] = (char *)wrapper;
+  char** child_argv = calloc((size_t)argc + 1, sizeof *child_argv);
+  child_argv[0] = (char*)wrapper;
   for (int i = 1; i < argc; ++i) child_argv[i] = argv[i];
   const double start = now_ms();
   const pid_t pid = fork();

@@ -18,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const std::string_view payload = entry.payload.view();
   for (const auto& output : entry.outputs) {
-    FUZZ_CHECK(output.data.empty() ||
-               (output.data.data() >= payload.data() && output.data.data() + output.data.size() <= payload.data() + payload.size()));
+    FUZZ_CHECK(output.data.empty() || (output.data.data() >= payload.data() &&
+                                       output.data.data() + output.data.size() <= payload.data() + payload.size()));
     FUZZ_CHECK(output.hash.size() == 64);
   }
   // An entry that decodes encodes to one that decodes to the same entry.

@@ -11,12 +11,12 @@
 #include <string_view>
 
 // Aborts (a finding) when a property of a parse result does not hold.
-#define FUZZ_CHECK(condition)                                                               \
-  do {                                                                                      \
-    if (!(condition)) {                                                                     \
+#define FUZZ_CHECK(condition)                                                                      \
+  do {                                                                                             \
+    if (!(condition)) {                                                                            \
       std::fprintf(stderr, "%s:%d: property does not hold: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                         \
-    }                                                                                       \
+      std::abort();                                                                                \
+    }                                                                                              \
   } while (0)
 
 namespace larder::fuzz {
@@ -36,7 +36,8 @@ class ScratchFile {
     std::filesystem::remove(path_, ignored);
   }
   const std::filesystem::path& write(std::string_view contents) {
-    std::ofstream(path_, std::ios::binary | std::ios::trunc).write(contents.data(), static_cast<std::streamsize>(contents.size()));
+    std::ofstream(path_, std::ios::binary | std::ios::trunc)
+        .write(contents.data(), static_cast<std::streamsize>(contents.size()));
     return path_;
   }
 

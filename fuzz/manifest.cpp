@@ -27,7 +27,8 @@ bool same(const cache::ManifestResult& a, const cache::ManifestResult& b) {
     }
   }
   for (size_t i = 0; i < a.pinned_dirs.size(); ++i) {
-    if (a.pinned_dirs[i].marker != b.pinned_dirs[i].marker || a.pinned_dirs[i].path != b.pinned_dirs[i].path) return false;
+    if (a.pinned_dirs[i].marker != b.pinned_dirs[i].marker || a.pinned_dirs[i].path != b.pinned_dirs[i].path)
+      return false;
   }
   return true;
 }

@@ -25,7 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   FUZZ_CHECK(!objects.empty() && objects.size() <= 2 && objects[0].name == name);
   for (const auto& object : objects) {
-    FUZZ_CHECK(object.blob.data() >= blob.data() && object.blob.data() + object.blob.size() <= blob.data() + blob.size());
+    FUZZ_CHECK(object.blob.data() >= blob.data() &&
+               object.blob.data() + object.blob.size() <= blob.data() + blob.size());
   }
   if (objects.size() == 2) {
     FUZZ_CHECK(objects[1].name == sha256_hex(objects[1].blob) + ".entry");

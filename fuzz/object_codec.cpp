@@ -17,8 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       // What decodes encodes back to an object that decodes to the same payload.
       const std::string again = cache::encode_object(type, payload.view());
       FUZZ_CHECK(cache::decode_object(type, again).view() == payload.view());
-    } catch (const CorruptData&) {
-    }
+    } catch (const CorruptData&) {}
   }
   return 0;
 }

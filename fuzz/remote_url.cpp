@@ -29,8 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)storage::read_remote_options(url, problems);
       (void)storage::read_tls_options(url, true, problems);
       (void)url.unknown_attributes(storage::remote_option_names());
-    } catch (const std::invalid_argument&) {
-    }
+    } catch (const std::invalid_argument&) {}
   }
   (void)storage::parse_duration(text);
   std::string error;

@@ -11,8 +11,8 @@
 #include "cache/manifest.hpp"
 #include "cache/manifest_bundle.hpp"
 #include "cache/object_checks.hpp"
-#include "cache/prefetch_index.hpp"
 #include "cache/object_codec.hpp"
+#include "cache/prefetch_index.hpp"
 #include "util/hash.hpp"
 
 using namespace larder;
@@ -29,7 +29,8 @@ void write(const fs::path& folder, const std::string& name, const std::string& b
 // A one-member ar archive, as rustc writes an rlib around the crate's metadata.
 std::string ar_archive(const std::string& member_name, const std::string& data) {
   char header[61];
-  std::snprintf(header, sizeof header, "%-16s%-12s%-6s%-6s%-8s%-10zu`\n", member_name.c_str(), "0", "0", "0", "644", data.size());
+  std::snprintf(header, sizeof header, "%-16s%-12s%-6s%-6s%-8s%-10zu`\n", member_name.c_str(), "0", "0", "0", "644",
+                data.size());
   return "!<arch>\n" + std::string(header, 60) + data;
 }
 
@@ -56,8 +57,12 @@ int main(int argc, char** argv) {
   library.stdout_data = "";
   library.stderr_data = "{\"$message_type\":\"diagnostic\",\"message\":\"unused variable\",\"rendered\":\"warning\"}\n";
   library.base_dirs = {{"{workspace}", "/home/ci/project"}, {"{cargo-home}", "/home/ci/.cargo"}};
-  const std::string dep_info = "{workspace}/target/debug/deps/demo-1a2b.d: {workspace}/src/lib.rs\n\n{workspace}/src/lib.rs:\n";
-  const std::string binary("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0binary", 22);
+  const std::string dep_info =
+      "{workspace}/target/debug/deps/demo-1a2b.d: {workspace}/src/lib.rs\n\n{workspace}/src/lib.rs:\n";
+  const std::string binary(
+      "\x7f"
+      "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0binary",
+      22);
   library.outputs = {output("dep-info", 0644, dep_info), output("link", 0755, binary)};
   write(corpus / "entry", "library", serialize_entry(library));
 
@@ -76,7 +81,8 @@ int main(int argc, char** argv) {
   ManifestResult first;
   first.entry_key = sha256_hex("entry one");
   first.sources = {{"src/lib.rs", sha256_hex("fn main() {}")}, {"{cargo-home}/registry/src/a/lib.rs", sha256_hex("a")}};
-  first.env_deps = {{"CARGO_PKG_VERSION", sha256_hex("0.1.0"), false}, {"OUT_DIR", sha256_hex("{workspace}/target"), true},
+  first.env_deps = {{"CARGO_PKG_VERSION", sha256_hex("0.1.0"), false},
+                    {"OUT_DIR", sha256_hex("{workspace}/target"), true},
                     {"UNSET_VAR", "", false}};
   first.must_be_absent = {"src/lib/mod.rs"};
   first.pinned_dirs = {{"{workspace}", "/home/ci/project"}};

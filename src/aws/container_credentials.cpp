@@ -29,8 +29,9 @@ ProviderResult container_credentials(const ProviderContext& context) {
   } else if (auto full = env_value(context.env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
     auto parsed = net::parse_url(*full);
     if (!parsed || !allowed_full_uri(*parsed)) {
-      return ProviderResult::fail("container: AWS_CONTAINER_CREDENTIALS_FULL_URI must be https or a loopback / "
-                                  "169.254.170.2 / 169.254.170.23 address");
+      return ProviderResult::fail(
+          "container: AWS_CONTAINER_CREDENTIALS_FULL_URI must be https or a loopback / "
+          "169.254.170.2 / 169.254.170.23 address");
     }
     url = *full;
   } else {
@@ -40,7 +41,8 @@ ProviderResult container_credentials(const ProviderContext& context) {
   std::optional<std::string> token;
   if (auto token_file = env_value(context.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
     token = read_file(*token_file);
-    if (!token) return ProviderResult::fail("container: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + *token_file);
+    if (!token)
+      return ProviderResult::fail("container: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + *token_file);
   } else {
     token = env_value(context.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
   }

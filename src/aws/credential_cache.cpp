@@ -3,8 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <cerrno>
 
@@ -72,8 +72,8 @@ void CredentialCache::store(const Credentials& credentials) const {
 }
 
 std::optional<fs::path> credential_cache_folder(const Env& env) {
-  if (auto runtime = env_value(env, "XDG_RUNTIME_DIR"); runtime && fs::path(*runtime).is_absolute() &&
-                                                         is_private_folder(*runtime)) {
+  if (auto runtime = env_value(env, "XDG_RUNTIME_DIR");
+      runtime && fs::path(*runtime).is_absolute() && is_private_folder(*runtime)) {
     if (auto folder = private_folder_in(*runtime, "larder")) return folder;
   }
   const fs::path temp = env_value(env, "TMPDIR").value_or("/tmp");
@@ -86,7 +86,8 @@ void remove_legacy_credential_cache(const fs::path& memo_dir) {
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(legacy, ec))) return;
   fs::remove_all(legacy, ec);
-  if (ec) spdlog::warn("cannot remove {}, which holds AWS credentials of an older larder: {}", legacy.string(), ec.message());
+  if (ec)
+    spdlog::warn("cannot remove {}, which holds AWS credentials of an older larder: {}", legacy.string(), ec.message());
 }
 
 }  // namespace larder::aws

@@ -10,8 +10,8 @@ namespace larder::aws {
 struct Credentials {
   std::string access_key_id;
   std::string secret_access_key;
-  std::string session_token;           // empty for long-term keys
-  std::optional<int64_t> expires_at;   // unix seconds, for temporary credentials
+  std::string session_token;          // empty for long-term keys
+  std::optional<int64_t> expires_at;  // unix seconds, for temporary credentials
   std::string source;
 
   bool empty() const { return access_key_id.empty() || secret_access_key.empty(); }

@@ -1,7 +1,7 @@
 #include "aws/environment.hpp"
 
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 
 namespace larder::aws {
 

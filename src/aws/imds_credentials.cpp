@@ -17,7 +17,8 @@ ProviderResult imds_credentials(const ProviderContext& context) {
   token_request.headers.emplace_back("X-aws-ec2-metadata-token-ttl-seconds", "21600");
   const auto token = context.http.send(token_request);
   if (!token.transport_ok()) return ProviderResult::fail("instance metadata: " + token.error);
-  if (token.status != 200) return ProviderResult::fail("instance metadata: token request answered HTTP " + std::to_string(token.status));
+  if (token.status != 200)
+    return ProviderResult::fail("instance metadata: token request answered HTTP " + std::to_string(token.status));
 
   auto get = [&](const std::string& path) {
     net::Request request("GET", endpoint + path);

@@ -134,11 +134,10 @@ Signature sign(const SigningRequest& request, const Credentials& credentials, co
   }
 
   result.canonical_request = request.method + "\n" + canonical_uri(request.path, params.normalize_path) + "\n" +
-                             canonical_query(request.query) + "\n" + canonical_headers + "\n" + signed_headers +
-                             "\n" + request.payload_hash;
+                             canonical_query(request.query) + "\n" + canonical_headers + "\n" + signed_headers + "\n" +
+                             request.payload_hash;
   const std::string scope = date + "/" + params.region + "/" + params.service + "/aws4_request";
-  result.string_to_sign =
-      "AWS4-HMAC-SHA256\n" + date_time + "\n" + scope + "\n" + sha256_hex(result.canonical_request);
+  result.string_to_sign = "AWS4-HMAC-SHA256\n" + date_time + "\n" + scope + "\n" + sha256_hex(result.canonical_request);
 
   std::string key = hmac_sha256("AWS4" + credentials.secret_access_key, date);
   key = hmac_sha256(key, params.region);

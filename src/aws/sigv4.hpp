@@ -19,10 +19,10 @@ inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 
 struct SigningRequest {
   std::string method;
-  std::string path;                                         // raw (not percent-encoded)
+  std::string path;                                        // raw (not percent-encoded)
   std::vector<std::pair<std::string, std::string>> query;  // raw names and values
-  net::Headers headers;                                     // every header to sign; Host included
-  std::string payload_hash;                                 // hex SHA-256 of the body
+  net::Headers headers;                                    // every header to sign; Host included
+  std::string payload_hash;                                // hex SHA-256 of the body
 };
 
 struct SigningParams {

@@ -21,7 +21,8 @@ ProviderResult profile_credentials(const ProviderContext& context) {
   const std::string profile = active_profile(context.env);
   const auto credentials_path = env_value(context.env, "AWS_SHARED_CREDENTIALS_FILE")
                                     .value_or(aws_home_file(context.env, "credentials").string());
-  const auto config_path = env_value(context.env, "AWS_CONFIG_FILE").value_or(aws_home_file(context.env, "config").string());
+  const auto config_path =
+      env_value(context.env, "AWS_CONFIG_FILE").value_or(aws_home_file(context.env, "config").string());
   // The credentials file names sections by profile; the config file as "profile NAME"
   // (except "default").
   const std::pair<std::string, std::string> files[] = {

@@ -32,9 +32,10 @@ ProviderResult web_identity_credentials(const ProviderContext& context) {
   if (!token) return ProviderResult::fail("web identity: cannot read the token file " + *token_file);
   const std::string session =
       env_value(context.env, "AWS_ROLE_SESSION_NAME").value_or("larder-" + std::to_string(context.now));
-  const std::string body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" + net::percent_encode(*role_arn) +
-                           "&RoleSessionName=" + net::percent_encode(session) +
-                           "&WebIdentityToken=" + net::percent_encode(std::string(trim(*token)));
+  const std::string body =
+      "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" + net::percent_encode(*role_arn) +
+      "&RoleSessionName=" + net::percent_encode(session) +
+      "&WebIdentityToken=" + net::percent_encode(std::string(trim(*token)));
   std::string endpoint = sts_endpoint(context.env);
   if (!endpoint.ends_with('/')) endpoint += "/";
   net::Request request("POST", endpoint, body);

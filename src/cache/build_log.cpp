@@ -116,8 +116,7 @@ bool BuildLog::append(const std::string& build_id, const BuildEvent& event) cons
   if (fd < 0) return false;
   bool written = false;
   bool created = false;
-  while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
-  }
+  while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {}
   struct stat st {};
   if (::fstat(fd, &st) == 0 && static_cast<uint64_t>(st.st_size) + line.size() <= kBuildLogCapBytes) {
     created = st.st_size == 0;

@@ -28,11 +28,11 @@ struct BuildEvent {
   std::string crate{};
   // "start" (a miss began compiling), "miss", "hit", "failed", "not-cached"
   std::string outcome{};
-  double seconds = 0;  // compile time of a miss or failure; larder's own time for a hit
-  std::string reason{};  // a not-cached reason word ("incremental", …)
+  double seconds = 0;                 // compile time of a miss or failure; larder's own time for a hit
+  std::string reason{};               // a not-cached reason word ("incremental", …)
   std::vector<std::string> why{};     // a miss: what changed, in plain words
   std::vector<std::string> advice{};  // a miss: what can be done about it
-  double write_seconds = 0;         // a hit: the part of `seconds` spent writing the outputs
+  double write_seconds = 0;           // a hit: the part of `seconds` spent writing the outputs
 };
 
 struct BuildRecord {

@@ -14,7 +14,6 @@
 #include "cache/build_log.hpp"
 #include "cache/entry.hpp"
 #include "cache/file_hasher.hpp"
-#include "util/key_builder.hpp"
 #include "cache/manifest.hpp"
 #include "cache/manifest_bundle.hpp"
 #include "cache/miss_explainer.hpp"
@@ -36,6 +35,7 @@
 #include "util/file_lock.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
+#include "util/key_builder.hpp"
 #include "util/logging.hpp"
 #include "util/process.hpp"
 
@@ -48,17 +48,14 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Where the markers of warn_once() live: a settings problem is the same for every wrapper of a
 // build, so it is reported once per build.
 fs::path warning_markers(const Settings& settings) { return settings.cache_dir() / "memo" / "warnings"; }
 
 bool contains(std::string_view haystack, std::string_view needle) {
-  return !needle.empty() &&
-         ::memmem(haystack.data(), haystack.size(), needle.data(), needle.size()) != nullptr;
+  return !needle.empty() && ::memmem(haystack.data(), haystack.size(), needle.data(), needle.size()) != nullptr;
 }
 
 // The path whose appearance would change how `mod` resolves to this source: foo.rs <-> foo/mod.rs.
@@ -123,9 +120,8 @@ std::string relocate(std::string text, const Entry& entry, const PathMap& map) {
 
 class CompileFlow {
  public:
-  CompileFlow(const Settings& settings, const std::vector<std::string>& command,
-              const rustc::ParsedArguments& args, const rustc::Compilation& compilation,
-              fs::path cwd, StatsCounters& stats)
+  CompileFlow(const Settings& settings, const std::vector<std::string>& command, const rustc::ParsedArguments& args,
+              const rustc::Compilation& compilation, fs::path cwd, StatsCounters& stats)
       : settings_(settings),
         command_(command),
         args_(args),
@@ -182,7 +178,7 @@ class CompileFlow {
   std::string entry_name_;
   std::string entry_read_from_;  // the entry's own name, or the manifest's that carried it
   std::optional<storage::Fetched> manifest_object_;
-  std::optional<storage::Fetched> entry_object_;     // when not carried
+  std::optional<storage::Fetched> entry_object_;    // when not carried
   const storage::Fetched* entry_source_ = nullptr;  // what entry_read_from_ names, as read
   std::string_view entry_blob_;                     // the entry's bytes inside *entry_source_
 
@@ -255,7 +251,8 @@ bool CompileFlow::result_matches(const ManifestResult& result) {
       // larder only records regular files: one that is now a FIFO or a device (a crafted
       // manifest naming /dev/zero) is a changed input and a fault, never read.
       if (const auto stamp = stat_file(path); stamp && !S_ISREG(stamp->mode)) {
-        spdlog::warn("{}: recorded source {} is not a regular file; not read, compiling", args_.crate_name, path.string());
+        spdlog::warn("{}: recorded source {} is not a regular file; not read, compiling", args_.crate_name,
+                     path.string());
         stats_.read_errors++;
       }
       return false;
@@ -330,7 +327,9 @@ std::optional<Entry> CompileFlow::lookup() {
 void CompileFlow::explain_lookup_miss() {
   try {
     CurrentInputs now;
-    now.env_hash = [this](const ManifestEnvDep& dep) { return env_value_hash(getenv_value(dep.name), dep.portable, paths_); };
+    now.env_hash = [this](const ManifestEnvDep& dep) {
+      return env_value_hash(getenv_value(dep.name), dep.portable, paths_);
+    };
     now.exists = [this](const std::string& path) { return lstat_file(local_file(path)).has_value(); };
     now.source_hash = [this](const std::string& path) { return hasher_.hash(local_file(path)); };
     now.base_dir = [this](const std::string& marker) { return paths_.path_of(marker); };
@@ -366,7 +365,8 @@ bool CompileFlow::restore(const Entry& entry) {
   const auto writing_started = Clock::now();
   for (const auto& [expected, stored] : plan) {
     const bool relocated = expected->role == "dep-info";
-    auto error = replace_output_file(expected->path, relocated ? std::string_view(dep_info) : stored->data, stored->mode);
+    auto error =
+        replace_output_file(expected->path, relocated ? std::string_view(dep_info) : stored->data, stored->mode);
     if (error) {
       spdlog::warn("{}: cannot restore {}: {}; rebuilding", args_.crate_name, expected->path.string(), *error);
       stats_.read_errors++;
@@ -385,7 +385,8 @@ ProcessResult CompileFlow::compile() {
   if (prepared_) {
     if (compilation_.injected_dep_info) argv.push_back("--emit=dep-info=" + compilation_.dep_info_path.string());
     for (auto& remap : rustc::remap_arguments(paths_)) argv.push_back(std::move(remap));
-    if (compilation_.linked) argv.push_back("-Clink-arg=-Wl,--dependency-file=" + compilation_.link_inputs_path.string());
+    if (compilation_.linked)
+      argv.push_back("-Clink-arg=-Wl,--dependency-file=" + compilation_.link_inputs_path.string());
   }
   return run_process(argv, true);
 }
@@ -426,7 +427,8 @@ bool CompileFlow::add_link_inputs(ManifestResult& result) {
 void CompileFlow::store(const ProcessResult& result, double compile_seconds, int64_t started_ns) {
   auto dep_text = read_file(compilation_.dep_info_path);
   if (!dep_text) {
-    spdlog::warn("{}: rustc wrote no dep-info at {}; not cached", args_.crate_name, compilation_.dep_info_path.string());
+    spdlog::warn("{}: rustc wrote no dep-info at {}; not cached", args_.crate_name,
+                 compilation_.dep_info_path.string());
     stats_.write_errors++;
     return;
   }
@@ -665,7 +667,8 @@ ProcessResult CompileFlow::compile_and_store() {
 
 void run_wrapper(const std::vector<std::string>& command) {
   const Settings settings = Settings::load();
-  init_logging(settings.get("LARDER_LOG"), settings.get("LARDER_LOG_FILE"), warning_markers(settings), current_build_id());
+  init_logging(settings.get("LARDER_LOG"), settings.get("LARDER_LOG_FILE"), warning_markers(settings),
+               current_build_id());
   if (settings.flag("LARDER_DISABLE")) {
     exec_replace(command);
     std::fprintf(stderr, "larder: cannot run %s: %s\n", command[0].c_str(), std::strerror(errno));

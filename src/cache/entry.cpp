@@ -20,7 +20,7 @@ constexpr uint32_t kMaxBaseDirs = 64;
 constexpr size_t kHashSize = 64;
 constexpr size_t kMaxRole = 32;
 constexpr size_t kMaxMarker = 64;
-constexpr size_t kMaxPath = 4096;                       // PATH_MAX
+constexpr size_t kMaxPath = 4096;                               // PATH_MAX
 constexpr uint64_t kMaxCompileMicros = 7ULL * 86400 * 1000000;  // a week: saved time is summed into stats
 
 // A role names an output kind ("rlib", "dep-info"…): restore only ever writes one the call
@@ -109,7 +109,8 @@ std::vector<Holder> find_holders(const std::vector<OutputFile>& files, const std
       for (size_t i = 0; i < files.size(); ++i) {
         if (i == holder || holders[i] || sizes[i] < kPrefix || sizes[i] > member.size) continue;
         if (prefixes[i].empty()) prefixes[i] = read_file_part(files[i].path, 0, kPrefix);
-        if (start.empty()) start = read_file_part(files[holder].path, member.offset, std::min<uint64_t>(member.size, kMemberStart));
+        if (start.empty())
+          start = read_file_part(files[holder].path, member.offset, std::min<uint64_t>(member.size, kMemberStart));
         const size_t at = start.find(prefixes[i]);
         if (prefixes[i].size() == kPrefix && at != std::string::npos && at + sizes[i] <= member.size) {
           holders[i] = {static_cast<uint32_t>(holder), member.offset + at};
@@ -123,7 +124,8 @@ std::vector<Holder> find_holders(const std::vector<OutputFile>& files, const std
   return holders;
 }
 
-std::optional<std::filesystem::path> load_files(Entry& entry, const std::vector<OutputFile>& files, bool share_members) {
+std::optional<std::filesystem::path> load_files(Entry& entry, const std::vector<OutputFile>& files,
+                                                bool share_members) {
   std::vector<size_t> sizes;
   const size_t first = entry.outputs.size();
   for (const auto& file : files) {
@@ -131,7 +133,8 @@ std::optional<std::filesystem::path> load_files(Entry& entry, const std::vector<
     if (!stamp || !S_ISREG(stamp->mode)) return file.path;
     sizes.push_back(static_cast<size_t>(stamp->size));
     // Sizes and hashes are fixed-width fields: a head with stand-in hashes has the final size.
-    entry.outputs.push_back({file.role, allowed_mode(stamp->mode), std::string_view(), std::string(kHashSize, '0'), std::nullopt, 0});
+    entry.outputs.push_back(
+        {file.role, allowed_mode(stamp->mode), std::string_view(), std::string(kHashSize, '0'), std::nullopt, 0});
   }
   const auto holders = share_members ? find_holders(files, sizes) : std::vector<Holder>(files.size());
   size_t total = 0;
@@ -240,7 +243,8 @@ Entry deserialize_entry(std::string_view blob) {
   for (uint32_t i = 0; i < count; ++i) {
     StoredOutput& output = entry.outputs[i];
     if (!output.inside) continue;
-    if (*output.inside >= count || entry.outputs[*output.inside].inside) throw CorruptData("output inside no stored output");
+    if (*output.inside >= count || entry.outputs[*output.inside].inside)
+      throw CorruptData("output inside no stored output");
     const std::string_view holder = entry.outputs[*output.inside].data;
     if (output.offset > holder.size() || sizes[i] > holder.size() - output.offset) {
       throw CorruptData("output reaches past the output holding it");

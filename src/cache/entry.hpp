@@ -13,7 +13,7 @@
 namespace larder::cache {
 
 struct StoredOutput {
-  std::string role;   // see rustc::ExpectedOutput
+  std::string role;  // see rustc::ExpectedOutput
   uint32_t mode = 0644;
   std::string_view data;  // not copied: owned by Entry::payload, or by the caller storing it
   std::string hash;       // SHA-256 of data, so a restore can memoize it without reading it

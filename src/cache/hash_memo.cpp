@@ -56,7 +56,9 @@ Slot slot_of(const std::filesystem::path& path) {
   return {hash.substr(0, sizeof(Record::path_id)), static_cast<off_t>(bucket * kWays * sizeof(Record))};
 }
 
-bool same_path(const Record& r, const std::string& path_id) { return path_id.compare(0, sizeof r.path_id, r.path_id, sizeof r.path_id) == 0; }
+bool same_path(const Record& r, const std::string& path_id) {
+  return path_id.compare(0, sizeof r.path_id, r.path_id, sizeof r.path_id) == 0;
+}
 
 }  // namespace
 
@@ -86,7 +88,8 @@ std::optional<std::string> HashMemo::find(const std::filesystem::path& path, con
   if (!open()) return std::nullopt;
   const Slot slot = slot_of(path);
   Record bucket[kWays];
-  if (::pread(fd_, bucket, sizeof bucket, slot.bucket_offset) != static_cast<ssize_t>(sizeof bucket)) return std::nullopt;
+  if (::pread(fd_, bucket, sizeof bucket, slot.bucket_offset) != static_cast<ssize_t>(sizeof bucket))
+    return std::nullopt;
   for (const Record& r : bucket) {
     if (same_path(r, slot.path_id) && same_stamp(r, stamp) && valid(r)) return std::string(r.digest, sizeof r.digest);
   }

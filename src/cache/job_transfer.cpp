@@ -188,7 +188,8 @@ bool push_object(const std::string& name, storage::LocalStorage& local, std::vec
   if (manifest && !manifest->results.empty()) {
     const std::string& newest = manifest->results.front().entry_object;
     auto entry = local.get(newest + ".entry");
-    if (entry.outcome == storage::Outcome::Ok && sha256_hex(entry.data) == newest) carried_entry = std::move(entry.data);
+    if (entry.outcome == storage::Outcome::Ok && sha256_hex(entry.data) == newest)
+      carried_entry = std::move(entry.data);
   }
   bool all_ok = true;
   for (auto& remote : remotes) {

@@ -28,11 +28,11 @@ struct PrefetchRequest {
 struct PrefetchReport {
   std::vector<std::string> remotes;  // kind and location of each remote tier
   std::optional<std::string> index_used;
-  uint64_t listed = 0;       // objects the index names
+  uint64_t listed = 0;  // objects the index names
   uint64_t already_here = 0;
   TransferTally fetched;
-  uint64_t missing = 0;      // named but in no remote (expired, or never uploaded)
-  uint64_t damaged = 0;      // failed a check: not stored
+  uint64_t missing = 0;             // named but in no remote (expired, or never uploaded)
+  uint64_t damaged = 0;             // failed a check: not stored
   std::vector<std::string> errors;  // the first few faults, one line each
   double seconds = 0;
 };
@@ -50,8 +50,8 @@ struct PushReport {
   bool read_only = false;
   uint64_t queued = 0;
   TransferTally uploaded;
-  uint64_t failed = 0;   // queued again for the next push
-  uint64_t damaged = 0;  // failed a check in the local tier: dropped, never uploaded
+  uint64_t failed = 0;                    // queued again for the next push
+  uint64_t damaged = 0;                   // failed a check in the local tier: dropped, never uploaded
   std::optional<uint64_t> index_objects;  // the index was written, naming this many
   std::vector<std::string> errors;
   double seconds = 0;

@@ -25,8 +25,8 @@ nlohmann::json to_json(const KeyRecord& r) {
   for (const auto& [path, hash] : r.sources) sources.push_back({path, hash});
   nlohmann::json env_deps = nlohmann::json::array();
   for (const auto& [name, hash] : r.env_deps) env_deps.push_back({name, hash});
-  return {{"time_ms", r.time_ms}, {"metadata", r.metadata}, {"stored", r.stored},
-          {"components", components}, {"sources", sources}, {"env_deps", env_deps}};
+  return {{"time_ms", r.time_ms},     {"metadata", r.metadata}, {"stored", r.stored},
+          {"components", components}, {"sources", sources},     {"env_deps", env_deps}};
 }
 
 KeyRecord record_from_json(const nlohmann::json& j) {

@@ -14,9 +14,9 @@ namespace larder::cache {
 
 struct KeyRecord {
   int64_t time_ms = 0;
-  std::string metadata;  // cargo's -C metadata: tells namesake crates apart
-  bool stored = false;   // whether that miss left an entry in the cache
-  std::vector<KeyComponent> components;  // call-key components; env values only as hashes
+  std::string metadata;                                       // cargo's -C metadata: tells namesake crates apart
+  bool stored = false;                                        // whether that miss left an entry in the cache
+  std::vector<KeyComponent> components;                       // call-key components; env values only as hashes
   std::vector<std::pair<std::string, std::string>> sources;   // portable path, short hash
   std::vector<std::pair<std::string, std::string>> env_deps;  // name, short hash ("" = unset)
 };

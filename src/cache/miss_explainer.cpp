@@ -74,8 +74,10 @@ std::string tool_change(const std::string& what, const KeyComponent& a, const Ke
   return what + " files changed (same " + a.name + "): another build or installation of it";
 }
 
-std::string change_of(const KeyComponent& a, const KeyComponent& b, const std::function<bool(std::string_view)>& rebuilt) {
-  if (a.group == "larder") return "larder's cache format changed (" + a.value + " -> " + b.value + "): another larder release";
+std::string change_of(const KeyComponent& a, const KeyComponent& b,
+                      const std::function<bool(std::string_view)>& rebuilt) {
+  if (a.group == "larder")
+    return "larder's cache format changed (" + a.value + " -> " + b.value + "): another larder release";
   if (a.group == "compiler") return tool_change("compiler", a, b);
   if (a.group == "linker") return tool_change("linker", a, b);
   if (a.group == "arg") {
@@ -132,8 +134,8 @@ std::pair<std::vector<std::string>, std::vector<std::string>> component_changes(
   for (const auto& [k, v] : a) keys.insert(k);
   for (const auto& [k, v] : b) keys.insert(k);
   auto order = [](const KeyComponent& c) {
-    static const std::vector<std::string> groups = {"larder", "compiler", "linker", "arg", "extern", "native-lib",
-                                                     "target-spec", "env", "cwd", "remap"};
+    static const std::vector<std::string> groups = {"larder",     "compiler",    "linker", "arg", "extern",
+                                                    "native-lib", "target-spec", "env",    "cwd", "remap"};
     auto it = std::find(groups.begin(), groups.end(), c.group);
     return static_cast<size_t>(it - groups.begin());
   };
@@ -153,7 +155,8 @@ std::pair<std::vector<std::string>, std::vector<std::string>> component_changes(
       continue;
     }
     auto contains = [](const std::vector<const KeyComponent*>& list, const KeyComponent& c) {
-      return std::any_of(list.begin(), list.end(), [&](const KeyComponent* o) { return o->name == c.name && o->value == c.value; });
+      return std::any_of(list.begin(), list.end(),
+                         [&](const KeyComponent* o) { return o->name == c.name && o->value == c.value; });
     };
     for (const KeyComponent* c : old_values) {
       if (!contains(new_values, *c)) found.push_back({order(*c), {is_consequence(*c), presence_of(*c, false)}});
@@ -206,8 +209,9 @@ void drop_version_parts(std::vector<std::string>& reasons) {
 
 void drop_duplicates(std::vector<std::string>& reasons) {
   std::set<std::string> seen;
-  reasons.erase(std::remove_if(reasons.begin(), reasons.end(), [&](const std::string& r) { return !seen.insert(r).second; }),
-                reasons.end());
+  reasons.erase(
+      std::remove_if(reasons.begin(), reasons.end(), [&](const std::string& r) { return !seen.insert(r).second; }),
+      reasons.end());
 }
 
 size_t difference_count(const KeyRecord& a, const KeyRecord& b) {
@@ -242,8 +246,8 @@ std::vector<std::string> explain_changes(const KeyRecord& before, const KeyRecor
     // Crates read by the linker change with their externs, which are already named; a build
     // script's output folder is renamed whenever cargo's hash of its run changes.
     const bool crate_file = r.find(".rlib ") != std::string::npos || r.find(".rmeta ") != std::string::npos;
-    const bool moved_output = !r.ends_with(" changed") && r.find("/build/") != std::string::npos &&
-                              r.find("/out/") != std::string::npos;
+    const bool moved_output =
+        !r.ends_with(" changed") && r.find("/build/") != std::string::npos && r.find("/out/") != std::string::npos;
     (crate_file || moved_output ? consequences : reasons).push_back(std::move(r));
   }
   for (auto& r : pair_changes(before.env_deps, now.env_deps, true)) {
@@ -275,8 +279,10 @@ std::vector<std::string> explain_manifest_mismatch(const Manifest& manifest, con
     }
     for (const auto& source : result.sources) {
       auto hash = now.source_hash(source.path);
-      if (!hash) reasons.push_back(source.path + " is gone");
-      else if (*hash != source.hash) reasons.push_back(source.path + " changed");
+      if (!hash)
+        reasons.push_back(source.path + " is gone");
+      else if (*hash != source.hash)
+        reasons.push_back(source.path + " changed");
     }
     if (!have_best || reasons.size() < best.size()) {
       best = std::move(reasons);

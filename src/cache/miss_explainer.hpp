@@ -28,10 +28,10 @@ std::vector<std::string> explain_changes(const KeyRecord& before, const KeyRecor
 
 // The current state a manifest result is checked against.
 struct CurrentInputs {
-  std::function<std::string(const ManifestEnvDep&)> env_hash;            // as ManifestEnvDep.value_hash
-  std::function<bool(const std::string&)> exists;                        // a portable path
+  std::function<std::string(const ManifestEnvDep&)> env_hash;                 // as ManifestEnvDep.value_hash
+  std::function<bool(const std::string&)> exists;                             // a portable path
   std::function<std::optional<std::string>(const std::string&)> source_hash;  // a portable path
-  std::function<std::string(const std::string&)> base_dir;               // a marker's path here
+  std::function<std::string(const std::string&)> base_dir;                    // a marker's path here
 };
 
 // Why none of the manifest's results matched, from the result closest to the current inputs.

@@ -33,8 +33,7 @@ void MissLog::event(BuildEvent e) const noexcept {
     if (!BuildLog(dir_ / "builds").append(build_id_, e)) spdlog::debug("{}: build log not written", e.crate);
   } catch (const std::exception& error) {
     spdlog::debug("{}: build log not written: {}", e.crate, error.what());
-  } catch (...) {
-  }
+  } catch (...) {}
 }
 
 void MissLog::hit(const std::string& crate, double seconds, double write_seconds) const noexcept {
@@ -85,8 +84,9 @@ void MissLog::missed(const MissFacts& facts) const noexcept {
         if (e.why.empty()) {
           if (before->stored) {
             e.why.push_back("same inputs as an earlier build, but its cache entry is gone");
-            e.advice.push_back("raise LARDER_CACHE_SIZE if the local cache is trimmed often, or check that the "
-                               "shared storage keeps entries (larder doctor)");
+            e.advice.push_back(
+                "raise LARDER_CACHE_SIZE if the local cache is trimmed often, or check that the "
+                "shared storage keeps entries (larder doctor)");
           } else {
             e.why.push_back("same inputs as an earlier build that could not be stored");
             e.advice.push_back("LARDER_LOG=info says why it was not stored");
@@ -103,8 +103,7 @@ void MissLog::missed(const MissFacts& facts) const noexcept {
     }
   } catch (const std::exception& error) {
     spdlog::debug("{}: miss not recorded: {}", facts.crate, error.what());
-  } catch (...) {
-  }
+  } catch (...) {}
 }
 
 }  // namespace larder::cache

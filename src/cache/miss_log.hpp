@@ -9,19 +9,19 @@
 #include <vector>
 
 #include "cache/build_log.hpp"
-#include "util/key_builder.hpp"
 #include "cache/manifest.hpp"
 #include "rustc/reasons.hpp"
+#include "util/key_builder.hpp"
 
 namespace larder::cache {
 
 // What the wrapper knows about one miss after compiling it.
 struct MissFacts {
   std::string crate;
-  std::string identity;  // crate name, crate types, target, test harness
-  std::string metadata;  // cargo's -C metadata
-  std::vector<KeyComponent> components;     // the call key's (empty when the cache was unavailable)
-  std::optional<ManifestResult> result;     // the sources and env-deps the compile read
+  std::string identity;                  // crate name, crate types, target, test harness
+  std::string metadata;                  // cargo's -C metadata
+  std::vector<KeyComponent> components;  // the call key's (empty when the cache was unavailable)
+  std::optional<ManifestResult> result;  // the sources and env-deps the compile read
   bool stored = false;
   double compile_seconds = 0;
   // Reasons already known from the lookup (the call key was found; its sources differ; the

@@ -1,11 +1,10 @@
 #include "cache/object_checks.hpp"
 
-
 #include "cache/entry.hpp"
-#include "util/key_builder.hpp"
 #include "cache/manifest_bundle.hpp"
 #include "util/binary_io.hpp"
 #include "util/hash.hpp"
+#include "util/key_builder.hpp"
 
 namespace larder::cache {
 
@@ -27,7 +26,8 @@ std::string entry_key_of(const std::string& call_key, const ManifestResult& resu
 Manifest checked_manifest(std::string_view blob, const std::string& call_key) {
   Manifest manifest = deserialize_manifest(blob);
   for (const auto& result : manifest.results) {
-    if (entry_key_of(call_key, result) != result.entry_key) throw CorruptData("a result was not made under its call key");
+    if (entry_key_of(call_key, result) != result.entry_key)
+      throw CorruptData("a result was not made under its call key");
   }
   return manifest;
 }
@@ -36,7 +36,8 @@ CheckedManifestObject checked_manifest_object(std::string_view blob, const std::
   const ManifestParts parts = split_manifest_object(blob);
   CheckedManifestObject checked{checked_manifest(parts.manifest, call_key), parts.manifest, parts.carried_entry};
   if (!checked.carried_entry.empty() &&
-      (checked.manifest.results.empty() || sha256_hex(checked.carried_entry) != checked.manifest.results.front().entry_object)) {
+      (checked.manifest.results.empty() ||
+       sha256_hex(checked.carried_entry) != checked.manifest.results.front().entry_object)) {
     throw CorruptData("the carried entry is not the one the newest result names");
   }
   return checked;

@@ -70,7 +70,8 @@ ByteBuffer decode_object(ObjectType type, std::string_view blob) {
   const std::string_view compressed = reader.take(reader.remaining());
   // A zstd block takes at least 4 bytes (an RLE block) and yields at most ZSTD_BLOCKSIZE_MAX:
   // a larger declared size cannot be true, and is refused before its room is allocated.
-  if (size > (compressed.size() / 4 + 1) * uint64_t{ZSTD_BLOCKSIZE_MAX}) throw CorruptData("payload size larger than its frame can hold");
+  if (size > (compressed.size() / 4 + 1) * uint64_t{ZSTD_BLOCKSIZE_MAX})
+    throw CorruptData("payload size larger than its frame can hold");
   // A frame without a checksum (e.g. a flipped flag bit) would decompress unverified.
   ZSTD_frameHeader frame{};
   if (ZSTD_getFrameHeader(&frame, compressed.data(), compressed.size()) != 0 || frame.frameType != ZSTD_frame ||
@@ -79,7 +80,8 @@ ByteBuffer decode_object(ObjectType type, std::string_view blob) {
   }
   // Checked before the payload is allocated: a small object declaring gigabytes is damage
   // (or a decompression bomb) and must cost nothing.
-  if (size > most_frame_can_hold(frame, compressed.size())) throw CorruptData("payload size exceeds what its frame can hold");
+  if (size > most_frame_can_hold(frame, compressed.size()))
+    throw CorruptData("payload size exceeds what its frame can hold");
   ByteBuffer payload(static_cast<size_t>(size));
   const size_t produced = ZSTD_decompress(payload.data(), size, compressed.data(), compressed.size());
   if (ZSTD_isError(produced)) throw CorruptData(std::string("damaged payload: ") + ZSTD_getErrorName(produced));

@@ -6,8 +6,8 @@
 #include <cstring>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "util/file_lock.hpp"
 #include "util/files.hpp"
@@ -119,8 +119,12 @@ double StatsCounters::hit_rate() const {
 nlohmann::json to_json(const StatsCounters& s) {
   nlohmann::json storage = nlohmann::json::array();
   for (const auto& [id, st] : s.storage) {
-    storage.push_back({{"name", st.kind}, {"location", st.location}, {"hits", st.objects.hits},
-                       {"misses", st.objects.misses}, {"writes", st.objects.writes}, {"errors", st.objects.errors},
+    storage.push_back({{"name", st.kind},
+                       {"location", st.location},
+                       {"hits", st.objects.hits},
+                       {"misses", st.objects.misses},
+                       {"writes", st.objects.writes},
+                       {"errors", st.objects.errors},
                        {"call_hits", st.call_hits}});
   }
   return {

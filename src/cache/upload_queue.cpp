@@ -27,7 +27,8 @@ bool UploadQueue::add(const std::vector<std::string>& names) const {
   for (const auto& name : names) lines += name + "\n";
   std::error_code ec;
   fs::create_directories(dir_, ec);
-  const int fd = ::open((dir_ / kQueueFile).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+  const int fd =
+      ::open((dir_ / kQueueFile).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
   if (fd < 0) return false;
   const bool written = ::write(fd, lines.data(), lines.size()) == static_cast<ssize_t>(lines.size());
   ::close(fd);

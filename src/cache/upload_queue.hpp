@@ -22,7 +22,7 @@ class UploadQueue {
   bool add(const std::vector<std::string>& names) const;
 
   struct Taken {
-    std::vector<std::string> names;           // unique, in queue order; only object names
+    std::vector<std::string> names;            // unique, in queue order; only object names
     std::vector<std::filesystem::path> files;  // remove with done() once uploaded
   };
   // Takes every queued name, including those of pushes that died.

@@ -11,11 +11,12 @@
 namespace larder::cli {
 
 namespace {
-constexpr std::array<std::string_view, 7> kCommands = {"stats", "explain", "doctor", "config", "cache", "credentials", "help"};
+constexpr std::array<std::string_view, 7> kCommands = {"stats", "explain",     "doctor", "config",
+                                                       "cache", "credentials", "help"};
 
 std::string version_text() {
-  return std::string("larder ") + build_info::version + " (commit " + build_info::commit + ", " +
-         build_info::target + ", " + build_info::build_type + ")";
+  return std::string("larder ") + build_info::version + " (commit " + build_info::commit + ", " + build_info::target +
+         ", " + build_info::build_type + ")";
 }
 
 // CLI11 answers --version and --help by throwing, and in the static binary the first exception
@@ -60,13 +61,13 @@ int run(const std::vector<std::string>& args) {
 
   std::string explain_crate;
   std::string explain_format = "text";
-  auto* explain = app.add_subcommand(
-      "explain",
-      "why the latest build's calls missed or were not cached, and what to do about it.\n"
-      "The latest build is the most recent cargo invocation that ran larder: wrapper calls are\n"
-      "grouped by the cargo process that ran them. Builds are kept until `larder stats --reset`;\n"
-      "each miss is compared with the crate's earlier records in LARDER_DIR/explain\n"
-      "(docs/explain.md)");
+  auto* explain =
+      app.add_subcommand("explain",
+                         "why the latest build's calls missed or were not cached, and what to do about it.\n"
+                         "The latest build is the most recent cargo invocation that ran larder: wrapper calls are\n"
+                         "grouped by the cargo process that ran them. Builds are kept until `larder stats --reset`;\n"
+                         "each miss is compared with the crate's earlier records in LARDER_DIR/explain\n"
+                         "(docs/explain.md)");
   explain->add_option("crate", explain_crate, "only this crate (its --crate-name, e.g. serde_json)");
   explain->add_option("--format", explain_format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
@@ -74,18 +75,21 @@ int run(const std::vector<std::string>& args) {
   app.add_subcommand("doctor", "check that the cache is usable and explain what is not");
 
   CacheRequest cache_request;
-  auto* cache = app.add_subcommand("cache", "manage the local cache, and move a CI job's objects to and from remote storage");
-  cache->add_option("action", cache_request.action,
-                    "trim (enforce LARDER_CACHE_SIZE), clear (remove everything), prefetch (fetch what the "
-                    "previous build used from remote storage) or push (upload what LARDER_DEFER_UPLOADS queued)")
+  auto* cache =
+      app.add_subcommand("cache", "manage the local cache, and move a CI job's objects to and from remote storage");
+  cache
+      ->add_option("action", cache_request.action,
+                   "trim (enforce LARDER_CACHE_SIZE), clear (remove everything), prefetch (fetch what the "
+                   "previous build used from remote storage) or push (upload what LARDER_DEFER_UPLOADS queued)")
       ->required()
       ->check(CLI::IsMember({"trim", "clear", "prefetch", "push"}));
   cache->add_option("--unused-since", cache_request.unused_since,
                     "trim: also remove every object not read or written since TIME (Unix seconds or RFC 3339), "
                     "e.g. the job's start, so that a CI cache keeps only what the job used");
-  cache->add_option("--index", cache_request.index_names,
-                    "prefetch: the index to read, e.g. repository/job/branch (repeat for fallbacks, tried in order); "
-                    "push: the index to write, naming every object used since --since")
+  cache
+      ->add_option("--index", cache_request.index_names,
+                   "prefetch: the index to read, e.g. repository/job/branch (repeat for fallbacks, tried in order); "
+                   "push: the index to write, naming every object used since --since")
       ->allow_extra_args(false);
   cache->add_option("--since", cache_request.since, "push: the job's start (Unix seconds or RFC 3339), for --index");
   cache->add_option("--jobs", cache_request.jobs, "prefetch/push: requests in flight (default 32 / 16)")
@@ -112,7 +116,8 @@ int run(const std::vector<std::string>& args) {
   }
   if (app.got_subcommand("stats")) return stats_command(format, reset);
   if (app.got_subcommand("explain")) {
-    return explain_command(explain_crate.empty() ? std::nullopt : std::optional<std::string>(explain_crate), explain_format);
+    return explain_command(explain_crate.empty() ? std::nullopt : std::optional<std::string>(explain_crate),
+                           explain_format);
   }
   if (app.got_subcommand("config")) return config_command();
   if (app.got_subcommand("doctor")) return doctor_command();

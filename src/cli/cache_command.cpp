@@ -39,7 +39,9 @@ std::optional<int64_t> parse_time_option(const std::string& option, const std::s
 // Options that belong to another action are a mistake worth naming, not something to ignore.
 bool only_options_of(const CacheRequest& request) {
   auto refuse = [&](bool given, const char* option, const char* actions) {
-    if (given) std::cerr << "larder: " << option << " applies to `larder cache " << actions << "`, not to `" << request.action << "`\n";
+    if (given)
+      std::cerr << "larder: " << option << " applies to `larder cache " << actions << "`, not to `" << request.action
+                << "`\n";
     return given;
   };
   const std::string& a = request.action;
@@ -88,7 +90,8 @@ int push_command(const Settings& settings, const CacheRequest& request) {
   what.jobs = request.jobs ? request.jobs : 16;
   if (!request.index_names.empty()) {
     if (!request.since) {
-      std::cerr << "larder: cache push --index needs --since TIME (the job's start): the index lists what was used since\n";
+      std::cerr
+          << "larder: cache push --index needs --since TIME (the job's start): the index lists what was used since\n";
       return 2;
     }
     what.index_name = request.index_names.front();
@@ -110,7 +113,8 @@ int push_command(const Settings& settings, const CacheRequest& request) {
               << format_seconds(report.seconds);
     if (report.failed) std::cout << ", " << report.failed << " failed (queued again for the next push)";
     if (report.damaged) std::cout << ", " << report.damaged << " damaged in the local cache (dropped)";
-    if (report.index_objects) std::cout << "; index " << *what.index_name << " names " << *report.index_objects << " objects";
+    if (report.index_objects)
+      std::cout << "; index " << *what.index_name << " names " << *report.index_objects << " objects";
     std::cout << "\n";
   } else {
     std::cout << ":\n";

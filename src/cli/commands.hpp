@@ -17,11 +17,11 @@ int explain_command(const std::optional<std::string>& crate, const std::string& 
 int config_command();
 int doctor_command();
 struct CacheRequest {
-  std::string action;                         // trim, clear, prefetch or push
-  std::optional<std::string> unused_since;    // trim --unused-since TIME
-  std::vector<std::string> index_names;       // prefetch/push --index NAME
-  std::optional<std::string> since;           // push --since TIME (the job's start)
-  unsigned jobs = 0;                          // prefetch/push --jobs N (0: the default)
+  std::string action;                       // trim, clear, prefetch or push
+  std::optional<std::string> unused_since;  // trim --unused-since TIME
+  std::vector<std::string> index_names;     // prefetch/push --index NAME
+  std::optional<std::string> since;         // push --since TIME (the job's start)
+  unsigned jobs = 0;                        // prefetch/push --jobs N (0: the default)
 };
 int cache_command(const CacheRequest& request);
 struct CredentialsExport {

@@ -8,8 +8,8 @@ namespace larder::cli {
 
 int config_command() {
   const Settings settings = Settings::load();
-  std::cout << "config file: "
-            << (settings.config_file() ? settings.config_file()->string() : std::string("(none)")) << "\n";
+  std::cout << "config file: " << (settings.config_file() ? settings.config_file()->string() : std::string("(none)"))
+            << "\n";
   for (const auto& value : settings.all()) {
     std::string shown = value.value ? *value.value : "(unset)";
     if (value.value && value.secret) shown = mask_secret(value.name, *value.value);

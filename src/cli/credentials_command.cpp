@@ -34,7 +34,8 @@ std::string formatted(const aws::Credentials& c, const std::string& format) {
     text = "AWS_ACCESS_KEY_ID=" + c.access_key_id + "\nAWS_SECRET_ACCESS_KEY=" + c.secret_access_key + "\n";
     if (!c.session_token.empty()) text += "AWS_SESSION_TOKEN=" + c.session_token + "\n";
   } else if (format == "ini") {
-    text = "[default]\naws_access_key_id = " + c.access_key_id + "\naws_secret_access_key = " + c.secret_access_key + "\n";
+    text =
+        "[default]\naws_access_key_id = " + c.access_key_id + "\naws_secret_access_key = " + c.secret_access_key + "\n";
     if (!c.session_token.empty()) text += "aws_session_token = " + c.session_token + "\n";
   } else {
     // The credential_process format, which every AWS SDK reads.
@@ -52,8 +53,12 @@ int credentials_command(const CredentialsExport& request) {
   if (request.output.empty() && !request.to_terminal && ::isatty(STDOUT_FILENO)) {
     std::cerr << "larder: not printing AWS credentials to a terminal, where they would stay in the scrollback and in\n"
                  "any recording or copy of it. Write them to a file instead:\n"
-                 "  larder credentials export --format " << request.format << " --output FILE     (mode 0600)\n"
-                 "  larder credentials export --format " << request.format << " > FILE\n"
+                 "  larder credentials export --format "
+              << request.format
+              << " --output FILE     (mode 0600)\n"
+                 "  larder credentials export --format "
+              << request.format
+              << " > FILE\n"
                  "or pass --stdout to print them here anyway.\n";
     return 2;
   }

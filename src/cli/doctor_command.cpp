@@ -51,10 +51,13 @@ void probe(storage::Storage& tier, bool read_only, Report& report) {
   if (!put.ok) return;
   auto got = tier.get(name);
   const bool read_ok = got.outcome == storage::Outcome::Ok && got.data == payload;
-  report.check({"read", read_ok ? "works" : (got.outcome == storage::Outcome::Error ? got.error : "the probe written was not read back"),
-                read_ok, "check read permission for this location"});
+  report.check(
+      {"read",
+       read_ok ? "works" : (got.outcome == storage::Outcome::Error ? got.error : "the probe written was not read back"),
+       read_ok, "check read permission for this location"});
   auto removed = tier.remove(name);
-  report.check({"delete", removed.ok ? "works" : removed.error, removed.ok, "check delete permission for this location"});
+  report.check(
+      {"delete", removed.ok ? "works" : removed.error, removed.ok, "check delete permission for this location"});
 }
 
 // Free space and inodes on the disk of LARDER_DIR: on a full disk every store fails. "Full"
@@ -78,7 +81,8 @@ void check_disk(const std::filesystem::path& larder_dir, Report& report) {
   // Some file systems (btrfs, overlay on it) report no inode count: no inode limit.
   const bool inodes_ok = disk.f_files == 0 || disk.f_favail >= std::min<uint64_t>(kEnoughInodes, disk.f_files / 20);
   std::string detail = format_size(free_bytes) + " free of " + format_size(total);
-  if (disk.f_files != 0) detail += ", " + std::to_string(disk.f_favail) + " of " + std::to_string(disk.f_files) + " inodes free";
+  if (disk.f_files != 0)
+    detail += ", " + std::to_string(disk.f_favail) + " of " + std::to_string(disk.f_files) + " inodes free";
   if (!space_ok || !inodes_ok) {
     detail = "the disk of " + larder_dir.string() + " is full (" + detail + "): nothing can be stored";
   }
@@ -116,7 +120,8 @@ int doctor_command() {
 
   std::vector<std::string> problems;
   auto tiers = storage::make_storage_tiers(settings, problems);
-  for (const auto& problem : problems) report.check({"remote storage", problem, false, "correct LARDER_REMOTE / LARDER_BUCKET"});
+  for (const auto& problem : problems)
+    report.check({"remote storage", problem, false, "correct LARDER_REMOTE / LARDER_BUCKET"});
   const bool read_only = settings.flag("LARDER_READ_ONLY");
   for (size_t i = 0; i < tiers.size(); ++i) {
     auto& tier = *tiers[i];

@@ -51,10 +51,12 @@ Outcomes outcomes_of(const cache::BuildRecord& build, const std::optional<std::s
         o.hit_ms.push_back(e.seconds * 1000);
         o.hit_ms_without_writes.push_back((e.seconds - e.write_seconds) * 1000);
       }
-    }
-    else if (e.outcome == "miss") o.misses.push_back(&e);
-    else if (e.outcome == "not-cached") o.not_cached.push_back(&e);
-    else if (e.outcome == "failed") o.failed.push_back(&e);
+    } else if (e.outcome == "miss")
+      o.misses.push_back(&e);
+    else if (e.outcome == "not-cached")
+      o.not_cached.push_back(&e);
+    else if (e.outcome == "failed")
+      o.failed.push_back(&e);
   }
   std::stable_sort(o.misses.begin(), o.misses.end(), [](auto* a, auto* b) { return a->seconds > b->seconds; });
   return o;
@@ -110,17 +112,19 @@ std::string explain_as_text(const cache::BuildRecord& build, const std::optional
 
 std::string explain_as_json(const cache::BuildRecord& build, const std::optional<std::string>& crate) {
   const Outcomes o = outcomes_of(build, crate);
-  nlohmann::json misses = nlohmann::json::array(), not_cached = nlohmann::json::array(), failed = nlohmann::json::array();
+  nlohmann::json misses = nlohmann::json::array(), not_cached = nlohmann::json::array(),
+                 failed = nlohmann::json::array();
   for (const auto* e : o.misses) {
     misses.push_back({{"crate", e->crate}, {"seconds", e->seconds}, {"why", e->why}, {"advice", e->advice}});
   }
   for (const auto* e : o.not_cached) {
     const auto text = rustc::explain_reason(e->reason);
-    not_cached.push_back({{"crate", e->crate}, {"reason", e->reason}, {"meaning", text.meaning}, {"advice", text.advice}});
+    not_cached.push_back(
+        {{"crate", e->crate}, {"reason", e->reason}, {"meaning", text.meaning}, {"advice", text.advice}});
   }
   for (const auto* e : o.failed) failed.push_back({{"crate", e->crate}, {"seconds", e->seconds}});
-  nlohmann::json json = {{"build", build.id}, {"hits", o.hits}, {"hit_crates", o.hit_crates}, {"misses", misses},
-                         {"not_cached", not_cached}, {"failed", failed}};
+  nlohmann::json json = {{"build", build.id}, {"hits", o.hits},           {"hit_crates", o.hit_crates},
+                         {"misses", misses},  {"not_cached", not_cached}, {"failed", failed}};
   if (!o.hit_ms.empty()) {
     json["hit_ms"] = {{"median", median_of(o.hit_ms)}, {"median_without_writes", median_of(o.hit_ms_without_writes)}};
   }

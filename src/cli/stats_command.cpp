@@ -24,10 +24,14 @@ int stats_command(const std::string& format, bool reset) {
     }
   }
   const auto stats = store.total();
-  if (format == "json") std::cout << stats_as_json(stats);
-  else if (format == "markdown") std::cout << stats_as_markdown(stats, builds.read_all());
-  else if (format == "openmetrics") std::cout << stats_as_openmetrics(stats);
-  else std::cout << stats_as_text(stats);
+  if (format == "json")
+    std::cout << stats_as_json(stats);
+  else if (format == "markdown")
+    std::cout << stats_as_markdown(stats, builds.read_all());
+  else if (format == "openmetrics")
+    std::cout << stats_as_openmetrics(stats);
+  else
+    std::cout << stats_as_text(stats);
   return 0;
 }
 

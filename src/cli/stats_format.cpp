@@ -34,9 +34,12 @@ std::vector<std::pair<std::string, uint64_t>> reasons_by_count(const cache::Stat
 std::string cell(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -116,8 +119,9 @@ std::string stats_as_text(const cache::StatsCounters& s) {
   if (!s.storage.empty()) {
     out << "\nStorage:\n";
     for (const auto& [id, st] : s.storage) {
-      out << "  " << st.kind << " " << st.location << ": " << st.call_hits << " calls served; objects: " << st.objects.hits
-          << " found, " << st.objects.misses << " not found, " << st.objects.writes << " written, " << st.objects.errors << " errors\n";
+      out << "  " << st.kind << " " << st.location << ": " << st.call_hits
+          << " calls served; objects: " << st.objects.hits << " found, " << st.objects.misses << " not found, "
+          << st.objects.writes << " written, " << st.objects.errors << " errors\n";
     }
   }
   if (!s.not_cached.empty()) {
@@ -178,8 +182,8 @@ std::string stats_as_markdown(const cache::StatsCounters& s, const std::vector<c
     out << "\n| Storage | Calls served | Objects found | Not found | Written | Errors |\n"
            "|---|---:|---:|---:|---:|---:|\n";
     for (const auto& [id, st] : s.storage) {
-      out << "| " << st.kind << " `" << st.location << "` | " << st.call_hits << " | " << st.objects.hits << " | " << st.objects.misses
-          << " | " << st.objects.writes << " | " << st.objects.errors << " |\n";
+      out << "| " << st.kind << " `" << st.location << "` | " << st.call_hits << " | " << st.objects.hits << " | "
+          << st.objects.misses << " | " << st.objects.writes << " | " << st.objects.errors << " |\n";
     }
   }
   return out.str();
@@ -202,7 +206,8 @@ std::string stats_as_openmetrics(const cache::StatsCounters& s) {
   out << "# TYPE larder_hit_rate gauge\n# HELP larder_hit_rate Hits over hits plus misses.\n";
   out << "larder_hit_rate " << fixed(s.hit_rate(), 4) << "\n";
   out << "# TYPE larder_not_cached counter\n# HELP larder_not_cached Calls that could not be cached, by reason.\n";
-  for (const auto& [reason, count] : s.not_cached) out << "larder_not_cached_total{reason=\"" << reason << "\"} " << count << "\n";
+  for (const auto& [reason, count] : s.not_cached)
+    out << "larder_not_cached_total{reason=\"" << reason << "\"} " << count << "\n";
   out << "# EOF\n";
   return out.str();
 }

@@ -35,8 +35,10 @@ std::optional<std::string> check_one(const SettingSpec& spec, const SettingValue
              (parse_flag(spec.default_value ? spec.default_value : "").value_or(false) ? "1" : "0");
     case SettingKind::Size:
       if (auto size = parse_size(value); size && *size > 0) return std::nullopt;
-      return quoted(setting) + " is not a size above zero: set a size such as 10G or 500M (K, M, G, T; bytes "
-             "without a unit); using " + spec.default_value;
+      return quoted(setting) +
+             " is not a size above zero: set a size such as 10G or 500M (K, M, G, T; bytes "
+             "without a unit); using " +
+             spec.default_value;
     case SettingKind::LogLevel: {
       static const std::vector<std::string_view> levels = {"off", "error", "warn", "warning", "info", "debug", "trace"};
       const std::string level = to_lower(trim(value));
@@ -45,11 +47,13 @@ std::optional<std::string> check_one(const SettingSpec& spec, const SettingValue
     }
     case SettingKind::AbsolutePath:
       if (value.empty() || value.front() == '/') return std::nullopt;
-      return quoted(setting) + " is a relative path, which each wrapper would take from the folder cargo runs it "
+      return quoted(setting) +
+             " is a relative path, which each wrapper would take from the folder cargo runs it "
              "in: set an absolute path";
     case SettingKind::Bucket:
       if (value.find('/') == std::string::npos) return std::nullopt;
-      return quoted(setting) + " is not a bucket name: set the name alone (my-bucket), the endpoint in "
+      return quoted(setting) +
+             " is not a bucket name: set the name alone (my-bucket), the endpoint in "
              "LARDER_ENDPOINT and a folder in LARDER_S3_KEY_PREFIX";
     case SettingKind::HttpUrl: {
       if (value.empty()) return std::nullopt;
@@ -62,7 +66,8 @@ std::optional<std::string> check_one(const SettingSpec& spec, const SettingValue
       std::string problems;
       for (const auto& url : storage::split_remote_urls(value)) {
         if (auto problem = url_problem(url, kRemoteSchemes)) {
-          problems += (problems.empty() ? "" : "; ") + std::string("'") + mask_secret(setting.name, url) + "' " + *problem;
+          problems +=
+              (problems.empty() ? "" : "; ") + std::string("'") + mask_secret(setting.name, url) + "' " + *problem;
         }
       }
       if (problems.empty()) return std::nullopt;

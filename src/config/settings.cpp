@@ -17,14 +17,20 @@ namespace fs = std::filesystem;
 
 const std::vector<SettingSpec>& known_settings() {
   static const std::vector<SettingSpec> specs = {
-      {"LARDER_DIR", nullptr, "local cache, stats and memo files ($XDG_CACHE_HOME/larder, else ~/.cache/larder)", false, SettingKind::AbsolutePath},
+      {"LARDER_DIR", nullptr, "local cache, stats and memo files ($XDG_CACHE_HOME/larder, else ~/.cache/larder)", false,
+       SettingKind::AbsolutePath},
       {"LARDER_CACHE_SIZE", "10G", "local cache size limit (e.g. 10G, 500M)", false, SettingKind::Size},
       {"LARDER_LOG", "warn", "log level: off, error, warn, info, debug, trace", false, SettingKind::LogLevel},
       {"LARDER_LOG_FILE", nullptr, "log file (else stderr)", false},
       {"LARDER_DISABLE", nullptr, "1: pass every call straight to rustc", false, SettingKind::Flag},
       {"LARDER_RECACHE", nullptr, "1: compile and overwrite entries", false, SettingKind::Flag},
-      {"LARDER_BASEDIRS", nullptr, "folders whose absolute paths are made relative in keys (default: workspace root, CARGO_HOME, target dir); 'none' turns it off", false},
-      {"LARDER_CACHE_LINKED", "1", "0: do not cache linked crates (bin, proc-macro, dylib, cdylib, build scripts, tests)", false, SettingKind::Flag},
+      {"LARDER_BASEDIRS", nullptr,
+       "folders whose absolute paths are made relative in keys (default: workspace root, CARGO_HOME, target dir); "
+       "'none' turns it off",
+       false},
+      {"LARDER_CACHE_LINKED", "1",
+       "0: do not cache linked crates (bin, proc-macro, dylib, cdylib, build scripts, tests)", false,
+       SettingKind::Flag},
       {"LARDER_BUCKET", nullptr, "S3 bucket", false, SettingKind::Bucket},
       {"LARDER_REGION", nullptr, "S3 region (else AWS_REGION, AWS_DEFAULT_REGION, profile, detected)", false},
       {"LARDER_ENDPOINT", nullptr, "endpoint of an S3-compatible store", false, SettingKind::HttpUrl},
@@ -32,9 +38,13 @@ const std::vector<SettingSpec>& known_settings() {
       {"LARDER_S3_PATH_STYLE", nullptr, "1: path-style addressing", false, SettingKind::Flag},
       {"LARDER_S3_NO_CREDENTIALS", nullptr, "1: anonymous (read-only) access", false, SettingKind::Flag},
       {"LARDER_S3_SSE", nullptr, "server-side encryption: AES256 or aws:kms[:key-id]", false},
-      {"LARDER_REMOTE", nullptr, "other remotes by URL, comma-separated: redis://, rediss://, memcached://, http(s)://, azblob://", true, SettingKind::RemoteUrls},
+      {"LARDER_REMOTE", nullptr,
+       "other remotes by URL, comma-separated: redis://, rediss://, memcached://, http(s)://, azblob://", true,
+       SettingKind::RemoteUrls},
       {"LARDER_READ_ONLY", nullptr, "1: never write to remote storage", false, SettingKind::Flag},
-      {"LARDER_DEFER_UPLOADS", nullptr, "1: a miss stores locally and queues its upload for `larder cache push` (the CI templates set it)", false, SettingKind::Flag},
+      {"LARDER_DEFER_UPLOADS", nullptr,
+       "1: a miss stores locally and queues its upload for `larder cache push` (the CI templates set it)", false,
+       SettingKind::Flag},
   };
   return specs;
 }
@@ -77,9 +87,12 @@ std::optional<fs::path> locate_config_file(const EnvironmentMap& environment) {
     return fs::path(*explicit_path);
   }
   fs::path base;
-  if (auto xdg = lookup(environment, "XDG_CONFIG_HOME"); xdg && !xdg->empty()) base = *xdg;
-  else if (auto home = lookup(environment, "HOME"); home && !home->empty()) base = fs::path(*home) / ".config";
-  else return std::nullopt;
+  if (auto xdg = lookup(environment, "XDG_CONFIG_HOME"); xdg && !xdg->empty())
+    base = *xdg;
+  else if (auto home = lookup(environment, "HOME"); home && !home->empty())
+    base = fs::path(*home) / ".config";
+  else
+    return std::nullopt;
   fs::path candidate = base / "larder" / "config.toml";
   std::error_code ec;
   if (fs::exists(candidate, ec)) return candidate;
@@ -113,17 +126,18 @@ bool has_keyless_table_header(std::string_view text) {
 
 // File keys are the variable names, or their lower-case form without the prefix:
 // LARDER_CACHE_SIZE and cache_size are the same key.
-std::map<std::string, std::string> read_config_file(const fs::path& path,
-                                                    std::vector<std::string>& problems) {
+std::map<std::string, std::string> read_config_file(const fs::path& path, std::vector<std::string>& problems) {
   std::map<std::string, std::string> values;
   // A settings file is small: a FIFO, a device or a huge file in its place is not one.
   const auto text = read_regular_file(path, 1 << 20, Symlinks::Follow);
   if (!text) {
-    problems.push_back("config file " + path.string() + " cannot be read as a settings file (missing, unreadable, not a regular file or over 1 MiB)");
+    problems.push_back("config file " + path.string() +
+                       " cannot be read as a settings file (missing, unreadable, not a regular file or over 1 MiB)");
     return values;
   }
   if (has_keyless_table_header(*text)) {
-    problems.push_back("config file " + path.string() + " is not valid TOML: a table header with no name ('[' alone on a line)");
+    problems.push_back("config file " + path.string() +
+                       " is not valid TOML: a table header with no name ('[' alone on a line)");
     return values;
   }
   try {
@@ -144,8 +158,7 @@ std::map<std::string, std::string> read_config_file(const fs::path& path,
       values[name] = *value;
     }
   } catch (const toml::parse_error& error) {
-    problems.push_back("config file " + path.string() + " is not valid TOML: " +
-                       std::string(error.description()));
+    problems.push_back("config file " + path.string() + " is not valid TOML: " + std::string(error.description()));
   }
   return values;
 }
@@ -222,9 +235,7 @@ bool Settings::flag(std::string_view name) const {
   return spec != nullptr && spec->default_value != nullptr && parse_flag(spec->default_value).value_or(false);
 }
 
-std::optional<std::string> Settings::env(std::string_view name) const {
-  return lookup(environment_, name);
-}
+std::optional<std::string> Settings::env(std::string_view name) const { return lookup(environment_, name); }
 
 fs::path Settings::cache_dir() const {
   if (auto dir = get("LARDER_DIR"); dir && !dir->empty()) return *dir;

@@ -16,10 +16,10 @@ namespace larder {
 enum class SettingKind { Text, Flag, Size, LogLevel, AbsolutePath, Bucket, HttpUrl, RemoteUrls };
 
 struct SettingSpec {
-  const char* name;         // e.g. "LARDER_CACHE_SIZE"
+  const char* name;           // e.g. "LARDER_CACHE_SIZE"
   const char* default_value;  // nullptr: unset by default
   const char* description;
-  bool secret;              // masked in `larder config` and logs
+  bool secret;  // masked in `larder config` and logs
   SettingKind kind = SettingKind::Text;
 };
 

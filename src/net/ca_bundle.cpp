@@ -23,8 +23,7 @@ CaLocation find_ca_location(const EnvLookup& env, const std::function<bool(const
   // Debian/Ubuntu/Alpine, RHEL/Fedora/Amazon Linux, older RHEL, openSUSE, Alpine/macOS.
   static const std::vector<std::string> kBundles = {
       "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-      "/etc/pki/tls/certs/ca-bundle.crt",   "/etc/ssl/ca-bundle.pem",
-      "/etc/ssl/cert.pem"};
+      "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem"};
   for (const auto& bundle : kBundles) {
     if (exists(bundle)) {
       location.file = bundle;

@@ -58,7 +58,8 @@ size_t on_upload(char* buffer, size_t size, size_t count, void* user) {
 // Rewinding lets curl resend the body itself (e.g. after a connection reset on reuse).
 int on_seek(void* user, curl_off_t offset, int origin) {
   auto* transfer = static_cast<Transfer*>(user);
-  if (origin != SEEK_SET || offset < 0 || static_cast<size_t>(offset) > transfer->upload.size()) return CURL_SEEKFUNC_FAIL;
+  if (origin != SEEK_SET || offset < 0 || static_cast<size_t>(offset) > transfer->upload.size())
+    return CURL_SEEKFUNC_FAIL;
   transfer->uploaded = static_cast<size_t>(offset);
   return CURL_SEEKFUNC_OK;
 }
@@ -71,9 +72,7 @@ std::optional<std::string> Response::header(const std::string& lower_case_name) 
   return it->second;
 }
 
-std::string Response::summary() const {
-  return transport_ok() ? "HTTP " + std::to_string(status) : error;
-}
+std::string Response::summary() const { return transport_ok() ? "HTTP " + std::to_string(status) : error; }
 
 bool default_retryable(const Response& response) {
   return !response.transport_ok() || response.status >= 500 || response.status == 429;
@@ -175,7 +174,8 @@ Response HttpClient::send_once(const Request& original) {
 }
 
 std::chrono::milliseconds HttpClient::backoff_delay(int attempt) {
-  const auto cap = std::min<int64_t>(options_.backoff_max.count(), options_.backoff_base.count() << std::min(attempt, 16));
+  const auto cap =
+      std::min<int64_t>(options_.backoff_max.count(), options_.backoff_base.count() << std::min(attempt, 16));
   std::uniform_int_distribution<int64_t> pick(0, std::max<int64_t>(cap, 1));
   return std::chrono::milliseconds(pick(impl_->random));
 }

@@ -18,25 +18,44 @@ struct OptionSpec {
 };
 
 constexpr std::array kValueOptions = {
-    OptionSpec{"--crate-name", "--crate-name"}, OptionSpec{"--crate-type", "--crate-type"},
-    OptionSpec{"--edition", "--edition"},       OptionSpec{"--emit", "--emit"},
-    OptionSpec{"--print", "--print"},           OptionSpec{"-o", "-o"},
-    OptionSpec{"--out-dir", "--out-dir"},       OptionSpec{"--explain", "--explain"},
-    OptionSpec{"--target", "--target"},         OptionSpec{"--cap-lints", "--cap-lints"},
-    OptionSpec{"--error-format", "--error-format"}, OptionSpec{"--json", "--json"},
-    OptionSpec{"--color", "--color"},           OptionSpec{"--diagnostic-width", "--diagnostic-width"},
-    OptionSpec{"--extern", "--extern"},         OptionSpec{"-L", "-L"},
-    OptionSpec{"-l", "-l"},                     OptionSpec{"-C", "-C"},
-    OptionSpec{"--codegen", "-C"},              OptionSpec{"-W", "-W"},
-    OptionSpec{"--warn", "-W"},                 OptionSpec{"-A", "-A"},
-    OptionSpec{"--allow", "-A"},                OptionSpec{"-D", "-D"},
-    OptionSpec{"--deny", "-D"},                 OptionSpec{"-F", "-F"},
-    OptionSpec{"--forbid", "-F"},               OptionSpec{"--force-warn", "--force-warn"},
-    OptionSpec{"--cfg", "--cfg"},               OptionSpec{"--check-cfg", "--check-cfg"},
-    OptionSpec{"--sysroot", "--sysroot"},       OptionSpec{"--remap-path-prefix", "--remap-path-prefix"},
-    OptionSpec{"--remap-path-scope", "--remap-path-scope"}, OptionSpec{"-Z", "-Z"},
-    OptionSpec{"--crate-attr", "--crate-attr"}, OptionSpec{"--env-set", "--env-set"},
-    OptionSpec{"--unpretty", "--unpretty"},     OptionSpec{"--extern-location", "--extern-location"},
+    OptionSpec{"--crate-name", "--crate-name"},
+    OptionSpec{"--crate-type", "--crate-type"},
+    OptionSpec{"--edition", "--edition"},
+    OptionSpec{"--emit", "--emit"},
+    OptionSpec{"--print", "--print"},
+    OptionSpec{"-o", "-o"},
+    OptionSpec{"--out-dir", "--out-dir"},
+    OptionSpec{"--explain", "--explain"},
+    OptionSpec{"--target", "--target"},
+    OptionSpec{"--cap-lints", "--cap-lints"},
+    OptionSpec{"--error-format", "--error-format"},
+    OptionSpec{"--json", "--json"},
+    OptionSpec{"--color", "--color"},
+    OptionSpec{"--diagnostic-width", "--diagnostic-width"},
+    OptionSpec{"--extern", "--extern"},
+    OptionSpec{"-L", "-L"},
+    OptionSpec{"-l", "-l"},
+    OptionSpec{"-C", "-C"},
+    OptionSpec{"--codegen", "-C"},
+    OptionSpec{"-W", "-W"},
+    OptionSpec{"--warn", "-W"},
+    OptionSpec{"-A", "-A"},
+    OptionSpec{"--allow", "-A"},
+    OptionSpec{"-D", "-D"},
+    OptionSpec{"--deny", "-D"},
+    OptionSpec{"-F", "-F"},
+    OptionSpec{"--forbid", "-F"},
+    OptionSpec{"--force-warn", "--force-warn"},
+    OptionSpec{"--cfg", "--cfg"},
+    OptionSpec{"--check-cfg", "--check-cfg"},
+    OptionSpec{"--sysroot", "--sysroot"},
+    OptionSpec{"--remap-path-prefix", "--remap-path-prefix"},
+    OptionSpec{"--remap-path-scope", "--remap-path-scope"},
+    OptionSpec{"-Z", "-Z"},
+    OptionSpec{"--crate-attr", "--crate-attr"},
+    OptionSpec{"--env-set", "--env-set"},
+    OptionSpec{"--unpretty", "--unpretty"},
+    OptionSpec{"--extern-location", "--extern-location"},
 };
 
 // Flags without a value that larder accepts.
@@ -139,8 +158,7 @@ std::optional<std::string> ParsedArguments::codegen_value(std::string_view key) 
   return found;
 }
 
-std::optional<std::string> expand_argfiles(const std::vector<std::string>& input,
-                                           std::vector<std::string>& output) {
+std::optional<std::string> expand_argfiles(const std::vector<std::string>& input, std::vector<std::string>& output) {
   for (const auto& arg : input) {
     if (arg.size() > 1 && arg[0] == '@') {
       auto contents = read_file(arg.substr(1));

@@ -49,11 +49,11 @@ struct ParsedArguments {
   std::optional<std::string> target;
   std::optional<std::string> sysroot;
   std::string extra_filename;
-  bool test_harness = false;   // --test
-  bool has_print = false;      // --print …
+  bool test_harness = false;      // --test
+  bool has_print = false;         // --print …
   bool is_version_query = false;  // -V, -vV, --version
-  bool is_help = false;        // -h, --help, --explain, -C help, -W help
-  bool unknown_option = false;  // an option larder does not know
+  bool is_help = false;           // -h, --help, --explain, -C help, -W help
+  bool unknown_option = false;    // an option larder does not know
   std::string unknown_option_name;
 
   std::optional<std::string> codegen_value(std::string_view key) const;
@@ -61,8 +61,7 @@ struct ParsedArguments {
 
 // Expands @argfiles (one argument per line, as rustc reads them). Returns an error message
 // for an unreadable argfile.
-std::optional<std::string> expand_argfiles(const std::vector<std::string>& input,
-                                           std::vector<std::string>& output);
+std::optional<std::string> expand_argfiles(const std::vector<std::string>& input, std::vector<std::string>& output);
 
 // Parses rustc arguments (without the compiler path). Never fails: what it does not
 // understand is flagged so the call is passed through uncached.

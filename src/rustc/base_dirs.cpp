@@ -43,14 +43,16 @@ PathMap detect_base_dirs(const BaseDirInputs& inputs, const ParsedArguments& arg
     int index = 0;
     for (auto& item : split(replace_all(setting, ",", ":"), ':')) {
       if (trim(item).empty()) continue;
-      dirs.push_back({"{base" + std::to_string(index++) + "}",
-                      absolute_normal(std::string(trim(item)), inputs.cwd).string()});
+      dirs.push_back(
+          {"{base" + std::to_string(index++) + "}", absolute_normal(std::string(trim(item)), inputs.cwd).string()});
     }
     return PathMap(std::move(dirs));
   }
   fs::path cargo_home;
-  if (inputs.cargo_home && !inputs.cargo_home->empty()) cargo_home = absolute_normal(*inputs.cargo_home, inputs.cwd);
-  else if (inputs.home && !inputs.home->empty()) cargo_home = absolute_normal(fs::path(*inputs.home) / ".cargo", inputs.cwd);
+  if (inputs.cargo_home && !inputs.cargo_home->empty())
+    cargo_home = absolute_normal(*inputs.cargo_home, inputs.cwd);
+  else if (inputs.home && !inputs.home->empty())
+    cargo_home = absolute_normal(fs::path(*inputs.home) / ".cargo", inputs.cwd);
   const fs::path cwd = absolute_normal(inputs.cwd, inputs.cwd);
   // cargo runs rustc for workspace members in the workspace root, and for other packages in
   // the package's own folder (under CARGO_HOME for registry crates).
@@ -76,9 +78,12 @@ std::vector<std::string> remap_arguments(const PathMap& map) {
   for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
     const BaseDir& dir = *it;
     std::string to;
-    if (dir.marker == "{workspace}") to = ".";
-    else if (dir.marker == "{cargo_home}") to = "cargo-home";
-    else to = dir.marker.substr(1, dir.marker.size() - 2);
+    if (dir.marker == "{workspace}")
+      to = ".";
+    else if (dir.marker == "{cargo_home}")
+      to = "cargo-home";
+    else
+      to = dir.marker.substr(1, dir.marker.size() - 2);
     args.push_back("--remap-path-prefix=" + dir.path + "=" + to);
   }
   return args;

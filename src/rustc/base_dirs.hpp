@@ -12,10 +12,10 @@ namespace larder::rustc {
 
 struct BaseDirInputs {
   std::filesystem::path cwd;
-  std::optional<std::string> setting;        // LARDER_BASEDIRS: "none", or paths separated by ':' or ','
-  std::optional<std::string> manifest_dir;   // CARGO_MANIFEST_DIR
-  std::optional<std::string> cargo_home;     // CARGO_HOME
-  std::optional<std::string> home;           // HOME
+  std::optional<std::string> setting;       // LARDER_BASEDIRS: "none", or paths separated by ':' or ','
+  std::optional<std::string> manifest_dir;  // CARGO_MANIFEST_DIR
+  std::optional<std::string> cargo_home;    // CARGO_HOME
+  std::optional<std::string> home;          // HOME
 };
 
 PathMap detect_base_dirs(const BaseDirInputs& inputs, const ParsedArguments& args);

@@ -12,24 +12,33 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::array<std::string_view, 8> kRustcEnv = {
-    "RUSTC_BOOTSTRAP",        "RUST_TARGET_PATH",          "MACOSX_DEPLOYMENT_TARGET",
-    "IPHONEOS_DEPLOYMENT_TARGET", "TVOS_DEPLOYMENT_TARGET", "WATCHOS_DEPLOYMENT_TARGET",
-    "SDKROOT",                "RUSTC_FORCE_RUSTC_VERSION",
+    "RUSTC_BOOTSTRAP",
+    "RUST_TARGET_PATH",
+    "MACOSX_DEPLOYMENT_TARGET",
+    "IPHONEOS_DEPLOYMENT_TARGET",
+    "TVOS_DEPLOYMENT_TARGET",
+    "WATCHOS_DEPLOYMENT_TARGET",
+    "SDKROOT",
+    "RUSTC_FORCE_RUSTC_VERSION",
 };
 
 // cargo's own settings and secrets: they reach rustc's environment but not its outputs.
 constexpr std::array<std::string_view, 16> kIgnoredCargoPrefixes = {
-    "CARGO_MAKEFLAGS", "CARGO_HOME",      "CARGO_TERM_",     "CARGO_BUILD_",
-    "CARGO_INCREMENTAL", "CARGO_REGISTRIES_", "CARGO_REGISTRY_", "CARGO_HTTP_",
-    "CARGO_NET_",      "CARGO_LOG",       "CARGO_TARGET_DIR", "CARGO_ALIAS_",
-    "CARGO_PROFILE_",  "CARGO_CACHE_RUSTC_INFO", "CARGO_UNSTABLE_", "CARGO_CREDENTIAL_",
+    "CARGO_MAKEFLAGS",   "CARGO_HOME",
+    "CARGO_TERM_",       "CARGO_BUILD_",
+    "CARGO_INCREMENTAL", "CARGO_REGISTRIES_",
+    "CARGO_REGISTRY_",   "CARGO_HTTP_",
+    "CARGO_NET_",        "CARGO_LOG",
+    "CARGO_TARGET_DIR",  "CARGO_ALIAS_",
+    "CARGO_PROFILE_",    "CARGO_CACHE_RUSTC_INFO",
+    "CARGO_UNSTABLE_",   "CARGO_CREDENTIAL_",
 };
 
 // What the linker driver reads from the environment.
-constexpr std::array<std::string_view, 4> kLinkEnv = {"LIBRARY_PATH", "COMPILER_PATH", "GCC_EXEC_PREFIX", "LD_RUN_PATH"};
+constexpr std::array<std::string_view, 4> kLinkEnv = {"LIBRARY_PATH", "COMPILER_PATH", "GCC_EXEC_PREFIX",
+                                                      "LD_RUN_PATH"};
 
-std::optional<fs::path> find_static_lib(const NativeLib& lib, const ParsedArguments& args,
-                                        const fs::path& cwd) {
+std::optional<fs::path> find_static_lib(const NativeLib& lib, const ParsedArguments& args, const fs::path& cwd) {
   const std::string name = lib.name.substr(0, lib.name.find(':'));
   for (const auto& search : args.search_paths) {
     if (search.kind != "native" && search.kind != "all") continue;
@@ -55,8 +64,8 @@ bool env_affects_output(std::string_view name) {
 
 bool env_is_path(std::string_view name) {
   return name == "OUT_DIR" || name == "CARGO_MANIFEST_DIR" || name == "CARGO_MANIFEST_PATH" ||
-         name == "CARGO_TARGET_TMPDIR" || name == "CARGO_RUSTC_CURRENT_DIR" ||
-         name == "RUST_TARGET_PATH" || name == "SDKROOT";
+         name == "CARGO_TARGET_TMPDIR" || name == "CARGO_RUSTC_CURRENT_DIR" || name == "RUST_TARGET_PATH" ||
+         name == "SDKROOT";
 }
 
 KeyBuilder build_call_key(const CallKeyInputs& in, KeyBuilder key) {

@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
-#include "util/key_builder.hpp"
 #include "rustc/arguments.hpp"
 #include "rustc/compiler_identity.hpp"
 #include "rustc/linker_identity.hpp"
+#include "util/key_builder.hpp"
 #include "util/path_map.hpp"
 
 namespace larder::rustc {

@@ -37,8 +37,7 @@ std::optional<std::string> link_file_name(const std::string& crate_type, const s
 }
 
 bool is_linked(const std::string& crate_type) {
-  return crate_type == "bin" || crate_type == "proc-macro" || crate_type == "dylib" ||
-         crate_type == "cdylib";
+  return crate_type == "bin" || crate_type == "proc-macro" || crate_type == "dylib" || crate_type == "cdylib";
 }
 
 // Why the link of this call cannot be described with certainty, or nullopt when it can: larder
@@ -64,8 +63,7 @@ Compilation not_cacheable(Reason reason, std::string detail = "") {
 
 }  // namespace
 
-Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cwd,
-                    const AnalysisOptions& options) {
+Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cwd, const AnalysisOptions& options) {
   if (args.is_version_query || args.is_help || args.has_print ||
       (args.inputs.size() == 1 && args.inputs[0] == "-" && args.has_print)) {
     Compilation c;
@@ -115,8 +113,7 @@ Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cw
   Compilation c;
   c.kind = CallKind::Compile;
   c.linked = linked;
-  const std::filesystem::path out_dir =
-      args.out_dir ? std::filesystem::path(*args.out_dir) : cwd;
+  const std::filesystem::path out_dir = args.out_dir ? std::filesystem::path(*args.out_dir) : cwd;
   const std::string stem = args.crate_name + args.extra_filename;
 
   auto add_output = [&](std::string role, const std::filesystem::path& default_path,
@@ -134,8 +131,7 @@ Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cw
         if (!name) return not_cacheable(Reason::TargetNaming, type);
         // `lib` and `rlib` name the same file.
         const std::string role = type == "lib" ? "rlib" : type;
-        if (std::any_of(c.outputs.begin(), c.outputs.end(),
-                        [&](const ExpectedOutput& o) { return o.role == role; })) {
+        if (std::any_of(c.outputs.begin(), c.outputs.end(), [&](const ExpectedOutput& o) { return o.role == role; })) {
           continue;
         }
         add_output(role, out_dir / *name, emit.path);

@@ -44,7 +44,6 @@ struct AnalysisOptions {
   bool cache_linked = false;
 };
 
-Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cwd,
-                    const AnalysisOptions& options = {});
+Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cwd, const AnalysisOptions& options = {});
 
 }  // namespace larder::rustc

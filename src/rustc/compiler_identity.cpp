@@ -37,11 +37,11 @@ fs::path resolve_real_rustc(const CompilerLookup& lookup) {
   fs::path path = found;
   if (!is_rustup_proxy(path)) return path;
   if (lookup.rustup_toolchain && !lookup.rustup_toolchain->empty()) {
-    fs::path home = lookup.rustup_home && !lookup.rustup_home->empty()
-                        ? fs::path(*lookup.rustup_home)
-                        : fs::path(lookup.home.value_or("")) / ".rustup";
+    fs::path home = lookup.rustup_home && !lookup.rustup_home->empty() ? fs::path(*lookup.rustup_home)
+                                                                       : fs::path(lookup.home.value_or("")) / ".rustup";
     fs::path candidate = home / "toolchains" / *lookup.rustup_toolchain / "bin" / "rustc";
-    if (fs::path(*lookup.rustup_toolchain).is_absolute()) candidate = fs::path(*lookup.rustup_toolchain) / "bin" / "rustc";
+    if (fs::path(*lookup.rustup_toolchain).is_absolute())
+      candidate = fs::path(*lookup.rustup_toolchain) / "bin" / "rustc";
     if (stat_file(candidate)) return candidate;
   }
   // The proxy alone does not say which toolchain it runs (rust-toolchain.toml, overrides):
@@ -75,9 +75,7 @@ std::vector<FileFact> toolchain_files(const fs::path& rustc, const fs::path& sys
   return facts;
 }
 
-nlohmann::json stamp_json(const FileStamp& s) {
-  return {s.size, s.mtime_ns, s.inode};
-}
+nlohmann::json stamp_json(const FileStamp& s) { return {s.size, s.mtime_ns, s.inode}; }
 
 bool memo_is_current(const nlohmann::json& memo) {
   for (const auto& file : memo.at("files")) {
@@ -124,8 +122,7 @@ CompilerIdentity identify_compiler(const CompilerLookup& lookup, const fs::path&
     files.push_back({{"path", fact.path}, {"stamp", stamp_json(fact.stamp)}});
   }
   CompilerIdentity identity{rustc.string(), sysroot, version.out, hasher.hex_digest()};
-  nlohmann::json memo = {{"sysroot", sysroot}, {"version", version.out},
-                         {"hash", identity.hash}, {"files", files}};
+  nlohmann::json memo = {{"sysroot", sysroot}, {"version", version.out}, {"hash", identity.hash}, {"files", files}};
   remove_stale_temps(memo_dir);
   (void)write_file_atomic(memo_path, memo.dump());
   return identity;

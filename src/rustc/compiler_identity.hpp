@@ -8,14 +8,14 @@
 namespace larder::rustc {
 
 struct CompilerIdentity {
-  std::string rustc_path;    // the real rustc (a rustup proxy resolved)
+  std::string rustc_path;  // the real rustc (a rustup proxy resolved)
   std::string sysroot;
   std::string version_text;  // `rustc -vV`
   std::string hash;          // covers all of the above and the files' contents
 };
 
 struct CompilerLookup {
-  std::string compiler;  // as cargo passed it: a path or a name found through PATH
+  std::string compiler;                         // as cargo passed it: a path or a name found through PATH
   std::optional<std::string> rustup_toolchain;  // RUSTUP_TOOLCHAIN
   std::optional<std::string> rustup_home;       // RUSTUP_HOME
   std::optional<std::string> home;              // HOME

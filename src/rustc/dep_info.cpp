@@ -47,9 +47,21 @@ std::string unescape_env_value(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '\\' && i + 1 < text.size()) {
       const char next = text[i + 1];
-      if (next == 'n') { out.push_back('\n'); ++i; continue; }
-      if (next == 'r') { out.push_back('\r'); ++i; continue; }
-      if (next == '\\') { out.push_back('\\'); ++i; continue; }
+      if (next == 'n') {
+        out.push_back('\n');
+        ++i;
+        continue;
+      }
+      if (next == 'r') {
+        out.push_back('\r');
+        ++i;
+        continue;
+      }
+      if (next == '\\') {
+        out.push_back('\\');
+        ++i;
+        continue;
+      }
     }
     out.push_back(text[i]);
   }

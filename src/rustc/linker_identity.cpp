@@ -93,7 +93,8 @@ LinkerIdentity identify_linker(const ParsedArguments& args, const fs::path& memo
   }
   LinkerIdentity identity{driver, version_line, hasher.hex_digest()};
   remove_stale_temps(memo_dir);
-  (void)write_file_atomic(memo_path, nlohmann::json({{"version", version_line}, {"hash", identity.hash}, {"files", files}}).dump());
+  (void)write_file_atomic(
+      memo_path, nlohmann::json({{"version", version_line}, {"hash", identity.hash}, {"files", files}}).dump());
   return identity;
 }
 

@@ -29,8 +29,8 @@ StoragePtr make_remote(const std::string& url, const Settings& settings, std::ve
     return std::make_unique<HttpStorage>(RemoteUrl::parse(url, scheme == "https" ? 443 : 80), state_dir, problems);
   }
   if (scheme == "azblob") {
-    return std::make_unique<AzureBlobStorage>(RemoteUrl::parse(url, 443), state_dir,
-                                              [&](const std::string& name) { return settings.env(name); }, problems);
+    return std::make_unique<AzureBlobStorage>(
+        RemoteUrl::parse(url, 443), state_dir, [&](const std::string& name) { return settings.env(name); }, problems);
   }
   return nullptr;
 }

@@ -30,7 +30,8 @@ std::vector<ArMember> ar_members(const std::filesystem::path& path, uint64_t fil
   if (fd < 0) return members;
   char magic[kMagic.size()];
   uint64_t at = kMagic.size();
-  if (read_at(fd, magic, sizeof magic, 0) != sizeof magic || std::string_view(magic, sizeof magic) != kMagic) at = file_size;
+  if (read_at(fd, magic, sizeof magic, 0) != sizeof magic || std::string_view(magic, sizeof magic) != kMagic)
+    at = file_size;
   while (at + kHeaderSize <= file_size) {
     char header[kHeaderSize];
     if (read_at(fd, header, sizeof header, at) != sizeof header) break;

@@ -174,8 +174,8 @@ bool file_holds_exactly(const fs::path& path, std::string_view bytes) {
 fs::path temp_path_for(const fs::path& path) {
   static std::atomic<unsigned> counter{0};
   const auto tick = std::chrono::steady_clock::now().time_since_epoch().count();
-  return path.string() + ".tmp." + std::to_string(::getpid()) + "." +
-         std::to_string(counter++) + "." + std::to_string(tick % 1000000);
+  return path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++) + "." +
+         std::to_string(tick % 1000000);
 }
 
 fs::path resolve_path(const std::string& path, const fs::path& cwd) {
@@ -237,8 +237,7 @@ std::optional<std::optional<std::string>> write_unnamed(const fs::path& path, st
 
 }  // namespace
 
-std::optional<std::string> write_file_atomic(const fs::path& path, std::string_view data,
-                                             mode_t mode) {
+std::optional<std::string> write_file_atomic(const fs::path& path, std::string_view data, mode_t mode) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (auto outcome = write_unnamed(path, data, mode)) return *outcome;
@@ -277,9 +276,8 @@ void remove_stale_temps(const fs::path& dir, int64_t max_age_seconds) {
     const size_t at = name.rfind(".tmp.");
     if (at == std::string::npos) continue;
     const std::string tail = name.substr(at + 5);
-    if (tail.find_first_not_of("0123456789.") != std::string::npos ||
-        std::count(tail.begin(), tail.end(), '.') != 2 || tail.find("..") != std::string::npos ||
-        tail.front() == '.' || tail.back() == '.') {
+    if (tail.find_first_not_of("0123456789.") != std::string::npos || std::count(tail.begin(), tail.end(), '.') != 2 ||
+        tail.find("..") != std::string::npos || tail.front() == '.' || tail.back() == '.') {
       continue;
     }
     const long pid = std::strtol(tail.c_str(), nullptr, 10);
@@ -307,7 +305,8 @@ bool overwrite_file(const fs::path& path, std::string_view data) {
     fd = -1;
     errno = ELOOP;
   }
-  if (fd < 0 && (errno == ELOOP || errno == ENXIO) && ::unlink(path.c_str()) == 0) fd = ::open(path.c_str(), kFlags, 0644);
+  if (fd < 0 && (errno == ELOOP || errno == ENXIO) && ::unlink(path.c_str()) == 0)
+    fd = ::open(path.c_str(), kFlags, 0644);
   if (fd < 0) return false;
   bool ok = ::pwrite(fd, data.data(), data.size(), 0) == static_cast<ssize_t>(data.size());
   struct stat st {};
@@ -318,8 +317,7 @@ bool overwrite_file(const fs::path& path, std::string_view data) {
 }
 
 int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 

@@ -61,8 +61,7 @@ bool file_holds_exactly(const fs::path& path, std::string_view bytes);
 // readers see either the old or the new file, never a partial one. Creates parent folders.
 // The temporary file has no name while it is written (O_TMPFILE, where the file system has
 // it): a writer killed meanwhile leaves nothing behind. Returns an error message on failure.
-std::optional<std::string> write_file_atomic(const fs::path& path, std::string_view data,
-                                             mode_t mode = 0644);
+std::optional<std::string> write_file_atomic(const fs::path& path, std::string_view data, mode_t mode = 0644);
 
 // Writes a compiler output that nothing reads while it is written (cargo waits for the call):
 // the old file is unlinked first, then the new one is written as write_file_atomic does. A

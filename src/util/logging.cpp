@@ -148,7 +148,8 @@ void init_logging(const std::optional<std::string>& level, const std::optional<s
     const std::string marker_folder = marker_dir.string();
     const std::string build(build_id);
     auto sink = std::make_shared<FileOrStderrSink>(*file, [marker_folder, build](const std::string& message) {
-      if (first_to_report(marker_folder, build, message)) std::fprintf(stderr, "larder: warning: %s\n", message.c_str());
+      if (first_to_report(marker_folder, build, message))
+        std::fprintf(stderr, "larder: warning: %s\n", message.c_str());
     });
     // The sink formats each line for where it goes: no logger->set_pattern().
     logger = std::make_shared<spdlog::logger>("larder", sink);

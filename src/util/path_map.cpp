@@ -8,8 +8,8 @@ namespace larder {
 namespace {
 
 bool continues_name(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
-         c == '+' || c == '~' || (static_cast<unsigned char>(c) >= 0x80);
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '+' || c == '~' ||
+         (static_cast<unsigned char>(c) >= 0x80);
 }
 
 }  // namespace
@@ -18,9 +18,8 @@ PathMap::PathMap(std::vector<BaseDir> dirs) {
   for (auto& dir : dirs) {
     while (dir.path.size() > 1 && dir.path.back() == '/') dir.path.pop_back();
     if (dir.path.size() <= 1 || dir.marker.empty()) continue;
-    const bool seen = std::any_of(dirs_.begin(), dirs_.end(), [&](const BaseDir& d) {
-      return d.path == dir.path || d.marker == dir.marker;
-    });
+    const bool seen = std::any_of(dirs_.begin(), dirs_.end(),
+                                  [&](const BaseDir& d) { return d.path == dir.path || d.marker == dir.marker; });
     if (!seen) dirs_.push_back(std::move(dir));
   }
   std::sort(dirs_.begin(), dirs_.end(), [](const BaseDir& a, const BaseDir& b) { return a.marker < b.marker; });

@@ -56,8 +56,7 @@ std::string find_in_path(const std::string& program) {
     const std::string dir = end > start ? path.substr(start, end - start) : std::string(".");
     const std::string candidate = dir + "/" + program;
     struct stat st {};
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-        ::access(candidate.c_str(), X_OK) == 0) {
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
       return candidate;
     }
     start = end + 1;

@@ -6,9 +6,9 @@
 namespace larder {
 
 struct ProcessResult {
-  bool started = false;      // false: the program could not be run at all (see `error`)
-  int exit_code = 0;         // valid when !signaled
-  int signal = 0;            // the terminating signal, when signaled
+  bool started = false;  // false: the program could not be run at all (see `error`)
+  int exit_code = 0;     // valid when !signaled
+  int signal = 0;        // the terminating signal, when signaled
   bool signaled = false;
   std::string out;
   std::string err;

@@ -34,8 +34,7 @@ std::optional<uint64_t> parse_size(std::string_view text) {
   text = trim(text);
   if (text.empty()) return std::nullopt;
   size_t digits = 0;
-  while (digits < text.size() &&
-         (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) {
+  while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) {
     ++digits;
   }
   if (digits == 0) return std::nullopt;
@@ -46,15 +45,23 @@ std::optional<uint64_t> parse_size(std::string_view text) {
     return std::nullopt;
   }
   std::string unit = to_lower(trim(text.substr(digits)));
-  if (unit.ends_with("ib")) unit.erase(unit.size() - 2);
-  else if (unit.size() > 1 && unit.back() == 'b') unit.pop_back();
+  if (unit.ends_with("ib"))
+    unit.erase(unit.size() - 2);
+  else if (unit.size() > 1 && unit.back() == 'b')
+    unit.pop_back();
   double multiplier = 1;
-  if (unit.empty()) multiplier = 1;
-  else if (unit == "k") multiplier = 1024.0;
-  else if (unit == "m") multiplier = 1024.0 * 1024;
-  else if (unit == "g") multiplier = 1024.0 * 1024 * 1024;
-  else if (unit == "t") multiplier = 1024.0 * 1024 * 1024 * 1024;
-  else return std::nullopt;
+  if (unit.empty())
+    multiplier = 1;
+  else if (unit == "k")
+    multiplier = 1024.0;
+  else if (unit == "m")
+    multiplier = 1024.0 * 1024;
+  else if (unit == "g")
+    multiplier = 1024.0 * 1024 * 1024;
+  else if (unit == "t")
+    multiplier = 1024.0 * 1024 * 1024 * 1024;
+  else
+    return std::nullopt;
   return static_cast<uint64_t>(std::llround(number * multiplier));
 }
 
@@ -67,8 +74,10 @@ std::string format_size(uint64_t bytes) {
     ++unit;
   }
   char buffer[32];
-  if (unit == 0) std::snprintf(buffer, sizeof buffer, "%llu B", static_cast<unsigned long long>(bytes));
-  else std::snprintf(buffer, sizeof buffer, "%.1f %s", value, kUnits[unit]);
+  if (unit == 0)
+    std::snprintf(buffer, sizeof buffer, "%llu B", static_cast<unsigned long long>(bytes));
+  else
+    std::snprintf(buffer, sizeof buffer, "%.1f %s", value, kUnits[unit]);
   return buffer;
 }
 

@@ -65,19 +65,20 @@ std::optional<int64_t> parse_rfc3339(std::string_view text) {
   const auto year = fixed_number(text, 0, 4), month = fixed_number(text, 5, 2), day = fixed_number(text, 8, 2);
   const auto hour = fixed_number(text, 11, 2), minute = fixed_number(text, 14, 2), second = fixed_number(text, 17, 2);
   if (!year || !month || !day || !hour || !minute || !second || text.size() < 20) return std::nullopt;
-  if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
-      text[13] != ':' || text[16] != ':') {
+  if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' ||
+      text[16] != ':') {
     return std::nullopt;
   }
-  if (*month < 1 || *month > 12 || *day < 1 || *day > days_in_month(*year, *month) || *hour > 23 ||
-      *minute > 59 || *second > 60) {
+  if (*month < 1 || *month > 12 || *day < 1 || *day > days_in_month(*year, *month) || *hour > 23 || *minute > 59 ||
+      *second > 60) {
     return std::nullopt;
   }
   size_t at = 19;
   int64_t ns = 0;
   if (text[at] == '.') {
     const size_t end = text.find_first_not_of("0123456789", at + 1);
-    const auto fraction = fraction_ns(text.substr(at + 1, end == std::string_view::npos ? std::string_view::npos : end - at - 1));
+    const auto fraction =
+        fraction_ns(text.substr(at + 1, end == std::string_view::npos ? std::string_view::npos : end - at - 1));
     if (!fraction || end == std::string_view::npos) return std::nullopt;
     ns = *fraction;
     at = end;

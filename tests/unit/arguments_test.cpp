@@ -9,13 +9,43 @@
 using namespace larder::rustc;
 
 TEST(Arguments, AcceptsEveryFormCargoUses) {
-  const auto parsed = parse_arguments({
-      "--crate-name", "foo", "--edition=2021", "src/lib.rs", "--error-format=json",
-      "--json=diagnostic-rendered-ansi,artifacts", "--crate-type", "lib", "--emit=dep-info,metadata,link",
-      "-C", "embed-bitcode=no", "-Copt-level=3", "-C", "metadata=abc", "-C", "extra-filename=-abc",
-      "--out-dir", "/t/deps", "-L", "dependency=/t/deps", "-Lnative=/n", "--extern", "bar=/t/deps/libbar.rmeta",
-      "--extern", "proc_macro", "--cfg", "feature=\"x\"", "--check-cfg", "cfg(docsrs,test)", "--target",
-      "x86_64-unknown-linux-gnu", "--cap-lints", "allow", "--color=always", "-l", "static=z", "-lm"});
+  const auto parsed = parse_arguments({"--crate-name",
+                                       "foo",
+                                       "--edition=2021",
+                                       "src/lib.rs",
+                                       "--error-format=json",
+                                       "--json=diagnostic-rendered-ansi,artifacts",
+                                       "--crate-type",
+                                       "lib",
+                                       "--emit=dep-info,metadata,link",
+                                       "-C",
+                                       "embed-bitcode=no",
+                                       "-Copt-level=3",
+                                       "-C",
+                                       "metadata=abc",
+                                       "-C",
+                                       "extra-filename=-abc",
+                                       "--out-dir",
+                                       "/t/deps",
+                                       "-L",
+                                       "dependency=/t/deps",
+                                       "-Lnative=/n",
+                                       "--extern",
+                                       "bar=/t/deps/libbar.rmeta",
+                                       "--extern",
+                                       "proc_macro",
+                                       "--cfg",
+                                       "feature=\"x\"",
+                                       "--check-cfg",
+                                       "cfg(docsrs,test)",
+                                       "--target",
+                                       "x86_64-unknown-linux-gnu",
+                                       "--cap-lints",
+                                       "allow",
+                                       "--color=always",
+                                       "-l",
+                                       "static=z",
+                                       "-lm"});
   EXPECT_FALSE(parsed.unknown_option) << parsed.unknown_option_name;
   EXPECT_EQ(parsed.crate_name, "foo");
   EXPECT_EQ(parsed.inputs, std::vector<std::string>{"src/lib.rs"});
@@ -61,8 +91,8 @@ TEST(Arguments, ExpandsArgfiles) {
   }
   std::vector<std::string> expanded;
   ASSERT_FALSE(expand_argfiles({"src/lib.rs", "@" + path.string(), "--crate-type=lib"}, expanded));
-  EXPECT_EQ(expanded, (std::vector<std::string>{"src/lib.rs", "--crate-name", "from_file", "--cfg",
-                                                "feature=\"a b\"", "--crate-type=lib"}));
+  EXPECT_EQ(expanded, (std::vector<std::string>{"src/lib.rs", "--crate-name", "from_file", "--cfg", "feature=\"a b\"",
+                                                "--crate-type=lib"}));
   std::filesystem::remove(path);
   std::vector<std::string> ignored;
   EXPECT_TRUE(expand_argfiles({"@/nonexistent/argfile"}, ignored).has_value());
@@ -75,9 +105,7 @@ TEST(Arguments, FlagsUnknownOptions) {
 }
 
 namespace {
-Compilation analyze_args(std::vector<std::string> args) {
-  return analyze(parse_arguments(args), "/work");
-}
+Compilation analyze_args(std::vector<std::string> args) { return analyze(parse_arguments(args), "/work"); }
 // The word the stats and build records get: a public contract, so tests compare it.
 std::string reason_word(const Compilation& c) { return c.reason ? c.reason->word() : ""; }
 }  // namespace
@@ -118,9 +146,8 @@ TEST(Compilation, ReasonsForUncacheableCalls) {
 }
 
 TEST(Compilation, ExpectedOutputsFollowRustcNaming) {
-  const auto c = analyze_args({"--crate-name", "foo", "src/lib.rs", "--crate-type", "lib", "--crate-type",
-                               "staticlib", "--emit=dep-info,metadata,link", "-C", "extra-filename=-h1",
-                               "--out-dir", "/t/deps"});
+  const auto c = analyze_args({"--crate-name", "foo", "src/lib.rs", "--crate-type", "lib", "--crate-type", "staticlib",
+                               "--emit=dep-info,metadata,link", "-C", "extra-filename=-h1", "--out-dir", "/t/deps"});
   ASSERT_EQ(c.kind, CallKind::Compile) << reason_word(c);
   ASSERT_EQ(c.outputs.size(), 4u);
   EXPECT_EQ(c.outputs[0].role, "dep-info");

@@ -10,15 +10,18 @@ namespace {
 struct KeyFixture {
   CompilerIdentity compiler{"/tc/bin/rustc", "/tc", "rustc 1.95.0 (abc)\nhost: x\n", "compilerhash"};
   std::map<std::string, std::string> files = {{"/ws/target/debug/deps/libb.rmeta", "hash-b"}};
-  std::vector<std::pair<std::string, std::string>> env = {
-      {"CARGO_PKG_NAME", "a"}, {"CARGO_MANIFEST_DIR", "/ws/a"}, {"CARGO_MAKEFLAGS", "-j --jobserver-fds=3,4"},
-      {"HOME", "/root"}, {"PATH", "/usr/bin"}};
+  std::vector<std::pair<std::string, std::string>> env = {{"CARGO_PKG_NAME", "a"},
+                                                          {"CARGO_MANIFEST_DIR", "/ws/a"},
+                                                          {"CARGO_MAKEFLAGS", "-j --jobserver-fds=3,4"},
+                                                          {"HOME", "/root"},
+                                                          {"PATH", "/usr/bin"}};
 
   std::string key(std::vector<std::string> raw, std::string cwd = "/ws", std::string ws = "/ws") {
     return parts(std::move(raw), std::move(cwd), std::move(ws)).digest();
   }
 
-  KeyBuilder parts(std::vector<std::string> raw, std::string cwd = "/ws", std::string ws = "/ws", KeyBuilder start = {}) {
+  KeyBuilder parts(std::vector<std::string> raw, std::string cwd = "/ws", std::string ws = "/ws",
+                   KeyBuilder start = {}) {
     auto args = parse_arguments(raw);
     PathMap map({{"{workspace}", ws}});
     CallKeyInputs in;
@@ -42,9 +45,17 @@ struct KeyFixture {
   }
 
   std::vector<std::string> args(std::string ws = "/ws") {
-    return {"--crate-name", "a", "a/src/lib.rs", "--crate-type", "lib", "--extern",
-            "b=" + ws + "/target/debug/deps/libb.rmeta", "-L", "dependency=" + ws + "/target/debug/deps",
-            "--out-dir", ws + "/target/debug/deps"};
+    return {"--crate-name",
+            "a",
+            "a/src/lib.rs",
+            "--crate-type",
+            "lib",
+            "--extern",
+            "b=" + ws + "/target/debug/deps/libb.rmeta",
+            "-L",
+            "dependency=" + ws + "/target/debug/deps",
+            "--out-dir",
+            ws + "/target/debug/deps"};
   }
 };
 
@@ -121,7 +132,9 @@ TEST(CallKey, DoesNotDependOnWhichBaseFolderIsLonger) {
     in.cwd = ws;
     in.paths = &map;
     in.hash_file = [](const std::filesystem::path&) -> std::optional<std::string> { return std::nullopt; };
-    in.environment = [ws] { return std::vector<std::pair<std::string, std::string>>{{"CARGO_MANIFEST_DIR", ws + "/a"}}; };
+    in.environment = [ws] {
+      return std::vector<std::pair<std::string, std::string>>{{"CARGO_MANIFEST_DIR", ws + "/a"}};
+    };
     return build_call_key(in).digest();
   };
   const auto short_target = key_for("/builds/a-long-workspace-path/ws", "/t");

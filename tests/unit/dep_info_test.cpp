@@ -20,8 +20,7 @@ TEST(DepInfo, ParsesSourcesTargetsAndEnvDeps) {
 }
 
 TEST(DepInfo, UndoesEscapes) {
-  const auto info = parse_dep_info(
-      "out.d: src/with\\ space.rs src/b.rs\n# env-dep:MULTI=line1\\nline2\\\\end\n");
+  const auto info = parse_dep_info("out.d: src/with\\ space.rs src/b.rs\n# env-dep:MULTI=line1\\nline2\\\\end\n");
   EXPECT_EQ(info.sources, (std::vector<std::string>{"src/with space.rs", "src/b.rs"}));
   EXPECT_EQ(info.env_deps.at(0).value, "line1\nline2\\end");
 }

@@ -55,8 +55,10 @@ class ScriptedServer {
         if (n <= 0) break;
         received.append(buffer, static_cast<size_t>(n));
       }
-      if (reply == "STALL") std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-      else if (!reply.empty()) (void)::send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
+      if (reply == "STALL")
+        std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+      else if (!reply.empty())
+        (void)::send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
       ::close(client);
     }
   }

@@ -1,7 +1,7 @@
 // The pieces `larder cache push` and `larder cache prefetch` are made of: the index object,
 // the upload queue, object-name checks, and the local tier's "used since" listing.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 

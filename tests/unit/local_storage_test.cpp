@@ -1,5 +1,5 @@
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,7 +16,9 @@ namespace fs = std::filesystem;
 namespace {
 
 struct LocalStorageTest : larder::test_support::TempFolderTest {
-  fs::path object(const std::string& name) const { return dir / "cache" / name.substr(0, 1) / name.substr(1, 1) / name; }
+  fs::path object(const std::string& name) const {
+    return dir / "cache" / name.substr(0, 1) / name.substr(1, 1) / name;
+  }
   static int64_t mtime_of(const fs::path& path) { return lstat_file(path)->mtime_ns; }
   static void set_mtime(const fs::path& path, int64_t seconds) {
     const struct timespec times[2] = {{seconds, 0}, {seconds, 0}};
@@ -44,7 +46,7 @@ TEST_F(LocalStorageTest, WhatIsNotARegularFileIsAnErrorAndNeverFollowed) {
   fs::remove(object("ab12.entry"));
   fs::create_symlink(outside, object("ab12.entry"));
   EXPECT_EQ(local.get("ab12.entry").outcome, Outcome::Error);
-  EXPECT_EQ(mtime_of(outside), 1000LL * 1000000000);  // the target was not touched
+  EXPECT_EQ(mtime_of(outside), 1000LL * 1000000000);                   // the target was not touched
   EXPECT_FALSE(fs::exists(fs::symlink_status(object("ab12.entry"))));  // damage is removed
   EXPECT_EQ(read_file(outside), "secret");
   ASSERT_EQ(::mkfifo(object("ab12.entry").c_str(), 0644), 0);
@@ -57,7 +59,8 @@ TEST_F(LocalStorageTest, WhatIsNotARegularFileIsAnErrorAndNeverFollowed) {
 
 TEST_F(LocalStorageTest, TrimRemovesWhatWasNotUsedSince) {
   LocalStorage local(dir, 1 << 30);
-  for (const char* name : {"a1.entry", "a2.entry", "b1.manifest", "c1.entry"}) ASSERT_TRUE(local.put(name, "0123456789").ok);
+  for (const char* name : {"a1.entry", "a2.entry", "b1.manifest", "c1.entry"})
+    ASSERT_TRUE(local.put(name, "0123456789").ok);
   for (const char* name : {"a1.entry", "a2.entry", "b1.manifest", "c1.entry"}) set_mtime(object(name), 1000);
   const int64_t job_start = now_ns() - 1000000000;
   ASSERT_EQ(local.get("a2.entry").outcome, Outcome::Ok);

@@ -38,7 +38,8 @@ KeyRecord base_record() {
 auto never_rebuilt = [](std::string_view) { return false; };
 
 std::filesystem::path temp_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("larder-explain-test-" + name + "-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("larder-explain-test-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   return dir;
 }
@@ -50,7 +51,8 @@ TEST(MissExplainer, NamesAnAddedArgumentOnly) {
   KeyRecord now = base_record();
   now.components.push_back({"arg", "--cfg", "feature=\"x\""});
   now.components[4].value = "metadata=def";  // a consequence: not named when a cause is known
-  EXPECT_EQ(explain_changes(before, now, never_rebuilt), std::vector<std::string>{"argument --cfg feature=\"x\" added"});
+  EXPECT_EQ(explain_changes(before, now, never_rebuilt),
+            std::vector<std::string>{"argument --cfg feature=\"x\" added"});
 }
 
 TEST(MissExplainer, NamesChangedOptionsSourcesAndEnvironment) {
@@ -87,10 +89,11 @@ TEST(MissExplainer, FoldersRenamedByCargoHashesAreConsequences) {
   now.components.push_back({"arg", "--cfg", "extra_flag"});
   EXPECT_EQ(explain_changes(before, now, never_rebuilt), std::vector<std::string>{"argument --cfg extra_flag added"});
   now.components.pop_back();
-  EXPECT_EQ(explain_changes(before, now, never_rebuilt),
-            (std::vector<std::string>{"argument --out-dir changed: {workspace}/target/debug/build/gen-1aac8ca80ace8547 -> "
-                                      "{workspace}/target/debug/build/gen-f4de5851ddc87917",
-                                      "env OUT_DIR changed"}));
+  EXPECT_EQ(
+      explain_changes(before, now, never_rebuilt),
+      (std::vector<std::string>{"argument --out-dir changed: {workspace}/target/debug/build/gen-1aac8ca80ace8547 -> "
+                                "{workspace}/target/debug/build/gen-f4de5851ddc87917",
+                                "env OUT_DIR changed"}));
 }
 
 TEST(MissExplainer, SameVersionOtherFilesIsNamed) {
@@ -98,7 +101,8 @@ TEST(MissExplainer, SameVersionOtherFilesIsNamed) {
   KeyRecord now = base_record();
   now.components[0].value = "c3";
   EXPECT_EQ(explain_changes(before, now, never_rebuilt),
-            std::vector<std::string>{"compiler files changed (same rustc 1.94.0 (aaaa 2026-01-01)): another build or installation of it"});
+            std::vector<std::string>{
+                "compiler files changed (same rustc 1.94.0 (aaaa 2026-01-01)): another build or installation of it"});
 }
 
 TEST(MissExplainer, NamesAnotherLarderCacheFormat) {
@@ -145,7 +149,9 @@ TEST(MissExplainer, ManifestMismatchNamesTheChangedFile) {
   result.must_be_absent = {"src/util/mod.rs"};
   manifest.results.push_back(result);
   CurrentInputs now;
-  now.env_hash = [](const ManifestEnvDep& dep) { return dep.name == "OPTIONAL" ? std::string("o1") : std::string("g1"); };
+  now.env_hash = [](const ManifestEnvDep& dep) {
+    return dep.name == "OPTIONAL" ? std::string("o1") : std::string("g1");
+  };
   now.exists = [](const std::string&) { return false; };
   now.source_hash = [](const std::string& path) -> std::optional<std::string> {
     return path == "src/lib.rs" ? "changed" : "h2";

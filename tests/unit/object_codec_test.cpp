@@ -45,7 +45,8 @@ TEST(EntryFormat, RoundTrips) {
 }
 
 TEST(EntryFormat, OutputsLoadedFromFilesAreStoredInPlace) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("larder-entry-test-" + std::to_string(::getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("larder-entry-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string rlib(3 << 20, '\0');  // past 1 MiB: the payload's own mapping
   for (size_t i = 0; i < rlib.size(); ++i) rlib[i] = static_cast<char>(i * 7 / 5);
@@ -77,7 +78,8 @@ TEST(EntryFormat, OutputsLoadedFromFilesAreStoredInPlace) {
 
 namespace {
 struct ArchiveOutputs {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("larder-entry-ar-test-" + std::to_string(::getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("larder-entry-ar-test-" + std::to_string(::getpid()));
   std::string rmeta, rlib;
   ArchiveOutputs() {
     std::filesystem::remove_all(dir);
@@ -85,7 +87,8 @@ struct ArchiveOutputs {
     rmeta = std::string(300001, '\0');
     for (size_t i = 0; i < rmeta.size(); ++i) rmeta[i] = static_cast<char>((i * 2654435761u) >> 11);
     // As rustc does: the member is an object file whose data section holds the .rmeta.
-    std::ofstream(dir / "members" / "lib.rmeta", std::ios::binary) << std::string(96, 'h') << rmeta << std::string(301, 't');
+    std::ofstream(dir / "members" / "lib.rmeta", std::ios::binary)
+        << std::string(96, 'h') << rmeta << std::string(301, 't');
     std::ofstream(dir / "members" / "crate.o", std::ios::binary) << std::string(5000, 'o');
     const std::string command = "cd '" + (dir / "members").string() + "' && ar qc ../liba.rlib lib.rmeta crate.o";
     if (std::system(command.c_str()) != 0) throw std::runtime_error(command + " failed");

@@ -67,7 +67,9 @@ TEST(PathMap, NestedFoldersOfAnyLengthInAnyOrderGiveTheSamePortableText) {
   // CARGO_HOME inside the workspace: every order of the same folders maps the same way.
   const std::vector<std::vector<BaseDir>> checkouts = {
       {{"{workspace}", "/w"}, {"{target}", "/out/a-much-longer-target-folder"}, {"{cargo_home}", "/w/.cargo"}},
-      {{"{workspace}", "/builds/group/project/a-deep-workspace"}, {"{target}", "/t"}, {"{cargo_home}", "/builds/group/project/a-deep-workspace/.cargo"}},
+      {{"{workspace}", "/builds/group/project/a-deep-workspace"},
+       {"{target}", "/t"},
+       {"{cargo_home}", "/builds/group/project/a-deep-workspace/.cargo"}},
   };
   for (const auto& dirs : checkouts) {
     std::vector<BaseDir> order = dirs;
@@ -77,13 +79,15 @@ TEST(PathMap, NestedFoldersOfAnyLengthInAnyOrderGiveTheSamePortableText) {
     do {
       PathMap map(order);
       const std::string ws = map.path_of("{workspace}");
-      const std::string text = ws + "/src/lib.rs " + map.path_of("{target}") + "/debug/deps " + ws + "/.cargo/registry/x " + ws + "/.cargo-not/y";
+      const std::string text = ws + "/src/lib.rs " + map.path_of("{target}") + "/debug/deps " + ws +
+                               "/.cargo/registry/x " + ws + "/.cargo-not/y";
       portable.push_back(map.to_portable(text));
       EXPECT_EQ(map.to_local(portable.back()), text);
       std::string names;
       for (const auto& dir : map.dirs()) names += dir.marker;
       markers.push_back(names);
-    } while (std::next_permutation(order.begin(), order.end(), [](const BaseDir& a, const BaseDir& b) { return a.marker < b.marker; }));
+    } while (std::next_permutation(order.begin(), order.end(),
+                                   [](const BaseDir& a, const BaseDir& b) { return a.marker < b.marker; }));
     ASSERT_EQ(portable.size(), 6u);
     for (const auto& text : portable) {
       EXPECT_EQ(text, "{workspace}/src/lib.rs {target}/debug/deps {cargo_home}/registry/x {workspace}/.cargo-not/y");

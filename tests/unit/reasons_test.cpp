@@ -28,8 +28,7 @@ std::map<std::string, std::string> doc_rows() {
   std::ifstream doc(std::filesystem::path(LARDER_DOCS_DIR) / "reasons.md");
   std::map<std::string, std::string> rows;
   std::string line;
-  while (std::getline(doc, line) && line != "| reason | what happened | what you can do |") {
-  }
+  while (std::getline(doc, line) && line != "| reason | what happened | what you can do |") {}
   std::getline(doc, line);  // | --- | --- | --- |
   while (std::getline(doc, line) && line.starts_with("| ")) {
     rows[line.substr(2, line.find(" | ") - 2)] = line;

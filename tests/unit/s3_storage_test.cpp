@@ -61,8 +61,8 @@ ErrorContext context(std::string operation) {
 }  // namespace
 
 TEST(S3Errors, ExplainedWithTheirFix) {
-  EXPECT_EQ(explain(answer(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>"), context("GET")).rfind(
-                "SignatureDoesNotMatch: the secret key does not match the access key id", 0),
+  EXPECT_EQ(explain(answer(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>"), context("GET"))
+                .rfind("SignatureDoesNotMatch: the secret key does not match the access key id", 0),
             0u);
   EXPECT_EQ(explain(answer(400, "<Error><Code>AuthorizationHeaderMalformed</Code><Region>eu-west-1</Region></Error>"),
                     context("GET")),
@@ -75,7 +75,8 @@ TEST(S3Errors, ExplainedWithTheirFix) {
   Response refused;
   refused.error = "Connection refused";
   refused.attempts = 3;
-  EXPECT_EQ(explain(refused, context("GET")), "cannot reach https://bucket.s3.amazonaws.com: Connection refused (after 3 attempts)");
+  EXPECT_EQ(explain(refused, context("GET")),
+            "cannot reach https://bucket.s3.amazonaws.com: Connection refused (after 3 attempts)");
 }
 
 TEST(S3Errors, RetryableAndRegionHints) {

@@ -17,8 +17,10 @@ TEST(Settings, DefaultsAndSources) {
 }
 
 TEST(Settings, LarderWinsOverMigrationTwins) {
-  auto s = Settings::load_from({{"SCCACHE_BUCKET", "old"}, {"CACHEPOT_REGION", "eu-west-1"},
-                                {"LARDER_CACHE_SIZE", "500M"}, {"SCCACHE_CACHE_SIZE", "1G"}});
+  auto s = Settings::load_from({{"SCCACHE_BUCKET", "old"},
+                                {"CACHEPOT_REGION", "eu-west-1"},
+                                {"LARDER_CACHE_SIZE", "500M"},
+                                {"SCCACHE_CACHE_SIZE", "1G"}});
   EXPECT_EQ(s.get("LARDER_BUCKET"), "old");
   EXPECT_EQ(s.get("LARDER_REGION"), "eu-west-1");
   EXPECT_EQ(s.cache_size_bytes(), 500ULL << 20);
@@ -89,7 +91,8 @@ std::string only_problem(const EnvironmentMap& environment) {
 
 testing::AssertionResult says(const std::string& problem, std::initializer_list<const char*> parts) {
   for (const char* part : parts) {
-    if (problem.find(part) == std::string::npos) return testing::AssertionFailure() << "'" << part << "' is not in: " << problem;
+    if (problem.find(part) == std::string::npos)
+      return testing::AssertionFailure() << "'" << part << "' is not in: " << problem;
   }
   return testing::AssertionSuccess();
 }
@@ -97,29 +100,44 @@ testing::AssertionResult says(const std::string& problem, std::initializer_list<
 }  // namespace
 
 TEST(SettingChecks, NameWhatIsWrongAndHowToFixIt) {
-  EXPECT_TRUE(says(only_problem({{"LARDER_REMOTE", "garbage://"}}), {"LARDER_REMOTE", "'garbage://'", "unknown scheme 'garbage://'", "use redis://, rediss://, memcached://"}));
-  EXPECT_TRUE(says(only_problem({{"LARDER_REMOTE", "http://[::1"}}), {"'http://[::1'", "is not a valid URL (", "write scheme://host[:port][/path]"}));
+  EXPECT_TRUE(
+      says(only_problem({{"LARDER_REMOTE", "garbage://"}}),
+           {"LARDER_REMOTE", "'garbage://'", "unknown scheme 'garbage://'", "use redis://, rediss://, memcached://"}));
+  EXPECT_TRUE(says(only_problem({{"LARDER_REMOTE", "http://[::1"}}),
+                   {"'http://[::1'", "is not a valid URL (", "write scheme://host[:port][/path]"}));
   EXPECT_TRUE(says(only_problem({{"LARDER_REMOTE", "localhost:6379"}}), {"is not a URL", "scheme://host"}));
   EXPECT_TRUE(says(only_problem({{"LARDER_REMOTE", "memcached://a:11211,[::1"}}), {"at host '[::1'"}));
   EXPECT_TRUE(says(only_problem({{"LARDER_REMOTE", "redis://"}}), {"LARDER_REMOTE: 'redis://'", "host"}));
-  EXPECT_TRUE(says(only_problem({{"LARDER_LOG", "nonsense"}}), {"LARDER_LOG='nonsense' is not a log level", "off, error, warn, info, debug or trace", "using warn"}));
+  EXPECT_TRUE(
+      says(only_problem({{"LARDER_LOG", "nonsense"}}),
+           {"LARDER_LOG='nonsense' is not a log level", "off, error, warn, info, debug or trace", "using warn"}));
   EXPECT_TRUE(says(only_problem({{"LARDER_CACHE_SIZE", "0"}}), {"LARDER_CACHE_SIZE='0'", "above zero", "10G"}));
   EXPECT_TRUE(says(only_problem({{"LARDER_CACHE_SIZE", "lots"}}), {"LARDER_CACHE_SIZE='lots'", "such as 10G"}));
-  EXPECT_TRUE(says(only_problem({{"LARDER_READ_ONLY", "maybe"}}), {"LARDER_READ_ONLY='maybe' is not a boolean", "set 1 (or true, yes, on) or 0", "using 0"}));
+  EXPECT_TRUE(says(only_problem({{"LARDER_READ_ONLY", "maybe"}}),
+                   {"LARDER_READ_ONLY='maybe' is not a boolean", "set 1 (or true, yes, on) or 0", "using 0"}));
   EXPECT_TRUE(says(only_problem({{"LARDER_CACHE_LINKED", "sometimes"}}), {"not a boolean", "using 1"}));
-  EXPECT_TRUE(says(only_problem({{"LARDER_ENDPOINT", "http://minio:90000"}}), {"LARDER_ENDPOINT='http://minio:90000' is not a valid URL"}));
+  EXPECT_TRUE(says(only_problem({{"LARDER_ENDPOINT", "http://minio:90000"}}),
+                   {"LARDER_ENDPOINT='http://minio:90000' is not a valid URL"}));
   EXPECT_EQ(only_problem({{"LARDER_ENDPOINT", "minio.local:9000"}}), "");  // https, as the S3 tier reads it
-  EXPECT_TRUE(says(only_problem({{"LARDER_ENDPOINT", "ftp://minio"}}), {"unknown scheme 'ftp://'", "use http://, https://"}));
-  EXPECT_TRUE(says(only_problem({{"LARDER_BUCKET", "s3://team/cache"}}), {"not a bucket name", "LARDER_S3_KEY_PREFIX"}));
+  EXPECT_TRUE(
+      says(only_problem({{"LARDER_ENDPOINT", "ftp://minio"}}), {"unknown scheme 'ftp://'", "use http://, https://"}));
+  EXPECT_TRUE(
+      says(only_problem({{"LARDER_BUCKET", "s3://team/cache"}}), {"not a bucket name", "LARDER_S3_KEY_PREFIX"}));
   EXPECT_TRUE(says(only_problem({{"LARDER_DIR", "cache"}}), {"LARDER_DIR='cache' is a relative path", "absolute"}));
 }
 
 TEST(SettingChecks, AcceptWhatLarderUnderstands) {
-  EXPECT_EQ(only_problem({{"LARDER_REMOTE", "redis://user:pw@127.0.0.1:6379/0,memcached://a:11211,b:11212,"
-                                            "http://[::1]:8080/cache?insecure=1,azblob://acct/container,rediss://h"},
-                          {"LARDER_LOG", "Debug"}, {"LARDER_CACHE_SIZE", "500M"}, {"LARDER_READ_ONLY", "yes"},
-                          {"LARDER_DISABLE", ""}, {"LARDER_RECACHE", "Off"}, {"LARDER_ENDPOINT", "http://127.0.0.1:9000"},
-                          {"LARDER_BUCKET", "my-bucket"}, {"LARDER_DIR", "/var/cache/larder"}}),
+  EXPECT_EQ(only_problem({{"LARDER_REMOTE",
+                           "redis://user:pw@127.0.0.1:6379/0,memcached://a:11211,b:11212,"
+                           "http://[::1]:8080/cache?insecure=1,azblob://acct/container,rediss://h"},
+                          {"LARDER_LOG", "Debug"},
+                          {"LARDER_CACHE_SIZE", "500M"},
+                          {"LARDER_READ_ONLY", "yes"},
+                          {"LARDER_DISABLE", ""},
+                          {"LARDER_RECACHE", "Off"},
+                          {"LARDER_ENDPOINT", "http://127.0.0.1:9000"},
+                          {"LARDER_BUCKET", "my-bucket"},
+                          {"LARDER_DIR", "/var/cache/larder"}}),
             "");
 }
 
@@ -130,7 +148,8 @@ TEST(SettingChecks, NeverRepeatAPassword) {
 }
 
 TEST(SettingChecks, InvalidValuesFallBackToTheirDefaults) {
-  auto s = Settings::load_from({{"LARDER_CACHE_SIZE", "0"}, {"LARDER_CACHE_LINKED", "sometimes"}, {"LARDER_READ_ONLY", "maybe"}});
+  auto s = Settings::load_from(
+      {{"LARDER_CACHE_SIZE", "0"}, {"LARDER_CACHE_LINKED", "sometimes"}, {"LARDER_READ_ONLY", "maybe"}});
   EXPECT_EQ(s.cache_size_bytes(), 10ULL << 30);
   EXPECT_TRUE(s.flag("LARDER_CACHE_LINKED"));
   EXPECT_FALSE(s.flag("LARDER_READ_ONLY"));

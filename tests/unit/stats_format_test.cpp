@@ -101,7 +101,8 @@ TEST(Stats, TiersCountCallsServedBesideObjectsSoTheyReconcileWithTheSummary) {
   cache::StatsCounters b = cache::stats_from_json(json);
   b.add(a);
   EXPECT_EQ(b.storage_for("local", "/cache").call_hits, 10u);
-  EXPECT_NE(cli::stats_as_text(b).find("local /cache: 10 calls served; objects: 20 found, 0 not found"), std::string::npos)
+  EXPECT_NE(cli::stats_as_text(b).find("local /cache: 10 calls served; objects: 20 found, 0 not found"),
+            std::string::npos)
       << cli::stats_as_text(b);
   EXPECT_NE(cli::stats_as_markdown(b, {}).find("| local `/cache` | 10 | 20 | 0 | 0 | 0 |"), std::string::npos);
 }

@@ -93,7 +93,8 @@ TEST_F(ChainTest, ARejectedLocalObjectIsRemovedThere) {
 // the remote before it the form remotes hold (with the entry it carries).
 TEST_F(ChainTest, APromotionWritesTheLocalFormLocallyAndTheRemoteFormToEarlierRemotes) {
   std::vector<StoragePtr> tiers;
-  for (const char* name : {"local", "near", "far"}) tiers.push_back(std::make_unique<LocalStorage>(dir / name, 1 << 30));
+  for (const char* name : {"local", "near", "far"})
+    tiers.push_back(std::make_unique<LocalStorage>(dir / name, 1 << 30));
   auto* local = tiers[0].get();
   auto* near = tiers[1].get();
   StorageChain chain_of_three(std::move(tiers), false);

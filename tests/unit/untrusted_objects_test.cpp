@@ -101,8 +101,9 @@ TEST(UntrustedObjects, ADeclaredPayloadBeyondWhatTheFrameHoldsIsRefusedBeforeAll
   EXPECT_LT(blob.size(), 40u);
   EXPECT_NE(message_of([&] { decode_object(ObjectType::Entry, blob); }).find("frame can hold"), std::string::npos);
   // Past the hard cap: refused before the frame is looked at.
-  EXPECT_NE(message_of([&] { decode_object(ObjectType::Entry, object_with(ObjectType::Entry, 16ULL << 30, rle_frame(16ULL << 30))); })
-                .find("out of range"),
+  EXPECT_NE(message_of([&] {
+              decode_object(ObjectType::Entry, object_with(ObjectType::Entry, 16ULL << 30, rle_frame(16ULL << 30)));
+            }).find("out of range"),
             std::string::npos);
 }
 
@@ -110,7 +111,8 @@ TEST(UntrustedObjects, TheFrameBoundAdmitsEveryRealFrame) {
   // Highly compressible payloads come closest to the bound: they still decode.
   for (const size_t size : {size_t{0}, size_t{1}, size_t{1} << 17, size_t{5} << 20}) {
     const std::string payload(size, 'z');
-    EXPECT_EQ(decode_object(ObjectType::Manifest, encode_object(ObjectType::Manifest, payload)).view(), payload) << size;
+    EXPECT_EQ(decode_object(ObjectType::Manifest, encode_object(ObjectType::Manifest, payload)).view(), payload)
+        << size;
   }
 }
 
@@ -118,7 +120,8 @@ TEST(UntrustedObjects, AnExitStatusOtherThanZeroIsDamage) {
   for (const int status : {1, 101, -1}) {
     Entry e = valid_entry();
     e.exit_code = status;
-    EXPECT_NE(message_of([&] { deserialize_entry(serialize_entry(e)); }).find("exit status"), std::string::npos) << status;
+    EXPECT_NE(message_of([&] { deserialize_entry(serialize_entry(e)); }).find("exit status"), std::string::npos)
+        << status;
   }
 }
 
@@ -134,11 +137,11 @@ TEST(UntrustedObjects, ModesAreMaskedToWhatRustcCreates) {
 
 TEST(UntrustedObjects, MalformedBaseFoldersAreDamage) {
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"{workspace}", ""},           // matches everywhere: relocating with it never ended
-      {"{workspace}", "ws"},         // relative
-      {"{workspace}", "/ws/"},       // trailing slash
-      {"{workspace}", "/ws//a"},     // empty component
-      {"{workspace}", "/ws/../a"},   // not normal
+      {"{workspace}", ""},          // matches everywhere: relocating with it never ended
+      {"{workspace}", "ws"},        // relative
+      {"{workspace}", "/ws/"},      // trailing slash
+      {"{workspace}", "/ws//a"},    // empty component
+      {"{workspace}", "/ws/../a"},  // not normal
       {"{workspace}", std::string("/w\0s", 4)},
       {"", "/ws"},
       {"workspace", "/ws"},

@@ -31,7 +31,8 @@ AzureBlobStorage::AzureBlobStorage(const RemoteUrl& url, const std::filesystem::
   const std::string path = url.path.empty() ? "" : url.path.substr(1);
   const size_t slash = path.find('/');
   container_ = path.substr(0, slash);
-  if (container_.empty()) throw std::invalid_argument("an azblob URL names a container: azblob://ACCOUNT/CONTAINER[/PREFIX]");
+  if (container_.empty())
+    throw std::invalid_argument("an azblob URL names a container: azblob://ACCOUNT/CONTAINER[/PREFIX]");
   bool valid = container_.size() >= 3 && container_.size() <= 63 && container_.front() != '-';
   for (char c : container_) valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
   if (!valid) {
@@ -45,9 +46,11 @@ AzureBlobStorage::AzureBlobStorage(const RemoteUrl& url, const std::filesystem::
   if (auto text = env("AZURE_STORAGE_CONNECTION_STRING"); text && !text->empty()) {
     auto fields = parse_connection_string(*text);
     if (fields.count("AccountName") && fields["AccountName"] != account_) {
-      problems.push_back("azblob: the connection string is for account '" + fields["AccountName"] + "', not '" + account_ + "'");
+      problems.push_back("azblob: the connection string is for account '" + fields["AccountName"] + "', not '" +
+                         account_ + "'");
     }
-    if (fields.count("BlobEndpoint")) endpoint = fields["BlobEndpoint"];
+    if (fields.count("BlobEndpoint"))
+      endpoint = fields["BlobEndpoint"];
     else if (fields.count("EndpointSuffix"))
       endpoint = fields.count("DefaultEndpointsProtocol") ? fields["DefaultEndpointsProtocol"] : "https";
     if (!fields.count("BlobEndpoint") && fields.count("EndpointSuffix")) {
@@ -117,8 +120,10 @@ net::Response AzureBlobStorage::send(const std::string& method, const std::strin
     }
   };
   response = client_->send(request);
-  if (response.transport_ok()) health_.answered();
-  else health_.failed({NetError::Kind::Other, explain(response, method)});
+  if (response.transport_ok())
+    health_.answered();
+  else
+    health_.failed({NetError::Kind::Other, explain(response, method)});
   return response;
 }
 
@@ -154,8 +159,10 @@ OpResult AzureBlobStorage::put(const std::string& name, std::string_view blob) {
   if (response.transport_ok() && response.status == 404 && !container_checked_) {
     container_checked_ = true;
     auto made = send("PUT", endpoint_path_ + "/" + container_, "restype=container");
-    if (made.succeeded() || made.status == 409) response = send("PUT", path, "", blob);
-    else return OpResult::failure("cannot create container '" + container_ + "': " + explain(made, "PUT"));
+    if (made.succeeded() || made.status == 409)
+      response = send("PUT", path, "", blob);
+    else
+      return OpResult::failure("cannot create container '" + container_ + "': " + explain(made, "PUT"));
   }
   if (response.succeeded()) return OpResult::success();
   return OpResult::failure(explain(response, "PUT"));

@@ -23,7 +23,8 @@ bool retryable_put(const net::Response& response) {
 
 }  // namespace
 
-HttpStorage::HttpStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, std::vector<std::string>& problems)
+HttpStorage::HttpStorage(const RemoteUrl& url, const std::filesystem::path& state_dir,
+                         std::vector<std::string>& problems)
     : options_(read_remote_options(url, problems)),
       health_(state_dir, url.scheme + "://" + (url.hosts.empty() ? std::string() : url.hosts.front().text())) {
   if (url.hosts.size() != 1) throw std::invalid_argument("an http URL names one host");
@@ -77,8 +78,10 @@ net::Response HttpStorage::send(const std::string& method, const std::string& ur
   if (method == "PUT") request.headers.emplace_back("Content-Type", "application/octet-stream");
   response = client_->send(request, retryable);
   // After its retries, a server that cannot be reached is not asked again by this process.
-  if (response.transport_ok()) health_.answered();
-  else health_.failed({NetError::Kind::Other, explain(response, method)});
+  if (response.transport_ok())
+    health_.answered();
+  else
+    health_.failed({NetError::Kind::Other, explain(response, method)});
   return response;
 }
 
@@ -87,25 +90,35 @@ std::string HttpStorage::explain(const net::Response& response, const std::strin
     if (response.error.rfind("skipped for", 0) == 0) return response.error;  // explained already
     if (response.error.find("Couldn't connect") != std::string::npos ||
         response.error.find("refused") != std::string::npos) {
-      return "cannot connect to " + origin_ + " (connection refused or unreachable: is the server running?): " +
-             response.error;
+      return "cannot connect to " + origin_ +
+             " (connection refused or unreachable: is the server running?): " + response.error;
     }
     return response.error;
   }
   const std::string code = "HTTP " + std::to_string(response.status) + " on " + method;
   switch (response.status) {
-    case 401: return code + ": authentication failed: check user:password or the token in the URL";
-    case 403: return code + ": forbidden: the credentials lack permission for this path" +
-                     std::string(method == "GET" ? "" : " (or set LARDER_READ_ONLY=1 for read-only access)");
-    case 404: return code + ": not found: check the URL path" +
-                     std::string(method == "PUT" ? "; the server may not accept uploads (nginx: dav_methods PUT)" : "");
-    case 405: return code + ": method not allowed: enable WebDAV " + method + " on the server (nginx: dav_methods PUT DELETE MKCOL)";
-    case 409: return code + ": conflict: a parent collection is missing and could not be created";
-    case 413: return code + ": object too large for the server (nginx: raise client_max_body_size)";
-    case 500: return code + ": server error" +
-                     std::string(method == "PUT" ? " (nginx answers so when a folder is missing and cannot be made)" : "");
-    case 507: return code + ": the server's storage is full";
-    default: return code;
+    case 401:
+      return code + ": authentication failed: check user:password or the token in the URL";
+    case 403:
+      return code + ": forbidden: the credentials lack permission for this path" +
+             std::string(method == "GET" ? "" : " (or set LARDER_READ_ONLY=1 for read-only access)");
+    case 404:
+      return code + ": not found: check the URL path" +
+             std::string(method == "PUT" ? "; the server may not accept uploads (nginx: dav_methods PUT)" : "");
+    case 405:
+      return code + ": method not allowed: enable WebDAV " + method +
+             " on the server (nginx: dav_methods PUT DELETE MKCOL)";
+    case 409:
+      return code + ": conflict: a parent collection is missing and could not be created";
+    case 413:
+      return code + ": object too large for the server (nginx: raise client_max_body_size)";
+    case 500:
+      return code + ": server error" +
+             std::string(method == "PUT" ? " (nginx answers so when a folder is missing and cannot be made)" : "");
+    case 507:
+      return code + ": the server's storage is full";
+    default:
+      return code;
   }
 }
 

@@ -36,8 +36,8 @@ class HttpStorage : public Storage {
 
   RemoteOptions options_;
   std::unique_ptr<net::HttpClient> client_;
-  std::string origin_;     // scheme://host:port
-  std::string base_path_;  // "/path/" percent-encoded, with a trailing slash
+  std::string origin_;         // scheme://host:port
+  std::string base_path_;      // "/path/" percent-encoded, with a trailing slash
   std::string authorization_;  // header value, or empty
   std::string auth_kind_;      // for doctor: "basic (user …)", "bearer token", "none"
   ServerHealth health_;

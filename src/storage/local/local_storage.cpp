@@ -26,7 +26,8 @@ constexpr int64_t kStaleTempNs = 3600LL * 1000000000;
 
 bool valid_name(const std::string& name) {
   if (name.size() < 3 || name.find('/') != std::string::npos || name.find("..") != std::string::npos) return false;
-  return std::all_of(name.begin(), name.begin() + 2, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  return std::all_of(name.begin(), name.begin() + 2,
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 
 bool is_bookkeeping(const std::string& file_name) { return file_name == "lock" || file_name == "usage"; }
@@ -81,8 +82,7 @@ bool ensure_real_dir(const fs::path& dir) {
 
 }  // namespace
 
-LocalStorage::LocalStorage(fs::path root, uint64_t max_bytes)
-    : root_(std::move(root)), max_bytes_(max_bytes) {}
+LocalStorage::LocalStorage(fs::path root, uint64_t max_bytes) : root_(std::move(root)), max_bytes_(max_bytes) {}
 
 fs::path LocalStorage::shard_dir(char shard) const { return root_ / "cache" / std::string(1, shard); }
 
@@ -178,7 +178,8 @@ TrimReport LocalStorage::trim_shard(char shard, const TrimPolicy& policy) {
   for (const auto& sub : fs::directory_iterator(dir, ec)) {
     const std::string sub_name = sub.path().filename().string();
     if (is_bookkeeping(sub_name)) continue;
-    if (sub_name.size() != 1 || !std::isxdigit(static_cast<unsigned char>(sub_name[0])) || !sub.is_directory(ec) || sub.is_symlink(ec)) {
+    if (sub_name.size() != 1 || !std::isxdigit(static_cast<unsigned char>(sub_name[0])) || !sub.is_directory(ec) ||
+        sub.is_symlink(ec)) {
       remove_damage(sub.path());
       continue;
     }

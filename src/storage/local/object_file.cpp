@@ -32,9 +32,7 @@ class Descriptor {
 };
 
 // Never follows a symlink, never blocks on a FIFO or a device.
-int open_object(const fs::path& path) {
-  return ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-}
+int open_object(const fs::path& path) { return ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC); }
 
 int64_t mtime_ns(const struct stat& st) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
@@ -56,7 +54,8 @@ ObjectRead read_object_file(const fs::path& path) {
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return ObjectReadError{"cannot stat " + path.string() + ": " + std::strerror(errno)};
   if (!S_ISREG(st.st_mode)) return ObjectReadError{not_an_object(path, "a device, FIFO, socket or folder"), true};
-  if (static_cast<uint64_t>(st.st_size) > kMaxObjectBytes) return ObjectReadError{path.string() + " is larger than any cache object", true};
+  if (static_cast<uint64_t>(st.st_size) > kMaxObjectBytes)
+    return ObjectReadError{path.string() + " is larger than any cache object", true};
   // A pruner holds the exclusive lock only while it unlinks, never while waiting on anything.
   while (::flock(fd.get(), LOCK_SH) != 0) {
     if (errno != EINTR) return ObjectReadError{"cannot lock " + path.string() + ": " + std::strerror(errno)};
@@ -85,7 +84,8 @@ PruneOutcome prune_object_file(const fs::path& path, int64_t since_ns, int64_t u
     // remove_all does not follow symlinks inside a folder either.
     return fs::remove_all(path, ec) > 0 && !ec ? PruneOutcome::Removed : PruneOutcome::Failed;
   }
-  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return errno == EWOULDBLOCK ? PruneOutcome::InUse : PruneOutcome::Failed;
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0)
+    return errno == EWOULDBLOCK ? PruneOutcome::InUse : PruneOutcome::Failed;
   if (::fstat(fd.get(), &st) != 0) return PruneOutcome::Failed;
   if (st.st_nlink == 0) return PruneOutcome::Gone;
   if (const int64_t used = mtime_ns(st); used >= since_ns && used <= until_ns) return PruneOutcome::UsedSince;

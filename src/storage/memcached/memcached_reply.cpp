@@ -33,7 +33,8 @@ std::optional<std::string_view> line_at(std::string_view buffer, size_t at) {
 
 // The result when no complete line starts at `at`: more bytes, unless the line is already too long.
 MemcachedReply no_line(std::string_view buffer, size_t at) {
-  if (buffer.size() - at > kMaxMemcachedLine) return malformed("reply line longer than " + std::to_string(kMaxMemcachedLine) + " bytes");
+  if (buffer.size() - at > kMaxMemcachedLine)
+    return malformed("reply line longer than " + std::to_string(kMaxMemcachedLine) + " bytes");
   return incomplete(buffer.size() + 1);
 }
 
@@ -108,9 +109,11 @@ MemcachedReply parse_stats_reply(std::string_view buffer) {
       reply.line = std::string(*line);
       return complete(std::move(reply), next);
     }
-    if (!line->starts_with("STAT ")) return malformed("unexpected reply to stats: " + std::string(line->substr(0, 200)));
+    if (!line->starts_with("STAT "))
+      return malformed("unexpected reply to stats: " + std::string(line->substr(0, 200)));
     const size_t space = line->find(' ', 5);
-    if (space != std::string_view::npos) reply.stats[std::string(line->substr(5, space - 5))] = std::string(line->substr(space + 1));
+    if (space != std::string_view::npos)
+      reply.stats[std::string(line->substr(5, space - 5))] = std::string(line->substr(space + 1));
     at = next;
   }
 }

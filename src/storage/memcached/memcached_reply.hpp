@@ -32,8 +32,8 @@ struct MemcachedReply {
   // A one-line reply (STORED, DELETED, VERSION 1.6.18), or the refusal that answered a get or
   // stats request (SERVER_ERROR …, CLIENT_ERROR …, ERROR). Malformed: what was wrong.
   std::string line;
-  std::optional<MemcachedItem> item;           // get: the value when the key was found
-  std::map<std::string, std::string> stats;    // stats: name -> value
+  std::optional<MemcachedItem> item;         // get: the value when the key was found
+  std::map<std::string, std::string> stats;  // stats: name -> value
 };
 
 // The reply to "get KEY": VALUE KEY FLAGS BYTES [CAS]\r\n DATA\r\n … END\r\n, or a refusal line.

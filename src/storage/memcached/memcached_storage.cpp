@@ -14,8 +14,8 @@ namespace larder::storage {
 namespace {
 
 // Flags of a head item whose value names chunks: "<write-id> <chunks> <total bytes>".
-constexpr uint32_t kChunkedFlag = 0x4c430001;  // "LC" + format 1
-constexpr size_t kMaxKeyLength = 250;          // memcached's limit
+constexpr uint32_t kChunkedFlag = 0x4c430001;             // "LC" + format 1
+constexpr size_t kMaxKeyLength = 250;                     // memcached's limit
 constexpr int64_t kRelativeExpiryLimit = 30 * 24 * 3600;  // longer exptimes are absolute times
 
 uint64_t fnv1a(std::string_view text) {
@@ -51,17 +51,22 @@ MemcachedStorage::MemcachedStorage(const RemoteUrl& url, const std::filesystem::
   }
   if (auto text = url.attribute("expire") ? url.attribute("expire") : url.attribute("ttl")) {
     auto value = parse_duration(*text);
-    if (value) expire_ = std::chrono::duration_cast<std::chrono::seconds>(*value);
-    else problems.push_back("memcached expire='" + *text + "' is not a duration (e.g. 7d, 12h, 3600)");
+    if (value)
+      expire_ = std::chrono::duration_cast<std::chrono::seconds>(*value);
+    else
+      problems.push_back("memcached expire='" + *text + "' is not a duration (e.g. 7d, 12h, 3600)");
   }
   if (auto text = url.attribute("chunk_size")) {
     auto size = parse_size(*text);
-    if (size && *size >= 1024 && *size <= 1024ULL * 1024 * 1024) chunk_size_ = static_cast<size_t>(*size);
-    else problems.push_back("memcached chunk_size='" + *text + "' must be a size from 1K to 1G (e.g. 1000K)");
+    if (size && *size >= 1024 && *size <= 1024ULL * 1024 * 1024)
+      chunk_size_ = static_cast<size_t>(*size);
+    else
+      problems.push_back("memcached chunk_size='" + *text + "' must be a size from 1K to 1G (e.g. 1000K)");
   }
   auto known = remote_option_names();
   for (const char* name : {"expire", "ttl", "chunk_size"}) known.emplace_back(name);
-  for (const auto& name : url.unknown_attributes(known)) problems.push_back("memcached: unknown attribute '" + name + "'");
+  for (const auto& name : url.unknown_attributes(known))
+    problems.push_back("memcached: unknown attribute '" + name + "'");
 
   location_ = "memcached://";
   for (size_t i = 0; i < url.hosts.size(); ++i) {
@@ -147,7 +152,8 @@ OpResult MemcachedStorage::put(const std::string& name, std::string_view blob) {
   const std::string write_id = random_write_id();
   const size_t chunks = (blob.size() + chunk_size_ - 1) / chunk_size_;
   for (size_t i = 0; i < chunks; ++i) {
-    auto stored = set_item(key + ":" + write_id + ":" + std::to_string(i), 0, blob.substr(i * chunk_size_, chunk_size_));
+    auto stored =
+        set_item(key + ":" + write_id + ":" + std::to_string(i), 0, blob.substr(i * chunk_size_, chunk_size_));
     if (!stored.ok) return stored;
   }
   return set_item(key, kChunkedFlag, format_chunk_head({write_id, chunks, blob.size()}));
@@ -168,14 +174,16 @@ OpResult MemcachedStorage::remove(const std::string& name) {
 std::vector<DoctorLine> MemcachedStorage::diagnose() {
   std::vector<DoctorLine> lines;
   lines.push_back({"key prefix", "'" + options_.prefix + "'", true, ""});
-  lines.push_back({"expiration", expire_.count() ? std::to_string(expire_.count()) + " s" : "none (LRU eviction)", true, ""});
+  lines.push_back(
+      {"expiration", expire_.count() ? std::to_string(expire_.count()) + " s" : "none (LRU eviction)", true, ""});
   lines.push_back({"chunk size", format_size(chunk_size_) + " (larger objects are split)", true, ""});
   for (auto& server : servers_) {
     auto& connection = server->connection;
     server->health.reset();
     const std::string label = "server " + connection.server().text();
     std::string version;
-    NetError error = with_retries(connection, options_.retries, server->health, [&] { return connection.version(version); });
+    NetError error =
+        with_retries(connection, options_.retries, server->health, [&] { return connection.version(version); });
     if (error) {
       lines.push_back({label, error.message, false,
                        error.kind == NetError::Kind::Refused ? "start memcached or correct host:port in LARDER_REMOTE"

@@ -11,12 +11,24 @@ namespace {
 RedisReply convert(const redisReply* raw) {
   RedisReply reply;
   switch (raw->type) {
-    case REDIS_REPLY_STRING: reply.type = RedisReply::Type::String; break;
-    case REDIS_REPLY_STATUS: reply.type = RedisReply::Type::Status; break;
-    case REDIS_REPLY_ERROR: reply.type = RedisReply::Type::Error; break;
-    case REDIS_REPLY_INTEGER: reply.type = RedisReply::Type::Integer; break;
-    case REDIS_REPLY_ARRAY: reply.type = RedisReply::Type::Array; break;
-    default: reply.type = RedisReply::Type::Nil; break;
+    case REDIS_REPLY_STRING:
+      reply.type = RedisReply::Type::String;
+      break;
+    case REDIS_REPLY_STATUS:
+      reply.type = RedisReply::Type::Status;
+      break;
+    case REDIS_REPLY_ERROR:
+      reply.type = RedisReply::Type::Error;
+      break;
+    case REDIS_REPLY_INTEGER:
+      reply.type = RedisReply::Type::Integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      reply.type = RedisReply::Type::Array;
+      break;
+    default:
+      reply.type = RedisReply::Type::Nil;
+      break;
   }
   if (raw->str) reply.text.assign(raw->str, raw->len);
   reply.integer = raw->integer;

@@ -47,20 +47,24 @@ std::optional<std::string> info_field(const std::string& info, const std::string
 
 }  // namespace
 
-RedisStorage::RedisStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, std::vector<std::string>& problems)
+RedisStorage::RedisStorage(const RemoteUrl& url, const std::filesystem::path& state_dir,
+                           std::vector<std::string>& problems)
     : options_(read_remote_options(url, problems)),
       connection_(endpoint_from(url, options_, problems)),
       health_(state_dir, url.scheme + "://" + url.hosts.front().text()) {
   if (auto ttl = url.attribute("ttl")) {
     auto value = parse_duration(*ttl);
-    if (value && value->count() > 0) ttl_ = value;
-    else if (!value) problems.push_back("redis ttl='" + *ttl + "' is not a duration (e.g. 7d, 12h, 3600)");
+    if (value && value->count() > 0)
+      ttl_ = value;
+    else if (!value)
+      problems.push_back("redis ttl='" + *ttl + "' is not a duration (e.g. 7d, 12h, 3600)");
   }
   auto known = remote_option_names();
   known.push_back("ttl");
   for (auto& name : tls_option_names()) known.push_back(name);
   for (const auto& name : url.unknown_attributes(known)) problems.push_back("redis: unknown attribute '" + name + "'");
-  location_ = url.scheme + "://" + url.hosts.front().text() + (url.path.empty() ? "/0" : url.path) + "/" + options_.prefix;
+  location_ =
+      url.scheme + "://" + url.hosts.front().text() + (url.path.empty() ? "/0" : url.path) + "/" + options_.prefix;
 }
 
 NetError RedisStorage::run(const std::vector<std::string_view>& args, RedisReply& reply) {
@@ -111,7 +115,10 @@ OpResult RedisStorage::remove(const std::string& name) {
 std::vector<DoctorLine> RedisStorage::diagnose() {
   std::vector<DoctorLine> lines;
   lines.push_back({"key prefix", "'" + options_.prefix + "'", true, ""});
-  lines.push_back({"ttl", ttl_ ? std::to_string(ttl_->count() / 1000) + " s, renewed on hits" : "none (the server's eviction policy decides)", true, ""});
+  lines.push_back({"ttl",
+                   ttl_ ? std::to_string(ttl_->count() / 1000) + " s, renewed on hits"
+                        : "none (the server's eviction policy decides)",
+                   true, ""});
   health_.reset();
   RedisReply reply;
   if (auto error = run({"PING"}, reply)) {
@@ -122,7 +129,8 @@ std::vector<DoctorLine> RedisStorage::diagnose() {
     return lines;
   }
   if (reply.is_error()) {
-    lines.push_back({"connect", explain_redis_error(reply.text), false, "correct the password or user in the redis URL"});
+    lines.push_back(
+        {"connect", explain_redis_error(reply.text), false, "correct the password or user in the redis URL"});
     return lines;
   }
   lines.push_back({"connect", "PING answered", true, ""});
@@ -134,11 +142,11 @@ std::vector<DoctorLine> RedisStorage::diagnose() {
     const std::string policy = info_field(reply.text, "maxmemory_policy").value_or("?");
     const std::string used = info_field(reply.text, "used_memory_human").value_or("?");
     const bool fills_up = max != "0" && policy == "noeviction" && !ttl_;
-    lines.push_back({"memory", "used " + used + ", maxmemory " + (max == "0" ? "unlimited" : max + " bytes") +
-                                   ", policy " + policy,
-                     !fills_up,
-                     "with noeviction, writes fail once maxmemory is reached: set maxmemory-policy allkeys-lru "
-                     "or add ?ttl=7d to the URL"});
+    lines.push_back(
+        {"memory", "used " + used + ", maxmemory " + (max == "0" ? "unlimited" : max + " bytes") + ", policy " + policy,
+         !fills_up,
+         "with noeviction, writes fail once maxmemory is reached: set maxmemory-policy allkeys-lru "
+         "or add ?ttl=7d to the URL"});
   }
   return lines;
 }

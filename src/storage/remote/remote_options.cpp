@@ -13,8 +13,10 @@ void read_duration(const RemoteUrl& url, const char* name, std::chrono::millisec
                    std::vector<std::string>& problems) {
   if (auto text = url.attribute(name)) {
     auto value = parse_duration(*text);
-    if (value && value->count() > 0) target = *value;
-    else problems.push_back(std::string(name) + "='" + *text + "' is not a duration (e.g. 500ms, 5s)");
+    if (value && value->count() > 0)
+      target = *value;
+    else
+      problems.push_back(std::string(name) + "='" + *text + "' is not a duration (e.g. 500ms, 5s)");
   }
 }
 
@@ -28,8 +30,10 @@ RemoteOptions read_remote_options(const RemoteUrl& url, std::vector<std::string>
   if (auto text = url.attribute("retries")) {
     int value = -1;
     auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (error == std::errc() && end == text->data() + text->size() && value >= 0 && value <= 10) options.retries = value;
-    else problems.push_back("retries='" + *text + "' is not a number from 0 to 10");
+    if (error == std::errc() && end == text->data() + text->size() && value >= 0 && value <= 10)
+      options.retries = value;
+    else
+      problems.push_back("retries='" + *text + "' is not a number from 0 to 10");
   }
   return options;
 }

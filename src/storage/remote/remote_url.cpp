@@ -114,12 +114,18 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   std::from_chars(text.data(), text.data() + digits, value);
   const std::string unit = to_lower(text.substr(digits));
   uint64_t factor = 0;
-  if (unit.empty() || unit == "s") factor = 1000;
-  else if (unit == "ms") factor = 1;
-  else if (unit == "m") factor = 60'000;
-  else if (unit == "h") factor = 3'600'000;
-  else if (unit == "d") factor = 86'400'000;
-  else return std::nullopt;
+  if (unit.empty() || unit == "s")
+    factor = 1000;
+  else if (unit == "ms")
+    factor = 1;
+  else if (unit == "m")
+    factor = 60'000;
+  else if (unit == "h")
+    factor = 3'600'000;
+  else if (unit == "d")
+    factor = 86'400'000;
+  else
+    return std::nullopt;
   return std::chrono::milliseconds(value * factor);
 }
 

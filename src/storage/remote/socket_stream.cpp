@@ -1,10 +1,10 @@
 #include "storage/remote/socket_stream.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -99,8 +99,8 @@ void SocketStream::begin_exchange() { deadline_ = Clock::now() + timeouts_.io; }
 NetError SocketStream::wait(bool for_write) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
   if (left <= 0) {
-    return fail(NetError::Kind::Timeout, "no answer from " + peer_ + " within " +
-                                             std::to_string(timeouts_.io.count()) + " ms");
+    return fail(NetError::Kind::Timeout,
+                "no answer from " + peer_ + " within " + std::to_string(timeouts_.io.count()) + " ms");
   }
   pollfd pfd{fd_, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
   int ready;
@@ -108,8 +108,8 @@ NetError SocketStream::wait(bool for_write) {
     ready = ::poll(&pfd, 1, static_cast<int>(left));
   } while (ready < 0 && errno == EINTR);
   if (ready == 0) {
-    return fail(NetError::Kind::Timeout, "no answer from " + peer_ + " within " +
-                                             std::to_string(timeouts_.io.count()) + " ms");
+    return fail(NetError::Kind::Timeout,
+                "no answer from " + peer_ + " within " + std::to_string(timeouts_.io.count()) + " ms");
   }
   if (ready < 0) return fail(NetError::Kind::Other, std::string("poll: ") + std::strerror(errno));
   return {};
@@ -136,8 +136,8 @@ NetError SocketStream::connect(const HostPort& endpoint, const NetTimeouts& time
     if (rc < 0 && errno == EINPROGRESS) {
       deadline_ = connect_deadline;
       if (auto waited = wait(true)) {
-        last = {NetError::Kind::Timeout, "cannot connect to " + peer_ + " within " +
-                                             std::to_string(timeouts.connect.count()) + " ms"};
+        last = {NetError::Kind::Timeout,
+                "cannot connect to " + peer_ + " within " + std::to_string(timeouts.connect.count()) + " ms"};
         continue;  // wait() closed the socket
       }
       int so_error = 0;
@@ -179,7 +179,8 @@ NetError SocketStream::start_tls(const HostPort& endpoint, const TlsOptions& opt
   }
   if (!options.cert_file.empty()) {
     if (SSL_CTX_use_certificate_chain_file(tls_->ctx, options.cert_file.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(tls_->ctx, (options.key_file.empty() ? options.cert_file : options.key_file).c_str(),
+        SSL_CTX_use_PrivateKey_file(tls_->ctx,
+                                    (options.key_file.empty() ? options.cert_file : options.key_file).c_str(),
                                     SSL_FILETYPE_PEM) != 1) {
       return fail(NetError::Kind::Tls, "TLS: cannot load client certificate '" + options.cert_file + "' or its key");
     }
@@ -193,8 +194,10 @@ NetError SocketStream::start_tls(const HostPort& endpoint, const TlsOptions& opt
     const bool is_ip = inet_pton(AF_INET, endpoint.host.c_str(), &scratch) == 1 ||
                        inet_pton(AF_INET6, endpoint.host.c_str(), &scratch) == 1;
     X509_VERIFY_PARAM* param = SSL_get0_param(tls_->ssl);
-    if (is_ip) X509_VERIFY_PARAM_set1_ip_asc(param, endpoint.host.c_str());
-    else SSL_set1_host(tls_->ssl, endpoint.host.c_str());
+    if (is_ip)
+      X509_VERIFY_PARAM_set1_ip_asc(param, endpoint.host.c_str());
+    else
+      SSL_set1_host(tls_->ssl, endpoint.host.c_str());
   }
   SigpipeGuard guard;
   while (true) {
@@ -208,11 +211,11 @@ NetError SocketStream::start_tls(const HostPort& endpoint, const TlsOptions& opt
     }
     const long verify = SSL_get_verify_result(tls_->ssl);
     if (verify != X509_V_OK) {
-      return fail(NetError::Kind::Tls, "TLS: certificate of " + peer_ + " not trusted: " +
-                                           X509_verify_cert_error_string(verify));
+      return fail(NetError::Kind::Tls,
+                  "TLS: certificate of " + peer_ + " not trusted: " + X509_verify_cert_error_string(verify));
     }
-    return fail(NetError::Kind::Tls, "TLS handshake with " + peer_ + " failed: " + openssl_error() +
-                                         " (is it a TLS port?)");
+    return fail(NetError::Kind::Tls,
+                "TLS handshake with " + peer_ + " failed: " + openssl_error() + " (is it a TLS port?)");
   }
 }
 

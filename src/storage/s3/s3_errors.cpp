@@ -28,33 +28,43 @@ std::string explain(const net::Response& response, const ErrorContext& context) 
   }
   const std::string code = error_code(response);
   const std::string message = aws::xml_text(response.body, "Message").value_or("");
-  const std::string credentials = context.credentials_source.empty() ? "anonymous access" : "credentials from " + context.credentials_source;
+  const std::string credentials =
+      context.credentials_source.empty() ? "anonymous access" : "credentials from " + context.credentials_source;
   const std::string resource = "arn:aws:s3:::" + context.bucket + "/" + context.key_prefix + "*";
   if (code == "SignatureDoesNotMatch") {
     return "SignatureDoesNotMatch: the secret key does not match the access key id (" + credentials + ")";
   }
-  if (code == "InvalidAccessKeyId") return "InvalidAccessKeyId: the access key id is not known to this S3 service (" + credentials + ")";
-  if (code == "ExpiredToken" || code == "TokenRefreshRequired") return code + ": the session token has expired (" + credentials + "): refresh the credentials";
-  if (code == "InvalidToken") return "InvalidToken: the session token is malformed or not valid for this access key (" + credentials + ")";
+  if (code == "InvalidAccessKeyId")
+    return "InvalidAccessKeyId: the access key id is not known to this S3 service (" + credentials + ")";
+  if (code == "ExpiredToken" || code == "TokenRefreshRequired")
+    return code + ": the session token has expired (" + credentials + "): refresh the credentials";
+  if (code == "InvalidToken")
+    return "InvalidToken: the session token is malformed or not valid for this access key (" + credentials + ")";
   if (code == "NoSuchBucket" || (response.status == 404 && context.operation == "HEAD bucket")) {
-    return "NoSuchBucket: bucket '" + context.bucket + "' does not exist at " + context.endpoint + ": create it or correct LARDER_BUCKET";
+    return "NoSuchBucket: bucket '" + context.bucket + "' does not exist at " + context.endpoint +
+           ": create it or correct LARDER_BUCKET";
   }
-  if (code == "RequestTimeTooSkewed") return "RequestTimeTooSkewed: this machine's clock differs from S3's by more than 15 minutes: fix the clock (NTP)";
-  if (auto region = region_hint(response); region && *region != context.region &&
-                                           (response.status == 301 || response.status == 400 || code == "PermanentRedirect" ||
-                                            code == "AuthorizationHeaderMalformed" || code == "IllegalLocationConstraintException")) {
+  if (code == "RequestTimeTooSkewed")
+    return "RequestTimeTooSkewed: this machine's clock differs from S3's by more than 15 minutes: fix the clock (NTP)";
+  if (auto region = region_hint(response);
+      region && *region != context.region &&
+      (response.status == 301 || response.status == 400 || code == "PermanentRedirect" ||
+       code == "AuthorizationHeaderMalformed" || code == "IllegalLocationConstraintException")) {
     return "bucket is in " + *region + ", not " + context.region + ": set LARDER_REGION=" + *region;
   }
   if (code.starts_with("KMS.") || (response.status == 403 && message.find("KMS") != std::string::npos)) {
-    return code + ": " + message + " (LARDER_S3_SSE uses KMS: the policy needs kms:GenerateDataKey and kms:Decrypt on the key)";
+    return code + ": " + message +
+           " (LARDER_S3_SSE uses KMS: the policy needs kms:GenerateDataKey and kms:Decrypt on the key)";
   }
   if (response.status == 403) {
     if (context.credentials_source.empty()) {
       return "403 on " + context.operation + ": the bucket does not allow anonymous " +
              (context.operation == "PUT" ? "writes" : "access") + " (LARDER_S3_NO_CREDENTIALS is set)";
     }
-    const char* action = context.operation == "PUT" ? "s3:PutObject" : context.operation == "DELETE" ? "s3:DeleteObject"
-                         : context.operation == "HEAD bucket" ? "s3:ListBucket" : "s3:GetObject";
+    const char* action = context.operation == "PUT"           ? "s3:PutObject"
+                         : context.operation == "DELETE"      ? "s3:DeleteObject"
+                         : context.operation == "HEAD bucket" ? "s3:ListBucket"
+                                                              : "s3:GetObject";
     const std::string arn = std::string(action) == "s3:ListBucket" ? "arn:aws:s3:::" + context.bucket : resource;
     return "403 on " + context.operation + ": the policy lacks " + action + " on " + arn + " (" + credentials + ")";
   }

@@ -9,7 +9,7 @@
 namespace larder::storage::s3 {
 
 struct ErrorContext {
-  std::string operation;           // "GET", "PUT", "DELETE", "HEAD", "HEAD bucket"
+  std::string operation;  // "GET", "PUT", "DELETE", "HEAD", "HEAD bucket"
   std::string bucket;
   std::string key_prefix;
   std::string region;              // the region the request was signed for

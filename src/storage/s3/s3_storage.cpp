@@ -83,9 +83,11 @@ std::filesystem::path S3Storage::region_memo() const {
 
 void S3Storage::remember_region(const std::string& region) {
   if (!corrected_from_) corrected_from_ = region_;
-  spdlog::info("S3 bucket {} is in {}, not {}: using {} from now on", settings_.location.bucket, region, region_, region);
+  spdlog::info("S3 bucket {} is in {}, not {}: using {} from now on", settings_.location.bucket, region, region_,
+               region);
   region_ = region;
-  if (auto error = write_file_atomic(region_memo(), region + "\n")) spdlog::debug("cannot remember the region: {}", *error);
+  if (auto error = write_file_atomic(region_memo(), region + "\n"))
+    spdlog::debug("cannot remember the region: {}", *error);
 }
 
 bool S3Storage::ensure_credentials(std::string& error) {
@@ -100,8 +102,9 @@ bool S3Storage::ensure_credentials(std::string& error) {
   if (credentials_) return true;
   error = "no AWS credentials found";
   for (const auto& problem : credential_problems_) error += "; " + problem;
-  error += " (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, a web identity or container role, or "
-           "LARDER_S3_NO_CREDENTIALS=1 for a public bucket)";
+  error +=
+      " (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, a web identity or container role, or "
+      "LARDER_S3_NO_CREDENTIALS=1 for a public bucket)";
   return false;
 }
 
@@ -111,7 +114,11 @@ S3Storage::Outcome S3Storage::execute(const std::string& operation, const std::s
   const std::string payload_hash = body.empty() ? std::string(aws::kEmptyPayloadHash) : sha256_hex(body);
   bool region_corrected = false, clock_corrected = false;
   for (;;) {
-    outcome.context = {operation, settings_.location.bucket, settings_.key_prefix, region_, "",
+    outcome.context = {operation,
+                       settings_.location.bucket,
+                       settings_.key_prefix,
+                       region_,
+                       "",
                        credentials_ ? credentials_->source : ""};
     auto target = s3_target(settings_.location, region_, key);
     if (!target) {
@@ -132,8 +139,10 @@ S3Storage::Outcome S3Storage::execute(const std::string& operation, const std::s
       const std::string raw_path = target->raw_path;
       request.prepare = [this, raw_path, payload_hash](net::Request& r) {
         aws::SigningRequest signing{r.method, raw_path, {}, r.headers, payload_hash};
-        aws::SigningParams params{region_, "s3", static_cast<std::time_t>(std::time(nullptr) + clock_offset_), false, true, true};
-        for (auto& header : aws::sign(signing, *credentials_, params).headers_to_add) r.headers.push_back(std::move(header));
+        aws::SigningParams params{region_, "s3", static_cast<std::time_t>(std::time(nullptr) + clock_offset_),
+                                  false,   true, true};
+        for (auto& header : aws::sign(signing, *credentials_, params).headers_to_add)
+          r.headers.push_back(std::move(header));
       };
     }
     outcome.response = http_.send(request, s3_retryable);
@@ -163,7 +172,8 @@ GetResult S3Storage::get(const std::string& name) {
   auto outcome = execute("GET", "GET", settings_.key_prefix + name, {});
   const auto& response = outcome.response;
   if (response.transport_ok() && response.status == 200) return GetResult::found(std::move(outcome.response.body));
-  if (response.transport_ok() && response.status == 404 && error_code(response) != "NoSuchBucket") return GetResult::not_found();
+  if (response.transport_ok() && response.status == 404 && error_code(response) != "NoSuchBucket")
+    return GetResult::not_found();
   return GetResult::failure(explain(response, outcome.context));
 }
 
@@ -192,7 +202,8 @@ std::vector<DoctorLine> S3Storage::diagnose() {
   } else if (ensure_credentials(error)) {
     std::string detail = credentials_->source;
     if (!credentials_->session_token.empty()) detail += ", with a session token";
-    if (credentials_->expires_at) detail += ", expires in " + std::to_string((*credentials_->expires_at - std::time(nullptr)) / 60) + " min";
+    if (credentials_->expires_at)
+      detail += ", expires in " + std::to_string((*credentials_->expires_at - std::time(nullptr)) / 60) + " min";
     lines.push_back({"credentials", detail, true, ""});
   } else {
     lines.push_back({"credentials", "none found", false, error});
@@ -202,7 +213,8 @@ std::vector<DoctorLine> S3Storage::diagnose() {
   const std::string configured_region = region_;
   const auto outcome = execute("HEAD bucket", "HEAD", "", {});
   lines.push_back({"endpoint", endpoint_text() + (settings_.location.path_style ? " (path-style)" : ""), true, ""});
-  if (endpoint_text().starts_with("https://")) lines.push_back({"TLS CA certificates", net::find_ca_location().source, true, ""});
+  if (endpoint_text().starts_with("https://"))
+    lines.push_back({"TLS CA certificates", net::find_ca_location().source, true, ""});
   const auto& response = outcome.response;
   if (response.transport_ok() && response.status == 200) {
     lines.push_back({"bucket", settings_.location.bucket + " exists and answers", true, ""});
@@ -211,12 +223,14 @@ std::vector<DoctorLine> S3Storage::diagnose() {
   } else {
     const std::string why = explain(response, outcome.context);
     lines.push_back({"bucket", why, false,
-                     response.transport_ok() ? "see docs/s3.md for the IAM policy larder needs"
-                                             : "check LARDER_ENDPOINT, the network and proxies (HTTPS_PROXY, NO_PROXY)"});
+                     response.transport_ok()
+                         ? "see docs/s3.md for the IAM policy larder needs"
+                         : "check LARDER_ENDPOINT, the network and proxies (HTTPS_PROXY, NO_PROXY)"});
   }
   std::string region_detail = region_;
   if (corrected_from_) {
-    region_detail = "bucket is in " + region_ + ", not " + *corrected_from_ + " (corrected and remembered; set LARDER_REGION=" + region_ + ")";
+    region_detail = "bucket is in " + region_ + ", not " + *corrected_from_ +
+                    " (corrected and remembered; set LARDER_REGION=" + region_ + ")";
   } else if (settings_.region && *settings_.region == region_) {
     region_detail += " (from " + settings_.region_source + ")";
   } else if (configured_region != region_ || !settings_.region) {

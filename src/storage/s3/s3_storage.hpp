@@ -19,12 +19,12 @@ namespace larder::storage::s3 {
 
 struct S3Settings {
   S3Location location;
-  std::string key_prefix;                // normalized: no leading '/', ends with '/' when not empty
-  std::optional<std::string> region;     // configured; nullopt: detect
+  std::string key_prefix;             // normalized: no leading '/', ends with '/' when not empty
+  std::optional<std::string> region;  // configured; nullopt: detect
   std::string region_source;
   bool anonymous = false;
-  std::string sse;                       // "", "AES256", "aws:kms", "aws:kms:KEY-ID"
-  std::filesystem::path memo_dir;        // LARDER_DIR/memo
+  std::string sse;                 // "", "AES256", "aws:kms", "aws:kms:KEY-ID"
+  std::filesystem::path memo_dir;  // LARDER_DIR/memo
   aws::Env env;
   net::ClientOptions client;
 };
@@ -53,7 +53,8 @@ class S3Storage : public Storage {
     ErrorContext context;
   };
   // Sends one request, correcting the region and the clock once each when S3 asks for it.
-  Outcome execute(const std::string& operation, const std::string& method, const std::string& key, std::string_view body);
+  Outcome execute(const std::string& operation, const std::string& method, const std::string& key,
+                  std::string_view body);
   // Resolves the credentials once per process; false (and `error`) when there are none.
   bool ensure_credentials(std::string& error);
   std::filesystem::path region_memo() const;
