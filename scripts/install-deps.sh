@@ -24,6 +24,8 @@ APT_PACKAGES=(
   patch xz-utils file
   # sanitizers and fuzzers (scripts/sanitize.sh): clang and its runtime (ASan, UBSan, libFuzzer)
   clang libclang-rt-dev
+  # the source format check (scripts/check-format.sh, a test)
+  clang-format
 )
 
 source "$(dirname "$0")/apt.sh"
