@@ -144,6 +144,9 @@ class CompileFlow {
   std::optional<Entry> lookup();
   bool result_matches(const ManifestResult& result);
   bool restore(const Entry& entry);
+  // The found entry failed a check: removes the object it was read from (a carried entry
+  // damages the manifest object that carried it).
+  void reject_entry(std::string_view why);
   void write_manifest(ManifestResult result, std::string_view entry_blob);
   std::optional<storage::Fetched> local_object(const std::string& name);
   ProcessResult compile();
@@ -176,10 +179,9 @@ class CompileFlow {
   // into the earlier tiers, or rejected from its own. A carried entry is a view into the
   // manifest object that carried it (up to 4 MiB, not copied).
   std::string entry_name_;
-  std::string entry_read_from_;  // the entry's own name, or the manifest's that carried it
   std::optional<storage::Fetched> manifest_object_;
   std::optional<storage::Fetched> entry_object_;    // when not carried
-  const storage::Fetched* entry_source_ = nullptr;  // what entry_read_from_ names, as read
+  const storage::Fetched* entry_source_ = nullptr;  // the entry's object, or the manifest's that carried it
   std::string_view entry_blob_;                     // the entry's bytes inside *entry_source_
 
   // For `larder explain`: the key's parts, why the lookup missed when it can tell, and what
@@ -297,7 +299,6 @@ std::optional<Entry> CompileFlow::lookup() {
       return std::nullopt;
     }
     entry_name_ = entry_name;
-    entry_read_from_ = carried ? manifest_name : entry_name;
     entry_source_ = carried ? &*manifest_object_ : &*entry_object_;
     entry_blob_ = carried ? carried_entry : std::string_view(entry_object_->blob);
     if (!carried) stats_.bytes_read += entry_blob_.size();
@@ -311,8 +312,7 @@ std::optional<Entry> CompileFlow::lookup() {
       stats_.direct_hits++;  // resolved from the manifest, without running rustc
       return entry;
     } catch (const std::exception& error) {
-      // A carried entry that does not decode damages the manifest object that carried it.
-      chain_->reject(entry_read_from_, *entry_source_, error.what());
+      reject_entry(error.what());
       miss_why_ = {"the cache entry for these inputs was damaged (removed)"};
       return std::nullopt;
     }
@@ -339,13 +339,17 @@ void CompileFlow::explain_lookup_miss() {
   }
 }
 
+void CompileFlow::reject_entry(std::string_view why) {
+  const bool carried = entry_source_ == &*manifest_object_;
+  chain_->reject(carried ? call_key_ + ".manifest" : entry_name_, *entry_source_, why);
+}
+
 bool CompileFlow::restore(const Entry& entry) {
   // The entry must hold exactly the outputs this call expects, each once: one that does not
   // is damage (its key says it is this call's) and is rejected.
   if (entry.outputs.size() != compilation_.outputs.size()) {
-    chain_->reject(entry_read_from_, *entry_source_,
-                   std::to_string(entry.outputs.size()) + " outputs where the call expects " +
-                       std::to_string(compilation_.outputs.size()));
+    reject_entry(std::to_string(entry.outputs.size()) + " outputs where the call expects " +
+                 std::to_string(compilation_.outputs.size()));
     return false;
   }
   std::vector<std::pair<const rustc::ExpectedOutput*, const StoredOutput*>> plan;
@@ -356,7 +360,7 @@ bool CompileFlow::restore(const Entry& entry) {
       if (stored.role == expected.role) match = &stored;
     }
     if (match == nullptr) {
-      chain_->reject(entry_read_from_, *entry_source_, "it lacks the " + expected.role + " output");
+      reject_entry("it lacks the " + expected.role + " output");
       return false;
     }
     plan.emplace_back(&expected, match);
