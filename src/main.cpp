@@ -3,13 +3,13 @@
 #include <string>
 #include <vector>
 
-#include "cache/compile_flow.hpp"
 #include "cli/commands.hpp"
+#include "wrapper/wrapper.hpp"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0].starts_with("-") || larder::cli::is_larder_command(args[0])) {
     return larder::cli::run(args);
   }
-  larder::cache::run_wrapper(args);
+  larder::wrapper::run(args);
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 
@@ -51,8 +52,11 @@ std::optional<ProcFacts> proc_facts(long pid) {
   return facts;
 }
 
+constexpr std::array<std::string_view, 5> kOutcomeWords = {"start", "miss", "hit", "failed", "not-cached"};
+
 nlohmann::json to_json(const BuildEvent& e) {
-  nlohmann::json j = {{"time_ms", e.time_ms}, {"crate", e.crate}, {"outcome", e.outcome}};
+  nlohmann::json j = {{"time_ms", e.time_ms}, {"crate", e.crate}, {"outcome", outcome_word(e.outcome)}};
+  if (!e.language.empty()) j["language"] = e.language;
   // Microseconds are plenty, and short lines keep a large workspace's build in the log's cap.
   auto rounded = [](double seconds) { return std::round(seconds * 1e6) / 1e6; };
   if (e.seconds > 0) j["seconds"] = rounded(e.seconds);
@@ -67,7 +71,10 @@ BuildEvent event_from_json(const nlohmann::json& j) {
   BuildEvent e;
   e.time_ms = j.at("time_ms").get<int64_t>();
   e.crate = j.at("crate").get<std::string>();
-  e.outcome = j.at("outcome").get<std::string>();
+  const auto outcome = outcome_of_word(j.at("outcome").get<std::string>());
+  if (!outcome) throw std::invalid_argument("unknown outcome");
+  e.outcome = *outcome;
+  e.language = j.value("language", "");
   e.seconds = j.value("seconds", 0.0);
   e.write_seconds = j.value("write_seconds", 0.0);
   e.reason = j.value("reason", "");
@@ -97,6 +104,15 @@ std::string find_build_id() {
 }
 
 }  // namespace
+
+std::string_view outcome_word(BuildOutcome outcome) { return kOutcomeWords[static_cast<size_t>(outcome)]; }
+
+std::optional<BuildOutcome> outcome_of_word(std::string_view word) {
+  for (size_t i = 0; i < kOutcomeWords.size(); ++i) {
+    if (kOutcomeWords[i] == word) return static_cast<BuildOutcome>(i);
+  }
+  return std::nullopt;
+}
 
 // Found once per process: a wrapper asks for it several times, and each search reads up to
 // five /proc/<pid>/stat files.
@@ -163,7 +179,7 @@ std::set<std::string, std::less<>> BuildLog::rebuilt_crates(const std::string& b
   std::set<std::string, std::less<>> crates;
   if (auto record = read(build_id)) {
     for (const auto& e : record->events) {
-      if (e.outcome == "start" || e.outcome == "miss") crates.insert(e.crate);
+      if (e.outcome == BuildOutcome::Start || e.outcome == BuildOutcome::Miss) crates.insert(e.crate);
     }
   }
   return crates;

@@ -23,16 +23,28 @@ inline constexpr size_t kMaxBuildLogs = 8;
 inline constexpr uint64_t kBuildLogCapBytes = 256 * 1024;
 inline constexpr uint64_t kBuildLogBudgetBytes = 512 * 1024;
 
+// What one wrapper call did. The words are the log's ("start", "miss", "hit", "failed",
+// "not-cached"); a line with another word is skipped as damaged.
+enum class BuildOutcome : uint8_t {
+  Start,  // a miss began compiling
+  Miss,
+  Hit,
+  Failed,
+  NotCached,
+};
+std::string_view outcome_word(BuildOutcome outcome);
+std::optional<BuildOutcome> outcome_of_word(std::string_view word);
+
 struct BuildEvent {
   int64_t time_ms = 0;
-  std::string crate{};
-  // "start" (a miss began compiling), "miss", "hit", "failed", "not-cached"
-  std::string outcome{};
+  std::string crate{};  // the crate's name, or a C call's source
+  BuildOutcome outcome = BuildOutcome::Start;
   double seconds = 0;                 // compile time of a miss or failure; larder's own time for a hit
   std::string reason{};               // a not-cached reason word ("incremental", …)
   std::vector<std::string> why{};     // a miss: what changed, in plain words
   std::vector<std::string> advice{};  // a miss: what can be done about it
   double write_seconds = 0;           // a hit: the part of `seconds` spent writing the outputs
+  std::string language{};             // "rust", "c"… ("" in logs from before C calls were cached)
 };
 
 struct BuildRecord {

@@ -10,8 +10,9 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <vector>
 
-#include "cache/build_log.hpp"
 #include "cache/entry.hpp"
 #include "cache/file_hasher.hpp"
 #include "cache/manifest.hpp"
@@ -19,27 +20,18 @@
 #include "cache/miss_explainer.hpp"
 #include "cache/miss_log.hpp"
 #include "cache/object_checks.hpp"
+#include "cache/object_codec.hpp"
 #include "cache/stats.hpp"
 #include "cache/upload_queue.hpp"
-#include "config/settings.hpp"
-#include "rustc/arguments.hpp"
-#include "rustc/base_dirs.hpp"
-#include "rustc/call_key.hpp"
-#include "rustc/compilation.hpp"
-#include "rustc/compiler_identity.hpp"
-#include "rustc/dep_info.hpp"
-#include "rustc/linker_identity.hpp"
 #include "storage/factory.hpp"
 #include "storage/storage_chain.hpp"
 #include "util/binary_io.hpp"
+#include "util/environment.hpp"
 #include "util/file_lock.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
 #include "util/key_builder.hpp"
 #include "util/logging.hpp"
-#include "util/process.hpp"
-
-extern char** environ;
 
 namespace larder::cache {
 
@@ -50,63 +42,13 @@ namespace {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// Where the markers of warn_once() live: a settings problem is the same for every wrapper of a
-// build, so it is reported once per build.
-fs::path warning_markers(const Settings& settings) { return settings.cache_dir() / "memo" / "warnings"; }
-
 bool contains(std::string_view haystack, std::string_view needle) {
   return !needle.empty() && ::memmem(haystack.data(), haystack.size(), needle.data(), needle.size()) != nullptr;
-}
-
-// The path whose appearance would change how `mod` resolves to this source: foo.rs <-> foo/mod.rs.
-std::optional<fs::path> module_alternative(const fs::path& source) {
-  if (source.extension() != ".rs") return std::nullopt;
-  if (source.filename() == "mod.rs") {
-    const fs::path dir = source.parent_path();
-    if (dir.filename().empty()) return std::nullopt;
-    return dir.parent_path() / (dir.filename().string() + ".rs");
-  }
-  return source.parent_path() / source.stem() / "mod.rs";
-}
-
-std::vector<std::pair<std::string, std::string>> environment_list() {
-  std::vector<std::pair<std::string, std::string>> list;
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-    std::string_view text(*entry);
-    const size_t eq = text.find('=');
-    if (eq == std::string_view::npos) continue;
-    list.emplace_back(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
-  }
-  return list;
-}
-
-std::optional<std::string> getenv_value(std::string_view name) {
-  const char* value = std::getenv(std::string(name).c_str());
-  if (value == nullptr) return std::nullopt;
-  return std::string(value);
 }
 
 std::string env_value_hash(const std::optional<std::string>& value, bool portable, const PathMap& map) {
   if (!value) return "";
   return sha256_hex(portable ? map.to_portable(*value) : *value);
-}
-
-// The records of one crate, compared to explain its misses: cargo's build of a crate for one
-// target and purpose. Profile and features stay out: they are what a comparison names.
-std::string crate_identity(const rustc::ParsedArguments& args) {
-  std::string identity = args.crate_name + "|";
-  std::vector<std::string> types = args.crate_types;
-  std::sort(types.begin(), types.end());
-  for (const auto& type : types) identity += type + ",";
-  identity += "|" + args.target.value_or("host") + (args.test_harness ? "|test" : "|");
-  return identity;
-}
-
-// rustc's own link temporaries, removed before it returns: codegen units (<out-dir>/*.rcgu.o)
-// and the files of its temp folder (<out-dir>/rustcXXXX/).
-bool is_rustc_temporary(const fs::path& path, const fs::path& out_dir) {
-  if (path.parent_path() == out_dir) return path.string().ends_with(".rcgu.o");
-  return path.parent_path().parent_path() == out_dir && path.parent_path().filename().string().starts_with("rustc");
 }
 
 // Rewrites the absolute base folders an entry was made under to this call's folders.
@@ -120,22 +62,19 @@ std::string relocate(std::string text, const Entry& entry, const PathMap& map) {
 
 class CompileFlow {
  public:
-  CompileFlow(const Settings& settings, const std::vector<std::string>& command, const rustc::ParsedArguments& args,
-              const rustc::Compilation& compilation, fs::path cwd, StatsCounters& stats)
+  CompileFlow(const Settings& settings, compiler::Call& call, fs::path cwd, StatsCounters& stats)
       : settings_(settings),
-        command_(command),
-        args_(args),
-        compilation_(compilation),
+        call_(call),
         cwd_(std::move(cwd)),
         stats_(stats),
         hasher_(settings.cache_dir() / "memo" / "file-hashes"),
-        miss_log_(settings.cache_dir()) {}
+        miss_log_(settings.cache_dir(), std::string(compiler::language_name(call.language()))) {}
 
   // Serves the call from the cache, or compiles (and stores) it; returns how the call ends:
-  // the replayed result of a hit, or rustc's own.
+  // the replayed result of a hit, or the compiler's own.
   ProcessResult run();
-  // Adds the storage tiers' counts to the call's stats and records them.
-  void record_stats();
+  // Adds the storage tiers' counts to the call's stats.
+  void add_tier_counts();
 
  private:
   bool prepare();
@@ -149,19 +88,18 @@ class CompileFlow {
   void reject_entry(std::string_view why);
   void write_manifest(ManifestResult result, std::string_view entry_blob);
   std::optional<storage::Fetched> local_object(const std::string& name);
-  ProcessResult compile();
   void store(const ProcessResult& result, double compile_seconds, int64_t started_ns);
-  bool add_link_inputs(ManifestResult& result);
-  void remove_temporaries() const;
+  // The manifest's record of what the compile read, or nullopt (logged) when it cannot be made.
+  std::optional<ManifestResult> record_inputs(int64_t started_ns);
   void explain_lookup_miss();
+  const std::string& label() const { return call_.label(); }
+  const PathMap& paths() const { return call_.paths(); }
   // A portable path of a manifest, as a file of this checkout.
-  fs::path local_file(const std::string& portable) const { return resolve_path(paths_.to_local(portable), cwd_); }
+  fs::path local_file(const std::string& portable) const { return resolve_path(paths().to_local(portable), cwd_); }
   void record_miss(double compile_seconds);
 
   const Settings& settings_;
-  const std::vector<std::string>& command_;
-  const rustc::ParsedArguments& args_;
-  const rustc::Compilation& compilation_;
+  compiler::Call& call_;
   fs::path cwd_;
   StatsCounters& stats_;
   FileHasher hasher_;
@@ -170,8 +108,6 @@ class CompileFlow {
   bool prepared_ = false;
   // LARDER_DEFER_UPLOADS: stores go to the local tier and the upload queue (cache/upload_queue.hpp).
   bool defer_uploads_ = false;
-  std::string sysroot_;
-  PathMap paths_;
   std::string call_key_;
   std::optional<storage::StorageChain> chain_;
   std::optional<Manifest> manifest_;  // as read during lookup
@@ -184,42 +120,23 @@ class CompileFlow {
   const storage::Fetched* entry_source_ = nullptr;  // the entry's object, or the manifest's that carried it
   std::string_view entry_blob_;                     // the entry's bytes inside *entry_source_
 
-  // For `larder explain`: the key's parts, why the lookup missed when it can tell, and what
-  // the compile read.
   MissLog miss_log_;
-  KeyBuilder call_key_parts_;  // kept whole: only a miss needs its components
-  std::vector<std::string> miss_why_;
-  std::vector<std::string> miss_advice_;
-  std::optional<ManifestResult> compiled_result_;
-  bool stored_ = false;
+  MissNotes notes_;  // what `larder explain` is told about a miss
 };
 
 bool CompileFlow::prepare() {
   try {
-    const fs::path dir = settings_.cache_dir();
-    auto identity = rustc::identify_compiler(
-        {command_[0], getenv_value("RUSTUP_TOOLCHAIN"), getenv_value("RUSTUP_HOME"), getenv_value("HOME")},
-        dir / "memo" / "compilers");
-    sysroot_ = identity.sysroot;
-    std::optional<rustc::LinkerIdentity> linker;
-    if (compilation_.linked) linker = rustc::identify_linker(args_, dir / "memo" / "linkers");
-    paths_ = rustc::detect_base_dirs({cwd_, settings_.get("LARDER_BASEDIRS"), getenv_value("CARGO_MANIFEST_DIR"),
-                                      getenv_value("CARGO_HOME"), getenv_value("HOME")},
-                                     args_);
-    rustc::CallKeyInputs inputs;
-    inputs.compiler = &identity;
-    inputs.linker = linker ? &*linker : nullptr;
-    inputs.args = &args_;
-    inputs.cwd = cwd_;
-    inputs.paths = &paths_;
-    inputs.hash_file = [this](const fs::path& p) { return hasher_.hash(p); };
-    inputs.environment = environment_list;
+    compiler::KeyContext context;
+    context.cwd = cwd_;
+    context.memo_dir = settings_.cache_dir() / "memo";
+    context.base_dirs_setting = settings_.get("LARDER_BASEDIRS");
+    context.hash_file = [this](const fs::path& p) { return hasher_.hash(p); };
     // Objects of another format (another larder release) are never looked up, so an upgrade
     // reads no "corrupt" entries and old and new releases can share one bucket.
     KeyBuilder format;
     format.add("larder", "cache format", std::to_string(kFormatVersion));
-    call_key_parts_ = rustc::build_call_key(inputs, std::move(format));
-    call_key_ = call_key_parts_.digest();
+    notes_.key_parts = call_.call_key(context, std::move(format));
+    call_key_ = notes_.key_parts.digest();
     std::vector<std::string> problems;
     const bool read_only = settings_.flag("LARDER_READ_ONLY");
     defer_uploads_ = !read_only && settings_.flag("LARDER_DEFER_UPLOADS");
@@ -228,20 +145,20 @@ bool CompileFlow::prepare() {
     for (const auto& problem : problems) warn_once(warning_markers(settings_), current_build_id(), problem);
     prepared_ = true;
   } catch (const std::exception& error) {
-    spdlog::warn("cache unavailable for crate {}: {}; compiling without the cache", args_.crate_name, error.what());
+    spdlog::warn("cache unavailable for {}: {}; compiling without the cache", label(), error.what());
     stats_.read_errors++;
-    miss_why_ = {std::string("the cache was unavailable: ") + error.what()};
-    miss_advice_ = {"run larder doctor"};
+    notes_.why = {std::string("the cache was unavailable: ") + error.what()};
+    notes_.advice = {"run larder doctor"};
   }
   return prepared_;
 }
 
 bool CompileFlow::result_matches(const ManifestResult& result) {
   for (const auto& pinned : result.pinned_dirs) {
-    if (paths_.path_of(pinned.marker) != pinned.path) return false;
+    if (paths().path_of(pinned.marker) != pinned.path) return false;
   }
   for (const auto& dep : result.env_deps) {
-    if (env_value_hash(getenv_value(dep.name), dep.portable, paths_) != dep.value_hash) return false;
+    if (env_value_hash(env_value(dep.name), dep.portable, paths()) != dep.value_hash) return false;
   }
   for (const auto& absent : result.must_be_absent) {
     if (lstat_file(local_file(absent))) return false;
@@ -253,8 +170,7 @@ bool CompileFlow::result_matches(const ManifestResult& result) {
       // larder only records regular files: one that is now a FIFO or a device (a crafted
       // manifest naming /dev/zero) is a changed input and a fault, never read.
       if (const auto stamp = stat_file(path); stamp && !S_ISREG(stamp->mode)) {
-        spdlog::warn("{}: recorded source {} is not a regular file; not read, compiling", args_.crate_name,
-                     path.string());
+        spdlog::warn("{}: recorded source {} is not a regular file; not read, compiling", label(), path.string());
         stats_.read_errors++;
       }
       return false;
@@ -268,7 +184,7 @@ std::optional<Entry> CompileFlow::lookup() {
   const std::string manifest_name = call_key_ + ".manifest";
   manifest_object_ = chain_->get(manifest_name);
   if (!manifest_object_) {
-    spdlog::debug("{}: lookup: no manifest for call key {}", args_.crate_name, call_key_);
+    spdlog::debug("{}: lookup: no manifest for call key {}", label(), call_key_);
     return std::nullopt;
   }
   const storage::Fetched& fetched = *manifest_object_;
@@ -282,7 +198,7 @@ std::optional<Entry> CompileFlow::lookup() {
     chain_->promote(manifest_name, fetched.tier, checked.manifest_blob, fetched.blob);
   } catch (const std::exception& error) {
     chain_->reject(manifest_name, fetched, error.what());
-    miss_why_ = {"the cached manifest for this key was damaged (removed)"};
+    notes_.why = {"the cached manifest for this key was damaged (removed)"};
     return std::nullopt;
   }
   for (const auto& result : manifest_->results) {
@@ -293,9 +209,9 @@ std::optional<Entry> CompileFlow::lookup() {
     const bool carried = !carried_entry.empty() && &result == &manifest_->results.front();
     if (!carried) entry_object_ = chain_->get(entry_name);
     if (!carried && !entry_object_) {
-      spdlog::debug("{}: lookup: entry {} is gone", args_.crate_name, result.entry_object);
-      miss_why_ = {"the cache entry for these inputs is gone (trimmed, cleared or expired)"};
-      miss_advice_ = {"raise LARDER_CACHE_SIZE if the local cache is trimmed often"};
+      spdlog::debug("{}: lookup: entry {} is gone", label(), result.entry_object);
+      notes_.why = {"the cache entry for these inputs is gone (trimmed, cleared or expired)"};
+      notes_.advice = {"raise LARDER_CACHE_SIZE if the local cache is trimmed often"};
       return std::nullopt;
     }
     entry_name_ = entry_name;
@@ -309,15 +225,15 @@ std::optional<Entry> CompileFlow::lookup() {
         throw CorruptData("not the entry its manifest names");
       }
       Entry entry = deserialize_entry(entry_blob_);
-      stats_.direct_hits++;  // resolved from the manifest, without running rustc
+      stats_.direct_hits++;  // resolved from the manifest, without running the compiler
       return entry;
     } catch (const std::exception& error) {
       reject_entry(error.what());
-      miss_why_ = {"the cache entry for these inputs was damaged (removed)"};
+      notes_.why = {"the cache entry for these inputs was damaged (removed)"};
       return std::nullopt;
     }
   }
-  spdlog::debug("{}: lookup: sources or environment differ from all {} recorded results", args_.crate_name,
+  spdlog::debug("{}: lookup: sources or environment differ from all {} recorded results", label(),
                 manifest_->results.size());
   explain_lookup_miss();
   return std::nullopt;
@@ -328,14 +244,14 @@ void CompileFlow::explain_lookup_miss() {
   try {
     CurrentInputs now;
     now.env_hash = [this](const ManifestEnvDep& dep) {
-      return env_value_hash(getenv_value(dep.name), dep.portable, paths_);
+      return env_value_hash(env_value(dep.name), dep.portable, paths());
     };
     now.exists = [this](const std::string& path) { return lstat_file(local_file(path)).has_value(); };
     now.source_hash = [this](const std::string& path) { return hasher_.hash(local_file(path)); };
-    now.base_dir = [this](const std::string& marker) { return paths_.path_of(marker); };
-    miss_why_ = explain_manifest_mismatch(*manifest_, now);
+    now.base_dir = [this](const std::string& marker) { return paths().path_of(marker); };
+    notes_.why = explain_manifest_mismatch(*manifest_, now);
   } catch (const std::exception& error) {
-    spdlog::debug("{}: cannot explain the miss: {}", args_.crate_name, error.what());
+    spdlog::debug("{}: cannot explain the miss: {}", label(), error.what());
   }
 }
 
@@ -345,16 +261,24 @@ void CompileFlow::reject_entry(std::string_view why) {
 }
 
 bool CompileFlow::restore(const Entry& entry) {
-  // The entry must hold exactly the outputs this call expects, each once: one that does not
-  // is damage (its key says it is this call's) and is rejected.
-  if (entry.outputs.size() != compilation_.outputs.size()) {
-    reject_entry(std::to_string(entry.outputs.size()) + " outputs where the call expects " +
-                 std::to_string(compilation_.outputs.size()));
+  const auto& outputs = call_.outputs();
+  // The entry must hold exactly the outputs this call expects, each once (none for a replayed
+  // failure): one that does not is damage (its key says it is this call's) and is rejected.
+  const size_t expected_count = entry.exit_code == 0 ? outputs.size() : 0;
+  if (entry.exit_code != 0 && !call_.caches_failures()) {
+    reject_entry("a failed compile's entry for a compiler whose failures are not cached");
     return false;
   }
-  std::vector<std::pair<const rustc::ExpectedOutput*, const StoredOutput*>> plan;
-  std::string dep_info;  // rewritten here, before the clock starts: restore_seconds is only writing
-  for (const auto& expected : compilation_.outputs) {
+  if (entry.outputs.size() != expected_count) {
+    reject_entry(std::to_string(entry.outputs.size()) + " outputs where the call expects " +
+                 std::to_string(expected_count));
+    return false;
+  }
+  std::vector<std::pair<const compiler::ExpectedOutput*, const StoredOutput*>> plan;
+  // Rewritten here, before the clock starts: restore_seconds is only writing.
+  std::vector<std::string> relocated(entry.outputs.size());
+  for (const auto& expected : outputs) {
+    if (expected_count == 0) break;
     const StoredOutput* match = nullptr;
     for (const auto& stored : entry.outputs) {
       if (stored.role == expected.role) match = &stored;
@@ -363,80 +287,68 @@ bool CompileFlow::restore(const Entry& entry) {
       reject_entry("it lacks the " + expected.role + " output");
       return false;
     }
+    if (expected.relocated) relocated[plan.size()] = relocate(std::string(match->data), entry, paths());
     plan.emplace_back(&expected, match);
-    if (expected.role == "dep-info") dep_info = relocate(std::string(match->data), entry, paths_);
   }
   const auto writing_started = Clock::now();
-  for (const auto& [expected, stored] : plan) {
-    const bool relocated = expected->role == "dep-info";
-    auto error =
-        replace_output_file(expected->path, relocated ? std::string_view(dep_info) : stored->data, stored->mode);
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const auto& [expected, stored] = plan[i];
+    auto error = replace_output_file(expected->path,
+                                     expected->relocated ? std::string_view(relocated[i]) : stored->data, stored->mode);
     if (error) {
-      spdlog::warn("{}: cannot restore {}: {}; rebuilding", args_.crate_name, expected->path.string(), *error);
+      spdlog::warn("{}: cannot restore {}: {}; rebuilding", label(), expected->path.string(), *error);
       stats_.read_errors++;
       return false;
     }
   }
   stats_.restore_seconds += seconds_since(writing_started);
   for (const auto& [expected, stored] : plan) {
-    if (expected->role != "dep-info") hasher_.remember(expected->path, stored->hash);
+    if (!expected->relocated) hasher_.remember(expected->path, stored->hash);
   }
   return true;
 }
 
-ProcessResult CompileFlow::compile() {
-  std::vector<std::string> argv = command_;
-  if (prepared_) {
-    if (compilation_.injected_dep_info) argv.push_back("--emit=dep-info=" + compilation_.dep_info_path.string());
-    for (auto& remap : rustc::remap_arguments(paths_)) argv.push_back(std::move(remap));
-    if (compilation_.linked)
-      argv.push_back("-Clink-arg=-Wl,--dependency-file=" + compilation_.link_inputs_path.string());
-  }
-  return run_process(argv, true);
-}
-
-void CompileFlow::remove_temporaries() const {
-  std::error_code ec;
-  if (compilation_.injected_dep_info) fs::remove(compilation_.dep_info_path, ec);
-  if (compilation_.linked) fs::remove(compilation_.link_inputs_path, ec);
-}
-
-// Every file the linker read becomes a source of the entry, except the toolchain's own files
-// (the compiler identity covers them) and rustc's temporary objects (made from the sources).
-bool CompileFlow::add_link_inputs(ManifestResult& result) {
-  auto text = read_file(compilation_.link_inputs_path);
-  if (!text) {
-    spdlog::info("{}: the linker wrote no --dependency-file (not GNU ld, lld or mold?); not cached", args_.crate_name);
-    return false;
-  }
-  const fs::path out_dir = compilation_.outputs.front().path.parent_path();
-  for (const auto& input : rustc::parse_dep_info(*text).sources) {
-    const fs::path path = resolve_path(input, cwd_);
-    if (!sysroot_.empty() && path.string().starts_with(sysroot_ + "/")) continue;
-    if (!lstat_file(path)) {
-      if (is_rustc_temporary(path, out_dir)) continue;
-      spdlog::info("{}: link input {} is gone after the link; not cached", args_.crate_name, path.string());
-      return false;
+std::optional<ManifestResult> CompileFlow::record_inputs(int64_t started_ns) {
+  const auto inputs = call_.inputs_read();
+  if (!inputs) return std::nullopt;
+  ManifestResult record;
+  for (const auto& source : inputs->sources) {
+    const fs::path path = resolve_path(source, cwd_);
+    auto stamp = stat_file(path);
+    auto digest = hasher_.hash(path);
+    if (!stamp || !digest) {
+      spdlog::warn("{}: cannot read source {}; not cached", label(), path.string());
+      stats_.write_errors++;
+      return std::nullopt;
     }
+    if (stamp->mtime_ns >= started_ns) {
+      spdlog::info("{}: {} changed during the compile; not cached", label(), path.string());
+      return std::nullopt;
+    }
+    record.sources.push_back({paths().to_portable(source), *digest});
+  }
+  for (const auto& path : inputs->late_inputs) {
     auto digest = hasher_.hash(path);
     if (!digest) {
-      spdlog::warn("{}: cannot read link input {}; not cached", args_.crate_name, path.string());
-      return false;
+      spdlog::warn("{}: cannot read link input {}; not cached", label(), path.string());
+      return std::nullopt;
     }
-    result.sources.push_back({paths_.to_portable(path.string()), *digest});
+    record.sources.push_back({paths().to_portable(path.string()), *digest});
   }
-  return true;
+  for (const auto& absent : inputs->must_be_absent)
+    record.must_be_absent.push_back(paths().to_portable(absent.string()));
+  for (const auto& dep : inputs->env_deps) {
+    const bool portable = dep.value && paths().to_portable(*dep.value) != *dep.value;
+    record.env_deps.push_back({dep.name, env_value_hash(dep.value, portable, paths()), portable});
+  }
+  return record;
 }
 
 void CompileFlow::store(const ProcessResult& result, double compile_seconds, int64_t started_ns) {
-  auto dep_text = read_file(compilation_.dep_info_path);
-  if (!dep_text) {
-    spdlog::warn("{}: rustc wrote no dep-info at {}; not cached", args_.crate_name,
-                 compilation_.dep_info_path.string());
-    stats_.write_errors++;
-    return;
-  }
-  const rustc::DepInfo info = rustc::parse_dep_info(*dep_text);
+  auto record = record_inputs(started_ns);
+  if (!record) return;
+  notes_.compiled = *record;
+  ManifestResult& manifest_result = *record;
 
   Entry entry;
   entry.exit_code = result.exit_code;
@@ -444,48 +356,27 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
   entry.stdout_data = result.out;
   entry.stderr_data = result.err;
   // relocate() rewrites them in this order: a folder inside another must come first.
-  for (const auto& dir : paths_.most_specific_first()) entry.base_dirs.emplace_back(dir.marker, dir.path);
+  for (const auto& dir : paths().most_specific_first()) entry.base_dirs.emplace_back(dir.marker, dir.path);
   std::vector<OutputFile> files;
-  for (const auto& expected : compilation_.outputs) files.push_back({expected.role, expected.path});
+  // A replayed failure restores no outputs: the build system ignores what a failed compile left.
+  if (result.exit_code == 0) {
+    for (const auto& expected : call_.outputs()) files.push_back({expected.role, expected.path});
+  }
   if (const auto unreadable = load_outputs(entry, files)) {
-    spdlog::warn("{}: expected output {} is missing or unreadable; not cached", args_.crate_name, unreadable->string());
+    spdlog::warn("{}: expected output {} is missing or unreadable; not cached", label(), unreadable->string());
     stats_.write_errors++;
     return;
   }
   for (size_t i = 0; i < files.size(); ++i) hasher_.remember(files[i].path, entry.outputs[i].hash);
 
-  ManifestResult manifest_result;
-  for (const auto& source : info.sources) {
-    const fs::path path = resolve_path(source, cwd_);
-    auto stamp = stat_file(path);
-    auto digest = hasher_.hash(path);
-    if (!stamp || !digest) {
-      spdlog::warn("{}: cannot read source {}; not cached", args_.crate_name, path.string());
-      stats_.write_errors++;
-      return;
-    }
-    if (stamp->mtime_ns >= started_ns) {
-      spdlog::info("{}: {} changed during the compile; not cached", args_.crate_name, path.string());
-      return;
-    }
-    manifest_result.sources.push_back({paths_.to_portable(source), *digest});
-    if (auto alternative = module_alternative(path); alternative && !lstat_file(*alternative)) {
-      manifest_result.must_be_absent.push_back(paths_.to_portable(alternative->string()));
-    }
-  }
-  if (compilation_.linked && !add_link_inputs(manifest_result)) return;
-  for (const auto& dep : info.env_deps) {
-    const bool portable = dep.value && paths_.to_portable(*dep.value) != *dep.value;
-    manifest_result.env_deps.push_back({dep.name, env_value_hash(dep.value, portable, paths_), portable});
-  }
-  compiled_result_ = manifest_result;
   // An output that spells out a base folder's absolute path is only valid at that path.
-  for (const auto& dir : paths_.dirs()) {
-    for (const auto& output : entry.outputs) {
-      // An output inside another is searched with it.
-      if (output.role != "dep-info" && !output.inside && contains(output.data, dir.path)) {
+  for (const auto& dir : paths().dirs()) {
+    for (size_t i = 0; i < entry.outputs.size(); ++i) {
+      const auto& output = entry.outputs[i];
+      // An output inside another is searched with it; a relocated one is rewritten on restore.
+      if (!call_.outputs()[i].relocated && !output.inside && contains(output.data, dir.path)) {
         manifest_result.pinned_dirs.push_back({dir.marker, dir.path});
-        spdlog::debug("{}: output {} contains {}: entry pinned to that path", args_.crate_name, output.role, dir.path);
+        spdlog::debug("{}: output {} contains {}: entry pinned to that path", label(), output.role, dir.path);
         break;
       }
     }
@@ -496,12 +387,12 @@ void CompileFlow::store(const ProcessResult& result, double compile_seconds, int
   manifest_result.entry_object = sha256_hex(entry_blob);
   if (!chain_->put(manifest_result.entry_object + ".entry", entry_blob)) return;
   stats_.bytes_written += entry_blob.size();
-  stored_ = true;
+  notes_.stored = true;
   const std::string entry_name = manifest_result.entry_object + ".entry";
   write_manifest(std::move(manifest_result), entry_blob);
   if (defer_uploads_ && chain_->tiers().size() > 1 &&
       !UploadQueue(settings_.cache_dir()).add({entry_name, call_key_ + ".manifest"})) {
-    spdlog::warn("{}: cannot queue the upload of its entry in {}; it stays in the local cache", args_.crate_name,
+    spdlog::warn("{}: cannot queue the upload of its entry in {}; it stays in the local cache", label(),
                  settings_.cache_dir().string());
     stats_.write_errors++;
   }
@@ -544,28 +435,27 @@ std::optional<storage::Fetched> CompileFlow::local_object(const std::string& nam
 
 void CompileFlow::record_miss(double compile_seconds) {
   MissFacts facts;
-  facts.crate = args_.crate_name;
-  facts.identity = crate_identity(args_);
-  facts.metadata = args_.codegen_value("metadata").value_or("");
-  facts.components = call_key_parts_.components();
-  facts.result = compiled_result_;
-  facts.stored = stored_;
+  facts.crate = label();
+  facts.language = std::string(compiler::language_name(call_.language()));
+  facts.identity = call_.identity();
+  facts.metadata = call_.variant();
+  facts.components = notes_.key_parts.components();
+  facts.result = notes_.compiled;
+  facts.stored = notes_.stored;
   facts.compile_seconds = compile_seconds;
-  facts.known_why = miss_why_;
-  facts.advice = miss_advice_;
+  facts.known_why = notes_.why;
+  facts.advice = notes_.advice;
   miss_log_.missed(facts);
 }
 
-void CompileFlow::record_stats() {
-  if (chain_) {
-    const auto& counts = chain_->counts();
-    for (size_t i = 0; i < counts.tiers.size(); ++i) {
-      stats_.storage_for(chain_->tiers()[i]->kind(), chain_->tiers()[i]->location()).objects += counts.tiers[i];
-    }
-    stats_.read_errors += counts.read_errors;
-    stats_.write_errors += counts.write_errors;
+void CompileFlow::add_tier_counts() {
+  if (!chain_) return;
+  const auto& counts = chain_->counts();
+  for (size_t i = 0; i < counts.tiers.size(); ++i) {
+    stats_.storage_for(chain_->tiers()[i]->kind(), chain_->tiers()[i]->location()).objects += counts.tiers[i];
   }
-  StatsStore(settings_.cache_dir() / "stats").record(stats_);
+  stats_.read_errors += counts.read_errors;
+  stats_.write_errors += counts.write_errors;
 }
 
 ProcessResult CompileFlow::run() {
@@ -574,10 +464,10 @@ ProcessResult CompileFlow::run() {
     if (auto replayed = serve_hit()) return *replayed;
   }
   if (recache && prepared_) {
-    miss_why_ = {"LARDER_RECACHE is set: every call compiles and overwrites its entry"};
-    miss_advice_ = {"unset LARDER_RECACHE once the entries are rewritten"};
+    notes_.why = {"LARDER_RECACHE is set: every call compiles and overwrites its entry"};
+    notes_.advice = {"unset LARDER_RECACHE once the entries are rewritten"};
   }
-  spdlog::debug("{}: miss{}", args_.crate_name, recache ? " (LARDER_RECACHE)" : "");
+  spdlog::debug("{}: miss{}", label(), recache ? " (LARDER_RECACHE)" : "");
   return compile_and_store();
 }
 
@@ -586,12 +476,12 @@ std::optional<ProcessResult> CompileFlow::serve_hit() {
     auto entry = lookup();
     if (!entry) return std::nullopt;
     if (!restore(*entry)) {
-      miss_why_ = {"the cache entry could not be restored (see LARDER_LOG=warn)"};
+      notes_.why = {"the cache entry could not be restored (see LARDER_LOG=warn)"};
       return std::nullopt;
     }
     chain_->promote(entry_name_, entry_source_->tier, entry_blob_, entry_blob_);
-    const std::string out = relocate(entry->stdout_data, *entry, paths_);
-    const std::string err = relocate(entry->stderr_data, *entry, paths_);
+    const std::string out = relocate(entry->stdout_data, *entry, paths());
+    const std::string err = relocate(entry->stderr_data, *entry, paths());
     ::write(STDOUT_FILENO, out.data(), out.size());
     ::write(STDERR_FILENO, err.data(), err.size());
     stats_.cache_hits++;
@@ -601,112 +491,70 @@ std::optional<ProcessResult> CompileFlow::serve_hit() {
     // The build log's line carries the hit's time, so it cannot include its own writing; the
     // stats do.
     const double hit_seconds = seconds_since(started_);
-    miss_log_.hit(args_.crate_name, hit_seconds, stats_.restore_seconds);
+    miss_log_.hit(label(), hit_seconds, stats_.restore_seconds);
     stats_.wrapper_seconds += seconds_since(started_);
-    spdlog::debug("{}: hit", args_.crate_name);
+    spdlog::debug("{}: hit", label());
     ProcessResult replayed;
     replayed.started = true;
     replayed.exit_code = entry->exit_code;
     return replayed;
   } catch (const std::exception& error) {
-    spdlog::warn("{}: cache lookup failed: {}; compiling", args_.crate_name, error.what());
+    spdlog::warn("{}: cache lookup failed: {}; compiling", label(), error.what());
     stats_.read_errors++;
-    miss_why_ = {std::string("the cache lookup failed: ") + error.what()};
+    notes_.why = {std::string("the cache lookup failed: ") + error.what()};
     return std::nullopt;
   }
 }
 
 ProcessResult CompileFlow::compile_and_store() {
-  miss_log_.compiling(args_.crate_name);
-  // The dep-info and link-input files of wrappers killed mid-compile, named with their pid.
-  if (args_.out_dir) remove_stale_temps(resolve_path(*args_.out_dir, cwd_));
+  miss_log_.compiling(label());
+  call_.remove_stale_temporaries();
   const int64_t started_ns = now_ns();
   const auto compile_start = Clock::now();
-  ProcessResult result = compile();
+  ProcessResult result =
+      run_process(call_.command(prepared_ ? compiler::Additions::With : compiler::Additions::Without), true);
   const double compile_seconds = seconds_since(compile_start);
   if (!result.started) {
-    spdlog::error("cannot run {}: {}", command_[0], result.error);
+    spdlog::error("cannot run {}: {}", call_.command(compiler::Additions::Without)[0], result.error);
     result.exit_code = 127;
     return result;
   }
   stats_.compile_seconds += compile_seconds;
+  // A linter's denied lint is its result, replayed like a success; any other failure (and a
+  // signal) is never stored.
+  const bool stored_failure = call_.caches_failures() && !result.signaled && result.exit_code == 1;
   if (result.signaled || result.exit_code != 0) {
     stats_.compile_failures++;
-    miss_log_.failed(args_.crate_name, compile_seconds);
-    remove_temporaries();
-    return result;
+    miss_log_.failed(label(), compile_seconds);
+    if (!stored_failure) {
+      call_.remove_temporaries();
+      return result;
+    }
+  } else {
+    stats_.cache_misses++;
   }
-  stats_.cache_misses++;
   if (prepared_) {
     try {
       store(result, compile_seconds, started_ns);
     } catch (const std::exception& error) {
-      spdlog::warn("{}: cannot store the result: {}", args_.crate_name, error.what());
+      spdlog::warn("{}: cannot store the result: {}", label(), error.what());
       stats_.write_errors++;
     }
   }
-  record_miss(compile_seconds);
-  remove_temporaries();
+  if (!stored_failure) record_miss(compile_seconds);
+  call_.remove_temporaries();
   return result;
-}
-
-[[noreturn]] void pass_through(const std::vector<std::string>& command, const Settings& settings,
-                               const StatsCounters& stats) {
-  StatsStore(settings.cache_dir() / "stats").record(stats);
-  exec_replace(command);
-  std::fprintf(stderr, "larder: cannot run %s: %s\n", command[0].c_str(), std::strerror(errno));
-  std::exit(127);
-}
-
-// A call larder cannot cache: counted by its reason in the stats and the build log, then run.
-[[noreturn]] void pass_through_not_cached(const std::vector<std::string>& command, const Settings& settings,
-                                          StatsCounters& stats, const std::string& crate,
-                                          const rustc::NotCachedReason& reason) {
-  stats.not_cached[reason.word()]++;
-  MissLog(settings.cache_dir()).not_cached(crate, reason);
-  pass_through(command, settings, stats);
 }
 
 }  // namespace
 
-void run_wrapper(const std::vector<std::string>& command) {
-  const Settings settings = Settings::load();
-  init_logging(settings.get("LARDER_LOG"), settings.get("LARDER_LOG_FILE"), warning_markers(settings),
-               current_build_id());
-  if (settings.flag("LARDER_DISABLE")) {
-    exec_replace(command);
-    std::fprintf(stderr, "larder: cannot run %s: %s\n", command[0].c_str(), std::strerror(errno));
-    std::exit(127);
-  }
-  StatsCounters stats;
-  stats.compile_requests = 1;
-  std::vector<std::string> expanded;
-  if (auto error = rustc::expand_argfiles({command.begin() + 1, command.end()}, expanded)) {
-    spdlog::warn("{}; passing the call to rustc uncached", *error);
-    pass_through_not_cached(command, settings, stats, "rustc", {rustc::Reason::Argfile, ""});
-  }
-  const rustc::ParsedArguments args = rustc::parse_arguments(expanded);
-  std::error_code ec;
-  const fs::path cwd = fs::current_path(ec);
-  rustc::AnalysisOptions options;
-  options.cache_linked = settings.flag("LARDER_CACHE_LINKED");
-  const rustc::Compilation compilation = rustc::analyze(args, cwd, options);
-  if (compilation.kind == rustc::CallKind::NotCompilation) {
-    stats.not_compilation++;
-    pass_through(command, settings, stats);
-  }
-  // Only now: cargo does not show what its probes (-vV, --print) write to stderr.
-  for (const auto& problem : settings.problems()) warn_once(warning_markers(settings), current_build_id(), problem);
-  if (compilation.kind == rustc::CallKind::NotCacheable) {
-    const std::string crate = args.crate_name.empty() ? "rustc" : args.crate_name;
-    spdlog::debug("{}: not cached: {}{}", crate, compilation.reason->word(),
-                  args.unknown_option ? " (" + args.unknown_option_name + ")" : "");
-    pass_through_not_cached(command, settings, stats, crate, *compilation.reason);
-  }
-  CompileFlow flow(settings, command, args, compilation, cwd, stats);
-  const ProcessResult result = flow.run();
-  flow.record_stats();
-  exit_like(result);
+fs::path warning_markers(const Settings& settings) { return settings.cache_dir() / "memo" / "warnings"; }
+
+ProcessResult run_cached(const Settings& settings, compiler::Call& call, const fs::path& cwd, StatsCounters& stats) {
+  CompileFlow flow(settings, call, cwd, stats);
+  ProcessResult result = flow.run();
+  flow.add_tier_counts();
+  return result;
 }
 
 }  // namespace larder::cache

@@ -1,13 +1,22 @@
 #pragma once
-// The wrapper's lookup-compile-store flow for one rustc call.
-#include <string>
-#include <vector>
+// The wrapper's lookup-compile-store flow for one compiler call of any family (compiler/call.hpp).
+#include <filesystem>
+
+#include "cache/stats.hpp"
+#include "compiler/call.hpp"
+#include "config/settings.hpp"
+#include "util/process.hpp"
 
 namespace larder::cache {
 
-// `command` is the compiler followed by its arguments, as cargo passed them to the wrapper.
-// Never returns: exits (or re-raises a signal) exactly as rustc did, or as the cached rustc
-// call did on a hit.
-[[noreturn]] void run_wrapper(const std::vector<std::string>& command);
+// Serves the call from the cache (restoring its outputs and replaying its diagnostics) or runs
+// the compiler and stores what it made; adds the call's counts to `stats`. Returns how the call
+// ends: the replayed result of a hit, or the compiler's own. A cache fault never changes it.
+ProcessResult run_cached(const Settings& settings, compiler::Call& call, const std::filesystem::path& cwd,
+                         StatsCounters& stats);
+
+// Where the markers of warn_once() live: a settings problem is the same for every wrapper of a
+// build, so it is reported once per build.
+std::filesystem::path warning_markers(const Settings& settings);
 
 }  // namespace larder::cache

@@ -201,8 +201,10 @@ Entry deserialize_entry(std::string_view blob) {
   Entry entry;
   entry.payload = decode_object(ObjectType::Entry, blob);
   BinaryReader r(entry.payload.view());
-  // larder stores successful compiles only: another status is damage, never replayed.
-  if (r.u32() != 0) throw CorruptData("exit status is not 0");
+  // larder stores successful compiles, and a linter's failure (status 1) with no outputs:
+  // another status is damage, never replayed.
+  entry.exit_code = static_cast<int>(r.u32());
+  if (entry.exit_code != 0 && entry.exit_code != 1) throw CorruptData("exit status is neither 0 nor 1");
   const uint64_t micros = r.u64();
   if (micros > kMaxCompileMicros) throw CorruptData("compile time out of range");
   entry.compile_seconds = static_cast<double>(micros) / 1e6;
@@ -252,6 +254,7 @@ Entry deserialize_entry(std::string_view blob) {
     output.data = holder.substr(static_cast<size_t>(output.offset), static_cast<size_t>(sizes[i]));
   }
   if (r.remaining() != 0) throw CorruptData("trailing bytes");
+  if (entry.exit_code != 0 && !entry.outputs.empty()) throw CorruptData("a failed compile's entry with outputs");
   return entry;
 }
 

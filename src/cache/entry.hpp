@@ -55,8 +55,8 @@ std::optional<std::filesystem::path> load_outputs(Entry& entry, const std::vecto
 
 std::string serialize_entry(const Entry& entry);
 // Throws CorruptData on damage and on any value larder would never have stored: an exit
-// status other than 0, a malformed base folder, role or hash, counts or lengths out of
-// bounds. Output modes come back masked with kAllowedOutputMode.
+// status other than 0 (or 1 with no outputs: a linter's replayed failure), a malformed base folder, role or hash,
+// counts or lengths out of bounds. Output modes come back masked with kAllowedOutputMode.
 Entry deserialize_entry(std::string_view blob);
 
 // What an output's mode may keep: the permission bits rustc itself gives its outputs (at most

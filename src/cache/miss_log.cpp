@@ -19,7 +19,8 @@ int64_t now_ms() { return now_ns() / 1000000; }
 
 fs::path explain_dir(const fs::path& larder_dir) { return larder_dir / "explain"; }
 
-MissLog::MissLog(const fs::path& larder_dir) : dir_(explain_dir(larder_dir)) {
+MissLog::MissLog(const fs::path& larder_dir, std::string language)
+    : dir_(explain_dir(larder_dir)), language_(std::move(language)) {
   try {
     build_id_ = current_build_id();
   } catch (...) {
@@ -30,6 +31,7 @@ MissLog::MissLog(const fs::path& larder_dir) : dir_(explain_dir(larder_dir)) {
 void MissLog::event(BuildEvent e) const noexcept {
   try {
     e.time_ms = now_ms();
+    e.language = language_;
     if (!BuildLog(dir_ / "builds").append(build_id_, e)) spdlog::debug("{}: build log not written", e.crate);
   } catch (const std::exception& error) {
     spdlog::debug("{}: build log not written: {}", e.crate, error.what());
@@ -37,14 +39,16 @@ void MissLog::event(BuildEvent e) const noexcept {
 }
 
 void MissLog::hit(const std::string& crate, double seconds, double write_seconds) const noexcept {
-  event({.crate = crate, .outcome = "hit", .seconds = seconds, .write_seconds = write_seconds});
+  event({.crate = crate, .outcome = BuildOutcome::Hit, .seconds = seconds, .write_seconds = write_seconds});
 }
-void MissLog::not_cached(const std::string& crate, const rustc::NotCachedReason& reason) const noexcept {
-  event({.crate = crate, .outcome = "not-cached", .reason = reason.word()});
+void MissLog::not_cached(const std::string& crate, const std::string& reason) const noexcept {
+  event({.crate = crate, .outcome = BuildOutcome::NotCached, .reason = reason});
 }
-void MissLog::compiling(const std::string& crate) const noexcept { event({.crate = crate, .outcome = "start"}); }
+void MissLog::compiling(const std::string& crate) const noexcept {
+  event({.crate = crate, .outcome = BuildOutcome::Start});
+}
 void MissLog::failed(const std::string& crate, double seconds) const noexcept {
-  event({.crate = crate, .outcome = "failed", .seconds = seconds});
+  event({.crate = crate, .outcome = BuildOutcome::Failed, .seconds = seconds});
 }
 
 void MissLog::missed(const MissFacts& facts) const noexcept {
@@ -52,7 +56,8 @@ void MissLog::missed(const MissFacts& facts) const noexcept {
     BuildEvent e;
     e.time_ms = now_ms();
     e.crate = facts.crate;
-    e.outcome = "miss";
+    e.outcome = BuildOutcome::Miss;
+    e.language = facts.language;
     e.seconds = facts.compile_seconds;
     e.advice = facts.advice;
     const BuildLog log(dir_ / "builds");

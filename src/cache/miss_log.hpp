@@ -10,15 +10,25 @@
 
 #include "cache/build_log.hpp"
 #include "cache/manifest.hpp"
-#include "rustc/reasons.hpp"
 #include "util/key_builder.hpp"
 
 namespace larder::cache {
 
+// What the flow learns about a miss while it runs, for `larder explain`: the key's parts, why
+// the lookup missed when it can tell, and what the compile read.
+struct MissNotes {
+  KeyBuilder key_parts;  // kept whole: only a miss needs its components
+  std::vector<std::string> why;
+  std::vector<std::string> advice;
+  std::optional<ManifestResult> compiled;
+  bool stored = false;
+};
+
 // What the wrapper knows about one miss after compiling it.
 struct MissFacts {
   std::string crate;
-  std::string identity;                  // crate name, crate types, target, test harness
+  std::string language;                  // compiler::language_name()
+  std::string identity;                  // compiler::Call::identity()
   std::string metadata;                  // cargo's -C metadata
   std::vector<KeyComponent> components;  // the call key's (empty when the cache was unavailable)
   std::optional<ManifestResult> result;  // the sources and env-deps the compile read
@@ -32,12 +42,14 @@ struct MissFacts {
 
 class MissLog {
  public:
-  // `larder_dir` is LARDER_DIR; the build is this process's (current_build_id()).
-  explicit MissLog(const std::filesystem::path& larder_dir);
+  // `larder_dir` is LARDER_DIR; the build is this process's (current_build_id()); `language`
+  // as compiler::language_name() gives it.
+  MissLog(const std::filesystem::path& larder_dir, std::string language);
 
   // `seconds`: larder's time for the hit, `write_seconds` the part of it writing outputs.
   void hit(const std::string& crate, double seconds, double write_seconds) const noexcept;
-  void not_cached(const std::string& crate, const rustc::NotCachedReason& reason) const noexcept;
+  // `reason` is a not-cached reason's word ("crate-type:bin").
+  void not_cached(const std::string& crate, const std::string& reason) const noexcept;
   void compiling(const std::string& crate) const noexcept;
   void failed(const std::string& crate, double seconds) const noexcept;
   void missed(const MissFacts& facts) const noexcept;
@@ -47,6 +59,7 @@ class MissLog {
 
   std::filesystem::path dir_;
   std::string build_id_;
+  std::string language_;
 };
 
 // Where the records and build logs live, under LARDER_DIR.

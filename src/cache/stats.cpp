@@ -81,6 +81,24 @@ bool record_in_shard(const std::filesystem::path& dir, int shard, const StatsCou
 }
 }  // namespace
 
+void LanguageCounters::add(const LanguageCounters& o) {
+  compile_requests += o.compile_requests;
+  cache_hits += o.cache_hits;
+  cache_misses += o.cache_misses;
+  not_cached += o.not_cached;
+  not_compilation += o.not_compilation;
+  compile_failures += o.compile_failures;
+  compile_seconds += o.compile_seconds;
+  saved_seconds += o.saved_seconds;
+}
+
+void StatsCounters::count_by_language(const std::string& language) {
+  uint64_t uncached = 0;
+  for (const auto& [reason, count] : not_cached) uncached += count;
+  languages[language].add({compile_requests, cache_hits, cache_misses, uncached, not_compilation, compile_failures,
+                           compile_seconds, saved_seconds});
+}
+
 void StatsCounters::add(const StatsCounters& o) {
   compile_requests += o.compile_requests;
   cache_hits += o.cache_hits;
@@ -102,6 +120,7 @@ void StatsCounters::add(const StatsCounters& o) {
     mine.objects += s.objects;
     mine.call_hits += s.call_hits;
   }
+  for (const auto& [language, counts] : o.languages) languages[language].add(counts);
 }
 
 StorageCounters& StatsCounters::storage_for(const std::string& kind, const std::string& location) {
@@ -127,6 +146,13 @@ nlohmann::json to_json(const StatsCounters& s) {
                        {"errors", st.objects.errors},
                        {"call_hits", st.call_hits}});
   }
+  nlohmann::json languages = nlohmann::json::object();
+  for (const auto& [name, l] : s.languages) {
+    languages[name] = {{"compile_requests", l.compile_requests}, {"cache_hits", l.cache_hits},
+                       {"cache_misses", l.cache_misses},         {"not_cached", l.not_cached},
+                       {"not_compilation", l.not_compilation},   {"compile_failures", l.compile_failures},
+                       {"compile_seconds", l.compile_seconds},   {"saved_seconds", l.saved_seconds}};
+  }
   return {
       {"compile_requests", s.compile_requests},
       {"cache_hits", s.cache_hits},
@@ -144,6 +170,7 @@ nlohmann::json to_json(const StatsCounters& s) {
       {"wrapper_seconds", s.wrapper_seconds},
       {"restore_seconds", s.restore_seconds},
       {"storage", storage},
+      {"languages", languages},
   };
 }
 
@@ -176,6 +203,19 @@ StatsCounters stats_from_json(const nlohmann::json& j) {
       st.objects.writes = item.value("writes", uint64_t{0});
       st.objects.errors = item.value("errors", uint64_t{0});
       st.call_hits = item.value("call_hits", uint64_t{0});
+    }
+  }
+  if (j.contains("languages") && j["languages"].is_object()) {
+    for (const auto& [name, l] : j["languages"].items()) {
+      auto& mine = s.languages[name];
+      mine.compile_requests = l.value("compile_requests", uint64_t{0});
+      mine.cache_hits = l.value("cache_hits", uint64_t{0});
+      mine.cache_misses = l.value("cache_misses", uint64_t{0});
+      mine.not_cached = l.value("not_cached", uint64_t{0});
+      mine.not_compilation = l.value("not_compilation", uint64_t{0});
+      mine.compile_failures = l.value("compile_failures", uint64_t{0});
+      mine.compile_seconds = l.value("compile_seconds", 0.0);
+      mine.saved_seconds = l.value("saved_seconds", 0.0);
     }
   }
   return s;

@@ -21,6 +21,20 @@ struct StorageCounters {
   uint64_t call_hits = 0;
 };
 
+// The summary's counts for the calls of one language ("rust", "c", "c++", "assembler").
+struct LanguageCounters {
+  uint64_t compile_requests = 0;
+  uint64_t cache_hits = 0;
+  uint64_t cache_misses = 0;
+  uint64_t not_cached = 0;  // calls, whatever the reason
+  uint64_t not_compilation = 0;
+  uint64_t compile_failures = 0;
+  double compile_seconds = 0;
+  double saved_seconds = 0;
+
+  void add(const LanguageCounters& other);
+};
+
 struct StatsCounters {
   uint64_t compile_requests = 0;
   uint64_t cache_hits = 0;
@@ -38,8 +52,11 @@ struct StatsCounters {
   double restore_seconds = 0;  // the part of wrapper_seconds spent writing the outputs
   std::map<std::string, uint64_t> not_cached;
   std::map<std::string, StorageCounters> storage;  // by "kind|location"
+  std::map<std::string, LanguageCounters> languages;
 
   void add(const StatsCounters& other);
+  // Adds this delta's summary counts to `language`'s: called once on one call's counters.
+  void count_by_language(const std::string& language);
   StorageCounters& storage_for(const std::string& kind, const std::string& location);
   double hit_rate() const;
 };

@@ -44,18 +44,18 @@ Outcomes outcomes_of(const cache::BuildRecord& build, const std::optional<std::s
   Outcomes o;
   for (const auto& e : build.events) {
     if (crate && e.crate != *crate) continue;
-    if (e.outcome == "hit") {
+    if (e.outcome == cache::BuildOutcome::Hit) {
       o.hits++;
       o.hit_crates.push_back(e.crate);
       if (e.seconds > 0) {
         o.hit_ms.push_back(e.seconds * 1000);
         o.hit_ms_without_writes.push_back((e.seconds - e.write_seconds) * 1000);
       }
-    } else if (e.outcome == "miss")
+    } else if (e.outcome == cache::BuildOutcome::Miss)
       o.misses.push_back(&e);
-    else if (e.outcome == "not-cached")
+    else if (e.outcome == cache::BuildOutcome::NotCached)
       o.not_cached.push_back(&e);
-    else if (e.outcome == "failed")
+    else if (e.outcome == cache::BuildOutcome::Failed)
       o.failed.push_back(&e);
   }
   std::stable_sort(o.misses.begin(), o.misses.end(), [](auto* a, auto* b) { return a->seconds > b->seconds; });

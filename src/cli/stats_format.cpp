@@ -52,7 +52,7 @@ std::vector<const cache::BuildEvent*> slowest_misses(const std::vector<cache::Bu
   std::vector<const cache::BuildEvent*> misses;
   for (const auto& build : builds) {
     for (const auto& e : build.events) {
-      if (e.outcome == "miss") misses.push_back(&e);
+      if (e.outcome == cache::BuildOutcome::Miss) misses.push_back(&e);
     }
   }
   std::stable_sort(misses.begin(), misses.end(), [](auto* a, auto* b) { return a->seconds > b->seconds; });
@@ -64,7 +64,7 @@ std::string crates_with_reason(const std::vector<cache::BuildRecord>& builds, co
   std::vector<std::string> crates;
   for (const auto& build : builds) {
     for (const auto& e : build.events) {
-      if (e.outcome != "not-cached" || e.reason != reason) continue;
+      if (e.outcome != cache::BuildOutcome::NotCached || e.reason != reason) continue;
       if (std::find(crates.begin(), crates.end(), e.crate) == crates.end()) crates.push_back(e.crate);
     }
   }

@@ -120,7 +120,8 @@ Compilation analyze(const ParsedArguments& args, const std::filesystem::path& cw
                         const std::optional<std::string>& explicit_path) {
     std::filesystem::path path = explicit_path ? std::filesystem::path(*explicit_path) : default_path;
     if (path.is_relative()) path = cwd / path;
-    c.outputs.push_back({std::move(role), path});
+    const bool relocated = role == "dep-info";  // it names the sources by path
+    c.outputs.push_back({std::move(role), path, relocated});
   };
 
   for (const auto& emit : emits) {

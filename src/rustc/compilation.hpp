@@ -5,18 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "compiler/call.hpp"
 #include "rustc/arguments.hpp"
 #include "rustc/reasons.hpp"
 
 namespace larder::rustc {
 
-// One file the compilation writes. `role` names it independently of paths ("rlib", "rmeta",
-// "dep-info", "staticlib", "obj"…); entries store outputs by role, so restoring can only ever
-// write the files this call expects.
-struct ExpectedOutput {
-  std::string role;
-  std::filesystem::path path;
-};
+using ExpectedOutput = compiler::ExpectedOutput;
 
 enum class CallKind {
   Compile,        // a compilation larder can cache

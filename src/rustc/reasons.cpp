@@ -48,6 +48,10 @@ constexpr auto kReasons = std::to_array<ReasonRow>({
      "report it: larder must learn every option that can change the output"},
     {Reason::Argfile, "argfile", "", "an `@argfile` could not be read",
      "check the file: larder's warning and rustc's error name it"},
+    {Reason::WorkspaceWrapper, "workspace-wrapper", "program",
+     "a `RUSTC_WORKSPACE_WRAPPER` other than clippy-driver that does not answer `--version`, so larder cannot "
+     "tell what it does to the output",
+     "make the wrapper answer `--version` (its answer and its binary then join the key)"},
 });
 
 // row_of() indexes the table by the enum.

@@ -30,6 +30,7 @@ enum class Reason : uint8_t {
   ProfileUse,
   UnknownOption,
   Argfile,
+  WorkspaceWrapper,
 };
 
 struct ReasonRow {

@@ -213,9 +213,9 @@ TEST(KeyRecord, FolderStaysWithinItsBudget) {
 TEST(BuildLog, AppendsReadsAndClears) {
   const auto dir = temp_dir("builds");
   BuildLog log(dir);
-  BuildEvent start{1, "serde", "start", 0, "", {}, {}};
-  BuildEvent miss{2, "serde", "miss", 1.5, "", {"src/lib.rs changed"}, {}};
-  BuildEvent skipped{3, "app", "not-cached", 0, "incremental", {}, {}};
+  BuildEvent start{1, "serde", BuildOutcome::Start, 0, "", {}, {}};
+  BuildEvent miss{2, "serde", BuildOutcome::Miss, 1.5, "", {"src/lib.rs changed"}, {}};
+  BuildEvent skipped{3, "app", BuildOutcome::NotCached, 0, "incremental", {}, {}};
   ASSERT_TRUE(log.append("b1", start));
   ASSERT_TRUE(log.append("b1", miss));
   ASSERT_TRUE(log.append("b1", skipped));

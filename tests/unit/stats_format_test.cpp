@@ -29,10 +29,10 @@ TEST(StatsMarkdown, SlowestMissesWithReasonsAndNotCachedCrates) {
   cache::BuildRecord build;
   build.id = "b";
   build.events = {
-      {1, "fast", "miss", 0.5, "", {"never built with this cache"}, {}},
-      {2, "slow", "miss", 2.25, "", {"argument --cfg a|b added", "src/lib.rs changed"}, {"do this"}},
-      {3, "inc", "not-cached", 0, "incremental", {}, {}},
-      {4, "ok", "hit", 0, "", {}, {}},
+      {1, "fast", cache::BuildOutcome::Miss, 0.5, "", {"never built with this cache"}, {}},
+      {2, "slow", cache::BuildOutcome::Miss, 2.25, "", {"argument --cfg a|b added", "src/lib.rs changed"}, {"do this"}},
+      {3, "inc", cache::BuildOutcome::NotCached, 0, "incremental", {}, {}},
+      {4, "ok", cache::BuildOutcome::Hit, 0, "", {}, {}},
   };
   const std::string md = cli::stats_as_markdown(s, {build});
   EXPECT_NE(md.find("| `slow` | 2.25 s | argument --cfg a\\|b added; src/lib.rs changed (what to do: do this) |\n"
@@ -47,10 +47,10 @@ TEST(ExplainText, GivesTheMedianTimePerHitWithAndWithoutWriting) {
   cache::BuildRecord build;
   build.id = "b1";
   build.events = {
-      {1, "a", "hit", 0.004, "", {}, {}, 0.001},
-      {2, "b", "hit", 0.002, "", {}, {}, 0.0015},
-      {3, "c", "hit", 0.010, "", {}, {}, 0.002},
-      {4, "d", "hit", 0, "", {}, {}},  // logged by a release that did not time hits
+      {1, "a", cache::BuildOutcome::Hit, 0.004, "", {}, {}, 0.001},
+      {2, "b", cache::BuildOutcome::Hit, 0.002, "", {}, {}, 0.0015},
+      {3, "c", cache::BuildOutcome::Hit, 0.010, "", {}, {}, 0.002},
+      {4, "d", cache::BuildOutcome::Hit, 0, "", {}, {}},  // logged by a release that did not time hits
   };
   EXPECT_EQ(cli::explain_as_text(build, std::nullopt),
             "Latest build: 4 hits, 0 misses, 0 not cached, 0 failed\n"
@@ -65,13 +65,13 @@ TEST(ExplainText, GivesTheMedianTimePerHitWithAndWithoutWriting) {
 TEST(ExplainText, GroupsNotCachedByReasonAndSortsMisses) {
   cache::BuildRecord build;
   build.events = {
-      {1, "a", "start", 0, "", {}, {}},
-      {2, "a", "miss", 0.1, "", {"a/src/lib.rs changed"}, {}},
-      {3, "b", "miss", 0.3, "", {"extern a changed (its own miss)"}, {}},
-      {4, "c", "not-cached", 0, "incremental", {}, {}},
-      {5, "d", "not-cached", 0, "incremental", {}, {}},
-      {6, "e", "hit", 0, "", {}, {}},
-      {7, "f", "failed", 0.2, "", {}, {}},
+      {1, "a", cache::BuildOutcome::Start, 0, "", {}, {}},
+      {2, "a", cache::BuildOutcome::Miss, 0.1, "", {"a/src/lib.rs changed"}, {}},
+      {3, "b", cache::BuildOutcome::Miss, 0.3, "", {"extern a changed (its own miss)"}, {}},
+      {4, "c", cache::BuildOutcome::NotCached, 0, "incremental", {}, {}},
+      {5, "d", cache::BuildOutcome::NotCached, 0, "incremental", {}, {}},
+      {6, "e", cache::BuildOutcome::Hit, 0, "", {}, {}},
+      {7, "f", cache::BuildOutcome::Failed, 0.2, "", {}, {}},
   };
   const std::string text = cli::explain_as_text(build, std::nullopt);
   EXPECT_EQ(text,

@@ -116,13 +116,27 @@ TEST(UntrustedObjects, TheFrameBoundAdmitsEveryRealFrame) {
   }
 }
 
-TEST(UntrustedObjects, AnExitStatusOtherThanZeroIsDamage) {
-  for (const int status : {1, 101, -1}) {
+TEST(UntrustedObjects, AnExitStatusOtherThanZeroOrOneIsDamage) {
+  for (const int status : {2, 101, -1}) {
     Entry e = valid_entry();
     e.exit_code = status;
     EXPECT_NE(message_of([&] { deserialize_entry(serialize_entry(e)); }).find("exit status"), std::string::npos)
         << status;
   }
+}
+
+// A linter's replayed failure restores nothing: status 1 with outputs was never stored.
+TEST(UntrustedObjects, AFailedCompilesEntryHoldsNoOutputs) {
+  Entry e = valid_entry();
+  e.exit_code = 1;
+  EXPECT_NE(message_of([&] { deserialize_entry(serialize_entry(e)); }).find("with outputs"), std::string::npos);
+  Entry failure;
+  failure.exit_code = 1;
+  failure.stderr_data = "error: this lint is denied";
+  const Entry back = deserialize_entry(serialize_entry(failure));
+  EXPECT_EQ(back.exit_code, 1);
+  EXPECT_EQ(back.stderr_data, failure.stderr_data);
+  EXPECT_TRUE(back.outputs.empty());
 }
 
 TEST(UntrustedObjects, ModesAreMaskedToWhatRustcCreates) {

@@ -1,0 +1,132 @@
+#include "wrapper/wrapper.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "cache/build_log.hpp"
+#include "cache/compile_flow.hpp"
+#include "cache/miss_log.hpp"
+#include "cache/stats.hpp"
+#include "compiler/tool_identity.hpp"
+#include "config/settings.hpp"
+#include "rustc/arguments.hpp"
+#include "rustc/compilation.hpp"
+#include "rustc/rustc_call.hpp"
+#include "util/logging.hpp"
+#include "util/process.hpp"
+
+namespace larder::wrapper {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// One call's statistics, recorded once, whichever way the call ends.
+class CallStats {
+ public:
+  CallStats(const Settings& settings, compiler::Language language) : settings_(settings), language_(language) {
+    counters.compile_requests = 1;
+  }
+  void record() {
+    counters.count_by_language(std::string(compiler::language_name(language_)));
+    cache::StatsStore(settings_.cache_dir() / "stats").record(counters);
+  }
+  cache::StatsCounters counters;
+
+ private:
+  const Settings& settings_;
+  compiler::Language language_;
+};
+
+[[noreturn]] void exec_or_exit(const std::vector<std::string>& command) {
+  exec_replace(command);
+  std::fprintf(stderr, "larder: cannot run %s: %s\n", command[0].c_str(), std::strerror(errno));
+  std::exit(127);
+}
+
+[[noreturn]] void pass_through(const std::vector<std::string>& command, CallStats& stats) {
+  stats.record();
+  exec_or_exit(command);
+}
+
+// A call larder cannot cache: counted by its reason in the stats and the build log, then run.
+[[noreturn]] void pass_through_not_cached(const std::vector<std::string>& command, const Settings& settings,
+                                          CallStats& stats, compiler::Language language, const std::string& label,
+                                          const std::string& reason) {
+  spdlog::debug("{}: not cached: {}", label, reason);
+  stats.counters.not_cached[reason]++;
+  cache::MissLog(settings.cache_dir(), std::string(compiler::language_name(language))).not_cached(label, reason);
+  pass_through(command, stats);
+}
+
+[[noreturn]] void run_cached(const Settings& settings, compiler::Call& call, const fs::path& cwd, CallStats& stats) {
+  const ProcessResult result = cache::run_cached(settings, call, cwd, stats.counters);
+  stats.record();
+  exit_like(result);
+}
+
+// A workspace wrapper other than clippy-driver is cached only when it answers --version: its
+// identity then joins the key.
+bool fingerprintable(const std::string& wrapper, const Settings& settings) {
+  try {
+    compiler::identify_tool(wrapper, {"--version"}, settings.cache_dir() / "memo" / "tools");
+    return true;
+  } catch (const std::exception& error) {
+    spdlog::info("workspace wrapper {} cannot be fingerprinted: {}", wrapper, error.what());
+    return false;
+  }
+}
+
+[[noreturn]] void run_rustc(const std::vector<std::string>& command, const Settings& settings) {
+  CallStats stats(settings, compiler::Language::Rust);
+  rustc::Invocation invocation = rustc::split_invocation(command);
+  std::vector<std::string> expanded;
+  if (auto error = rustc::expand_argfiles(invocation.args, expanded)) {
+    spdlog::warn("{}; passing the call to rustc uncached", *error);
+    pass_through_not_cached(command, settings, stats, compiler::Language::Rust, "rustc",
+                            rustc::NotCachedReason{rustc::Reason::Argfile, ""}.word());
+  }
+  rustc::ParsedArguments args = rustc::parse_arguments(expanded);
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  rustc::AnalysisOptions options;
+  options.cache_linked = settings.flag("LARDER_CACHE_LINKED");
+  rustc::Compilation compilation = rustc::analyze(args, cwd, options);
+  if (compilation.kind == rustc::CallKind::NotCompilation) {
+    stats.counters.not_compilation++;
+    pass_through(command, stats);
+  }
+  // Only now: cargo does not show what its probes (-vV, --print) write to stderr.
+  for (const auto& problem : settings.problems()) {
+    warn_once(cache::warning_markers(settings), cache::current_build_id(), problem);
+  }
+  const std::string crate = args.crate_name.empty() ? "rustc" : args.crate_name;
+  if (compilation.kind == rustc::CallKind::NotCacheable) {
+    if (args.unknown_option) spdlog::debug("{}: unknown option {}", crate, args.unknown_option_name);
+    pass_through_not_cached(command, settings, stats, compiler::Language::Rust, crate, compilation.reason->word());
+  }
+  if (invocation.workspace_wrapper && !invocation.is_clippy() &&
+      !fingerprintable(*invocation.workspace_wrapper, settings)) {
+    const rustc::NotCachedReason reason{rustc::Reason::WorkspaceWrapper,
+                                        fs::path(*invocation.workspace_wrapper).filename().string()};
+    pass_through_not_cached(command, settings, stats, compiler::Language::Rust, crate, reason.word());
+  }
+  rustc::RustcCall call(std::move(invocation), std::move(args), std::move(compilation), cwd);
+  run_cached(settings, call, cwd, stats);
+}
+
+}  // namespace
+
+void run(const std::vector<std::string>& command) {
+  const Settings settings = Settings::load();
+  init_logging(settings.get("LARDER_LOG"), settings.get("LARDER_LOG_FILE"), cache::warning_markers(settings),
+               cache::current_build_id());
+  if (settings.flag("LARDER_DISABLE")) exec_or_exit(command);
+  run_rustc(command, settings);
+}
+
+}  // namespace larder::wrapper
