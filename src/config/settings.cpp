@@ -6,10 +6,9 @@
 #include <cstdlib>
 
 #include "config/setting_checks.hpp"
+#include "util/environment.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
-
-extern char** environ;
 
 namespace larder {
 
@@ -67,12 +66,7 @@ namespace {
 
 EnvironmentMap process_environment() {
   EnvironmentMap environment;
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-    std::string_view text(*entry);
-    const size_t eq = text.find('=');
-    if (eq == std::string_view::npos) continue;
-    environment.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
-  }
+  for (auto& [name, value] : environment_list()) environment.emplace(std::move(name), std::move(value));
   return environment;
 }
 

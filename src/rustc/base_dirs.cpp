@@ -1,7 +1,5 @@
 #include "rustc/base_dirs.hpp"
 
-#include "util/strings.hpp"
-
 namespace larder::rustc {
 
 namespace fs = std::filesystem;
@@ -12,14 +10,6 @@ bool is_under(const fs::path& path, const fs::path& base) {
   const std::string p = path.string();
   const std::string b = base.string();
   return p == b || (p.size() > b.size() && p.starts_with(b) && p[b.size()] == '/');
-}
-
-fs::path absolute_normal(const fs::path& path, const fs::path& cwd) {
-  fs::path result = path.is_absolute() ? path : cwd / path;
-  result = result.lexically_normal();
-  std::string text = result.string();
-  while (text.size() > 1 && text.back() == '/') text.pop_back();
-  return text;
 }
 
 // The target folder: deps/ is <target>/<profile>/deps (or <target>/<triple>/<profile>/deps).
@@ -36,23 +26,9 @@ std::optional<fs::path> target_dir(const ParsedArguments& args, const fs::path& 
 }  // namespace
 
 PathMap detect_base_dirs(const BaseDirInputs& inputs, const ParsedArguments& args) {
+  if (auto configured = base_dirs_from_setting(inputs.setting, inputs.cwd)) return *configured;
   std::vector<BaseDir> dirs;
-  if (inputs.setting) {
-    const std::string setting(trim(*inputs.setting));
-    if (setting == "none" || setting == "0" || setting.empty()) return PathMap();
-    int index = 0;
-    for (auto& item : split(replace_all(setting, ",", ":"), ':')) {
-      if (trim(item).empty()) continue;
-      dirs.push_back(
-          {"{base" + std::to_string(index++) + "}", absolute_normal(std::string(trim(item)), inputs.cwd).string()});
-    }
-    return PathMap(std::move(dirs));
-  }
-  fs::path cargo_home;
-  if (inputs.cargo_home && !inputs.cargo_home->empty())
-    cargo_home = absolute_normal(*inputs.cargo_home, inputs.cwd);
-  else if (inputs.home && !inputs.home->empty())
-    cargo_home = absolute_normal(fs::path(*inputs.home) / ".cargo", inputs.cwd);
+  const fs::path cargo_home = cargo_home_folder(inputs.cargo_home, inputs.home, inputs.cwd);
   const fs::path cwd = absolute_normal(inputs.cwd, inputs.cwd);
   // cargo runs rustc for workspace members in the workspace root, and for other packages in
   // the package's own folder (under CARGO_HOME for registry crates).
@@ -77,14 +53,7 @@ std::vector<std::string> remap_arguments(const PathMap& map) {
   const auto& dirs = map.most_specific_first();
   for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
     const BaseDir& dir = *it;
-    std::string to;
-    if (dir.marker == "{workspace}")
-      to = ".";
-    else if (dir.marker == "{cargo_home}")
-      to = "cargo-home";
-    else
-      to = dir.marker.substr(1, dir.marker.size() - 2);
-    args.push_back("--remap-path-prefix=" + dir.path + "=" + to);
+    args.push_back("--remap-path-prefix=" + dir.path + "=" + remap_replacement(dir.marker));
   }
   return args;
 }

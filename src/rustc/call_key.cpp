@@ -1,5 +1,7 @@
 #include "rustc/call_key.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "util/strings.hpp"
+
 namespace larder::rustc {
 
 namespace {
@@ -63,21 +65,6 @@ constexpr bool rows_follow_the_enum() {
 }
 static_assert(rows_follow_the_enum(), "kReasons must list each Reason once, in the enum's order");
 
-// The Markdown of the table as plain words: code spans lose their backticks, links keep their text.
-std::string plain_text(std::string_view markdown) {
-  std::string text;
-  for (size_t i = 0; i < markdown.size(); ++i) {
-    if (markdown[i] == '`') continue;
-    if (markdown[i] == ']' && i + 1 < markdown.size() && markdown[i + 1] == '(') {
-      i = markdown.find(')', i);
-      if (i == std::string_view::npos) break;
-      continue;
-    }
-    if (markdown[i] != '[') text += markdown[i];
-  }
-  return text;
-}
-
 }  // namespace
 
 std::span<const ReasonRow> reason_table() { return kReasons; }
@@ -101,7 +88,7 @@ const ReasonRow* row_of_word(std::string_view word) {
 ReasonText explain_reason(std::string_view word) {
   const ReasonRow* row = row_of_word(word);
   if (!row) return {"see docs/reasons.md", ""};
-  return {plain_text(row->meaning), plain_text(row->advice)};
+  return {markdown_as_plain_text(row->meaning), markdown_as_plain_text(row->advice)};
 }
 
 }  // namespace larder::rustc

@@ -1,8 +1,8 @@
 #include "util/environment.hpp"
 
-#include <cstdlib>
+#include <unistd.h>
 
-extern char** environ;
+#include <cstdlib>
 
 namespace larder {
 

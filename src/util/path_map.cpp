@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/strings.hpp"
+
 namespace larder {
 
 namespace {
@@ -13,6 +15,40 @@ bool continues_name(char c) {
 }
 
 }  // namespace
+
+std::filesystem::path absolute_normal(const std::filesystem::path& path, const std::filesystem::path& cwd) {
+  std::filesystem::path result = path.is_absolute() ? path : cwd / path;
+  std::string text = result.lexically_normal().string();
+  while (text.size() > 1 && text.back() == '/') text.pop_back();
+  return text;
+}
+
+std::optional<PathMap> base_dirs_from_setting(const std::optional<std::string>& setting,
+                                              const std::filesystem::path& cwd) {
+  if (!setting) return std::nullopt;
+  const std::string text(trim(*setting));
+  if (text == "none" || text == "0" || text.empty()) return PathMap();
+  std::vector<BaseDir> dirs;
+  int index = 0;
+  for (auto& item : split(replace_all(text, ",", ":"), ':')) {
+    if (trim(item).empty()) continue;
+    dirs.push_back({"{base" + std::to_string(index++) + "}", absolute_normal(std::string(trim(item)), cwd).string()});
+  }
+  return PathMap(std::move(dirs));
+}
+
+std::filesystem::path cargo_home_folder(const std::optional<std::string>& cargo_home,
+                                        const std::optional<std::string>& home, const std::filesystem::path& cwd) {
+  if (cargo_home && !cargo_home->empty()) return absolute_normal(*cargo_home, cwd);
+  if (home && !home->empty()) return absolute_normal(std::filesystem::path(*home) / ".cargo", cwd);
+  return {};
+}
+
+std::string remap_replacement(std::string_view marker) {
+  if (marker == "{workspace}" || marker == "{package}") return ".";
+  if (marker == "{cargo_home}") return "cargo-home";
+  return std::string(marker.substr(1, marker.size() - 2));
+}
 
 PathMap::PathMap(std::vector<BaseDir> dirs) {
   for (auto& dir : dirs) {

@@ -1,6 +1,8 @@
 #pragma once
 // Base folders and their markers: absolute paths under a base folder are written as
 // "<marker>/rest" in everything hashed, so that a checkout at another path gets the same keys.
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +39,23 @@ class PathMap {
   std::vector<BaseDir> dirs_;
   std::vector<BaseDir> by_length_;
 };
+
+// `path` made absolute against `cwd`, lexically normal, without a trailing slash.
+std::filesystem::path absolute_normal(const std::filesystem::path& path, const std::filesystem::path& cwd);
+
+// The base folders LARDER_BASEDIRS names ("none", or paths separated by ':' or ','), as
+// markers {base0}, {base1}…; nullopt when it is unset: each compiler family then finds its own.
+std::optional<PathMap> base_dirs_from_setting(const std::optional<std::string>& setting,
+                                              const std::filesystem::path& cwd);
+
+// cargo's home folder: CARGO_HOME, else HOME/.cargo; empty when neither is set.
+std::filesystem::path cargo_home_folder(const std::optional<std::string>& cargo_home,
+                                        const std::optional<std::string>& home, const std::filesystem::path& cwd);
+
+// What a base folder becomes in outputs (rustc's --remap-path-prefix, the C compilers'
+// -ffile-prefix-map): the workspace or package ".", CARGO_HOME "cargo-home", another folder its
+// marker's name.
+std::string remap_replacement(std::string_view marker);
 
 // Replaces `from` with `to` in `text` wherever `from` is a whole path prefix: not preceded by a
 // path character and followed by '/', the end, or a character that cannot continue a path

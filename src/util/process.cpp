@@ -12,8 +12,6 @@
 #include <cstdlib>
 #include <cstring>
 
-extern char** environ;
-
 namespace larder {
 
 namespace {

@@ -96,4 +96,18 @@ bool is_truthy(std::string_view text) {
   return value == "1" || value == "true" || value == "yes" || value == "on";
 }
 
+std::string markdown_as_plain_text(std::string_view markdown) {
+  std::string text;
+  for (size_t i = 0; i < markdown.size(); ++i) {
+    if (markdown[i] == '`') continue;
+    if (markdown[i] == ']' && i + 1 < markdown.size() && markdown[i + 1] == '(') {
+      i = markdown.find(')', i);
+      if (i == std::string_view::npos) break;
+      continue;
+    }
+    if (markdown[i] != '[') text += markdown[i];
+  }
+  return text;
+}
+
 }  // namespace larder

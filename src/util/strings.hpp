@@ -19,5 +19,7 @@ std::string format_size(uint64_t bytes);
 std::string replace_all(std::string text, std::string_view from, std::string_view to);
 // "1", "true", "yes", "on" (any case) -> true.
 bool is_truthy(std::string_view text);
+// Markdown as plain words: code spans lose their backticks, links keep their text.
+std::string markdown_as_plain_text(std::string_view markdown);
 
 }  // namespace larder
