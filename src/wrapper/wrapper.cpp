@@ -11,6 +11,8 @@
 #include "cache/compile_flow.hpp"
 #include "cache/miss_log.hpp"
 #include "cache/stats.hpp"
+#include "cc/arguments.hpp"
+#include "cc/cc_call.hpp"
 #include "compiler/tool_identity.hpp"
 #include "config/settings.hpp"
 #include "rustc/arguments.hpp"
@@ -119,12 +121,45 @@ bool fingerprintable(const std::string& wrapper, const Settings& settings) {
   run_cached(settings, call, cwd, stats);
 }
 
+// `larder cc ARGS`, `larder /usr/bin/gcc ARGS` (a launcher), or larder through a link named cc.
+[[noreturn]] void run_cc(const std::vector<std::string>& command, const Settings& settings) {
+  const std::string compiler = cc::find_real_compiler(command[0]);
+  if (compiler.empty()) {
+    std::fprintf(stderr, "larder: cannot find the compiler %s in PATH (other than larder itself)\n",
+                 command[0].c_str());
+    std::exit(127);
+  }
+  std::vector<std::string> argv{compiler};
+  argv.insert(argv.end(), command.begin() + 1, command.end());
+  const std::vector<std::string> args(command.begin() + 1, command.end());
+  cc::ParsedCall parsed = cc::classify(args);
+  if (settings.flag("LARDER_DISABLE")) exec_or_exit(argv);
+  const compiler::Language language = cc::family_language(parsed.language);
+  CallStats stats(settings, language);
+  if (parsed.not_compilation) {
+    stats.counters.not_compilation++;
+    pass_through(argv, stats);
+  }
+  const std::string label =
+      parsed.source.empty() ? fs::path(command[0]).filename().string() : cc::source_label(parsed.source);
+  if (parsed.reason) pass_through_not_cached(argv, settings, stats, language, label, parsed.reason->word());
+  if (auto reason = cc::environment_reason())
+    pass_through_not_cached(argv, settings, stats, language, label, reason->word());
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  cc::CcCall call(compiler, args, std::move(parsed), cwd);
+  run_cached(settings, call, cwd, stats);
+}
+
 }  // namespace
 
 void run(const std::vector<std::string>& command) {
   const Settings settings = Settings::load();
   init_logging(settings.get("LARDER_LOG"), settings.get("LARDER_LOG_FILE"), cache::warning_markers(settings),
                cache::current_build_id());
+  if (cc::is_compiler_name(fs::path(command[0]).filename().string())) {
+    run_cc(command, settings);
+  }
   if (settings.flag("LARDER_DISABLE")) exec_or_exit(command);
   run_rustc(command, settings);
 }
