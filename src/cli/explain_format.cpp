@@ -4,10 +4,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <sstream>
 #include <vector>
 
-#include "rustc/reasons.hpp"
+#include "cli/reason_text.hpp"
 
 namespace larder::cli {
 
@@ -19,8 +20,18 @@ std::string seconds_text(double seconds) {
   return buffer;
 }
 
+// A call's language as the log wrote it: logs from before C calls were cached hold Rust only.
+std::string language_of(const cache::BuildEvent& e) { return e.language.empty() ? "rust" : e.language; }
+
+// "serde", or "csrc/add.c (c)" for a call of another language than Rust.
+std::string call_name(const cache::BuildEvent& e) {
+  const std::string language = language_of(e);
+  return language == "rust" ? e.crate : e.crate + " (" + language + ")";
+}
+
 struct Outcomes {
   size_t hits = 0;
+  std::map<std::string, size_t> hits_by_language;
   std::vector<std::string> hit_crates;
   std::vector<const cache::BuildEvent*> misses, not_cached, failed;
   // larder's time per hit, in milliseconds: in all, and without writing the outputs. Hits
@@ -46,6 +57,7 @@ Outcomes outcomes_of(const cache::BuildRecord& build, const std::optional<std::s
     if (crate && e.crate != *crate) continue;
     if (e.outcome == cache::BuildOutcome::Hit) {
       o.hits++;
+      o.hits_by_language[language_of(e)]++;
       o.hit_crates.push_back(e.crate);
       if (e.seconds > 0) {
         o.hit_ms.push_back(e.seconds * 1000);
@@ -69,6 +81,11 @@ std::string explain_as_text(const cache::BuildRecord& build, const std::optional
   std::ostringstream out;
   out << "Latest build" << (crate ? ", crate " + *crate : std::string()) << ": " << o.hits << " hits, "
       << o.misses.size() << " misses, " << o.not_cached.size() << " not cached, " << o.failed.size() << " failed\n";
+  if (o.hits_by_language.size() > 1 || (o.hits_by_language.size() == 1 && !o.hits_by_language.contains("rust"))) {
+    out << "Hits by language:";
+    for (const auto& [language, count] : o.hits_by_language) out << " " << language << " " << count;
+    out << "\n";
+  }
   if (!o.hit_ms.empty()) {
     out << "larder's time per hit: median " << milliseconds_text(median_of(o.hit_ms)) << ", "
         << milliseconds_text(median_of(o.hit_ms_without_writes)) << " without writing the outputs\n";
@@ -81,7 +98,7 @@ std::string explain_as_text(const cache::BuildRecord& build, const std::optional
   if (!o.misses.empty()) {
     out << "\nMisses, slowest first:\n";
     for (const auto* e : o.misses) {
-      out << "  " << e->crate << " (" << seconds_text(e->seconds) << ")\n";
+      out << "  " << call_name(*e) << " (" << seconds_text(e->seconds) << ")\n";
       for (const auto& why : e->why) out << "    - " << why << "\n";
       for (const auto& advice : e->advice) out << "    what to do: " << advice << "\n";
     }
@@ -92,11 +109,11 @@ std::string explain_as_text(const cache::BuildRecord& build, const std::optional
     for (const auto* e : o.not_cached) {
       auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& r) { return r.first == e->reason; });
       if (it == by_reason.end()) it = by_reason.insert(by_reason.end(), {e->reason, {}});
-      it->second.push_back(e->crate);
+      it->second.push_back(call_name(*e));
     }
     out << "\nNot cached:\n";
     for (const auto& [reason, crates] : by_reason) {
-      const auto text = rustc::explain_reason(reason);
+      const auto text = reason_text(reason);
       out << "  " << reason << " (" << crates.size() << (crates.size() == 1 ? " call" : " calls") << "):";
       for (size_t i = 0; i < crates.size(); ++i) out << (i == 0 ? " " : ", ") << crates[i];
       out << "\n    " << text.meaning << "\n";
@@ -104,8 +121,8 @@ std::string explain_as_text(const cache::BuildRecord& build, const std::optional
     }
   }
   if (!o.failed.empty()) {
-    out << "\nFailed (a failed compile is never cached):\n";
-    for (const auto* e : o.failed) out << "  " << e->crate << " (" << seconds_text(e->seconds) << ")\n";
+    out << "\nFailed (only clippy's denied lints are cached; other failures compile again):\n";
+    for (const auto* e : o.failed) out << "  " << call_name(*e) << " (" << seconds_text(e->seconds) << ")\n";
   }
   return out.str();
 }
@@ -115,16 +132,30 @@ std::string explain_as_json(const cache::BuildRecord& build, const std::optional
   nlohmann::json misses = nlohmann::json::array(), not_cached = nlohmann::json::array(),
                  failed = nlohmann::json::array();
   for (const auto* e : o.misses) {
-    misses.push_back({{"crate", e->crate}, {"seconds", e->seconds}, {"why", e->why}, {"advice", e->advice}});
+    misses.push_back({{"crate", e->crate},
+                      {"language", language_of(*e)},
+                      {"seconds", e->seconds},
+                      {"why", e->why},
+                      {"advice", e->advice}});
   }
   for (const auto* e : o.not_cached) {
-    const auto text = rustc::explain_reason(e->reason);
-    not_cached.push_back(
-        {{"crate", e->crate}, {"reason", e->reason}, {"meaning", text.meaning}, {"advice", text.advice}});
+    const auto text = reason_text(e->reason);
+    not_cached.push_back({{"crate", e->crate},
+                          {"language", language_of(*e)},
+                          {"reason", e->reason},
+                          {"meaning", text.meaning},
+                          {"advice", text.advice}});
   }
-  for (const auto* e : o.failed) failed.push_back({{"crate", e->crate}, {"seconds", e->seconds}});
-  nlohmann::json json = {{"build", build.id}, {"hits", o.hits},           {"hit_crates", o.hit_crates},
-                         {"misses", misses},  {"not_cached", not_cached}, {"failed", failed}};
+  for (const auto* e : o.failed) {
+    failed.push_back({{"crate", e->crate}, {"language", language_of(*e)}, {"seconds", e->seconds}});
+  }
+  nlohmann::json json = {{"build", build.id},
+                         {"hits", o.hits},
+                         {"hit_crates", o.hit_crates},
+                         {"misses", misses},
+                         {"not_cached", not_cached},
+                         {"failed", failed},
+                         {"hits_by_language", o.hits_by_language}};
   if (!o.hit_ms.empty()) {
     json["hit_ms"] = {{"median", median_of(o.hit_ms)}, {"median_without_writes", median_of(o.hit_ms_without_writes)}};
   }

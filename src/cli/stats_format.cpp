@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cache/object_codec.hpp"
-#include "rustc/reasons.hpp"
+#include "cli/reason_text.hpp"
 #include "util/strings.hpp"
 #include "version.hpp"
 
@@ -42,6 +42,16 @@ std::string cell(const std::string& text) {
       out += c;
   }
   return out;
+}
+
+// The per-language counts are worth showing once a language other than Rust was seen.
+bool shows_languages(const cache::StatsCounters& s) {
+  return s.languages.size() > 1 || (s.languages.size() == 1 && !s.languages.contains("rust"));
+}
+
+double language_hit_rate(const cache::LanguageCounters& l) {
+  const uint64_t lookups = l.cache_hits + l.cache_misses;
+  return lookups == 0 ? 0.0 : static_cast<double>(l.cache_hits) / static_cast<double>(lookups);
 }
 
 constexpr size_t kSlowestMisses = 10;
@@ -116,6 +126,14 @@ std::string stats_as_text(const cache::StatsCounters& s) {
     row("larder time per hit", fixed(s.wrapper_seconds * 1000.0 / hits, 1) + " ms (" +
                                    fixed(s.restore_seconds * 1000.0 / hits, 1) + " ms of it writing outputs)");
   }
+  if (shows_languages(s)) {
+    out << "\nBy language:\n";
+    for (const auto& [language, l] : s.languages) {
+      out << "  " << language << ": " << l.cache_hits << " hits, " << l.cache_misses << " misses ("
+          << percent(language_hit_rate(l)) << "), " << l.not_cached << " not cached, " << l.compile_failures
+          << " failed; " << fixed(l.saved_seconds, 2) << " s saved\n";
+    }
+  }
   if (!s.storage.empty()) {
     out << "\nStorage:\n";
     for (const auto& [id, st] : s.storage) {
@@ -127,7 +145,7 @@ std::string stats_as_text(const cache::StatsCounters& s) {
   if (!s.not_cached.empty()) {
     out << "\nNot cached, by reason:\n";
     for (const auto& [reason, count] : reasons_by_count(s)) {
-      auto text = rustc::explain_reason(reason);
+      auto text = reason_text(reason);
       out << "  " << reason << ": " << count << " (" << text.meaning;
       if (!text.advice.empty()) out << "; " << text.advice;
       out << ")\n";
@@ -149,6 +167,13 @@ std::string stats_as_markdown(const cache::StatsCounters& s, const std::vector<c
   out << "| Compile failures | " << s.compile_failures << " |\n";
   out << "| Time saved | " << fixed(s.saved_seconds, 1) << " s |\n";
   out << "| Compile time of misses | " << fixed(s.compile_seconds, 1) << " s |\n";
+  if (shows_languages(s)) {
+    out << "\n| Language | Hits | Misses | Hit rate | Not cached | Time saved |\n|---|---:|---:|---:|---:|---:|\n";
+    for (const auto& [language, l] : s.languages) {
+      out << "| " << language << " | " << l.cache_hits << " | " << l.cache_misses << " | "
+          << percent(language_hit_rate(l)) << " | " << l.not_cached << " | " << fixed(l.saved_seconds, 1) << " s |\n";
+    }
+  }
   if (s.cache_hits + s.cache_misses + not_cached_total(s) > 0) {
     out << "\n```mermaid\npie title larder: compile requests\n";
     out << "    \"hits\" : " << s.cache_hits << "\n";
@@ -170,7 +195,7 @@ std::string stats_as_markdown(const cache::StatsCounters& s, const std::vector<c
     const auto reasons = reasons_by_count(s);
     for (size_t i = 0; i < reasons.size() && i < kTopReasons; ++i) {
       const auto& [reason, count] = reasons[i];
-      auto text = rustc::explain_reason(reason);
+      auto text = reason_text(reason);
       out << "| `" << reason << "` | " << count << " | " << crates_with_reason(builds, reason) << " | "
           << cell(text.meaning) << " | " << cell(text.advice) << " |\n";
     }
@@ -205,6 +230,16 @@ std::string stats_as_openmetrics(const cache::StatsCounters& s) {
   counter("saved_seconds", "Compile time saved by hits.", fixed(s.saved_seconds, 3));
   out << "# TYPE larder_hit_rate gauge\n# HELP larder_hit_rate Hits over hits plus misses.\n";
   out << "larder_hit_rate " << fixed(s.hit_rate(), 4) << "\n";
+  if (!s.languages.empty()) {
+    out << "# TYPE larder_language_cache_hits counter\n"
+           "# HELP larder_language_cache_hits Calls answered from the cache, by language.\n";
+    for (const auto& [language, l] : s.languages)
+      out << "larder_language_cache_hits_total{language=\"" << language << "\"} " << l.cache_hits << "\n";
+    out << "# TYPE larder_language_cache_misses counter\n"
+           "# HELP larder_language_cache_misses Cacheable calls that were compiled, by language.\n";
+    for (const auto& [language, l] : s.languages)
+      out << "larder_language_cache_misses_total{language=\"" << language << "\"} " << l.cache_misses << "\n";
+  }
   out << "# TYPE larder_not_cached counter\n# HELP larder_not_cached Calls that could not be cached, by reason.\n";
   for (const auto& [reason, count] : s.not_cached)
     out << "larder_not_cached_total{reason=\"" << reason << "\"} " << count << "\n";
