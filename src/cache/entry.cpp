@@ -17,10 +17,8 @@ namespace {
 // kept, since an entry comes from shared storage.
 constexpr uint32_t kMaxOutputs = 64;
 constexpr uint32_t kMaxBaseDirs = 64;
-constexpr size_t kHashSize = 64;
 constexpr size_t kMaxRole = 32;
 constexpr size_t kMaxMarker = 64;
-constexpr size_t kMaxPath = 4096;                               // PATH_MAX
 constexpr uint64_t kMaxCompileMicros = 7ULL * 86400 * 1000000;  // a week: saved time is summed into stats
 
 // A role names an output kind ("rlib", "dep-info"…): restore only ever writes one the call

@@ -16,9 +16,7 @@ namespace {
 constexpr uint32_t kMaxSources = 1 << 17;
 constexpr uint32_t kMaxEnvDeps = 1 << 12;
 constexpr uint32_t kMaxPinnedDirs = 64;
-constexpr size_t kMaxPath = 4096;  // PATH_MAX
 constexpr size_t kMaxEnvName = 1024;
-constexpr size_t kHashSize = 64;
 
 std::string sha256_field(BinaryReader& r) {
   std::string hash = r.bytes(kHashSize);

@@ -27,6 +27,9 @@ inline constexpr uint8_t kFormatVersion = 6;
 // The largest payload written or read (a hard cap on what one decode may allocate); the
 // frame's own size bounds it further (cache/object_codec.cpp).
 inline constexpr uint64_t kMaxPayload = 4ULL << 30;
+// Bounds shared by the formats inside: a SHA-256 in hex, and a path (PATH_MAX).
+inline constexpr size_t kHashSize = 64;
+inline constexpr size_t kMaxPath = 4096;
 
 std::string encode_object(ObjectType type, std::string_view payload);
 // Throws CorruptData with a reason on any mismatch, before allocating anything when the

@@ -1,16 +1,16 @@
 #include <iostream>
 
-#include "cache/build_log.hpp"
-#include "cache/miss_log.hpp"
 #include "cli/commands.hpp"
 #include "cli/explain_format.hpp"
 #include "config/settings.hpp"
+#include "explain/build_log.hpp"
+#include "explain/call_recorder.hpp"
 
 namespace larder::cli {
 
 int explain_command(const std::optional<std::string>& crate, const std::string& format) {
   const Settings settings = Settings::load();
-  const cache::BuildLog log(cache::explain_dir(settings.cache_dir()) / "builds");
+  const explain::BuildLog log(explain::explain_dir(settings.cache_dir()) / "builds");
   const auto builds = log.read_all();
   if (builds.empty()) {
     std::cout << (format == "json" ? "{}\n"

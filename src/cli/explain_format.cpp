@@ -21,10 +21,10 @@ std::string seconds_text(double seconds) {
 }
 
 // A call's language as the log wrote it: logs from before C calls were cached hold Rust only.
-std::string language_of(const cache::BuildEvent& e) { return e.language.empty() ? "rust" : e.language; }
+std::string language_of(const explain::BuildEvent& e) { return e.language.empty() ? "rust" : e.language; }
 
 // "serde", or "csrc/add.c (c)" for a call of another language than Rust.
-std::string call_name(const cache::BuildEvent& e) {
+std::string call_name(const explain::BuildEvent& e) {
   const std::string language = language_of(e);
   return language == "rust" ? e.crate : e.crate + " (" + language + ")";
 }
@@ -33,7 +33,7 @@ struct Outcomes {
   size_t hits = 0;
   std::map<std::string, size_t> hits_by_language;
   std::vector<std::string> hit_crates;
-  std::vector<const cache::BuildEvent*> misses, not_cached, failed;
+  std::vector<const explain::BuildEvent*> misses, not_cached, failed;
   // larder's time per hit, in milliseconds: in all, and without writing the outputs. Hits
   // logged by releases that did not record it are left out.
   std::vector<double> hit_ms, hit_ms_without_writes;
@@ -51,11 +51,11 @@ std::string milliseconds_text(double ms) {
   return buffer;
 }
 
-Outcomes outcomes_of(const cache::BuildRecord& build, const std::optional<std::string>& crate) {
+Outcomes outcomes_of(const explain::BuildRecord& build, const std::optional<std::string>& crate) {
   Outcomes o;
   for (const auto& e : build.events) {
     if (crate && e.crate != *crate) continue;
-    if (e.outcome == cache::BuildOutcome::Hit) {
+    if (e.outcome == explain::BuildOutcome::Hit) {
       o.hits++;
       o.hits_by_language[language_of(e)]++;
       o.hit_crates.push_back(e.crate);
@@ -63,11 +63,11 @@ Outcomes outcomes_of(const cache::BuildRecord& build, const std::optional<std::s
         o.hit_ms.push_back(e.seconds * 1000);
         o.hit_ms_without_writes.push_back((e.seconds - e.write_seconds) * 1000);
       }
-    } else if (e.outcome == cache::BuildOutcome::Miss)
+    } else if (e.outcome == explain::BuildOutcome::Miss)
       o.misses.push_back(&e);
-    else if (e.outcome == cache::BuildOutcome::NotCached)
+    else if (e.outcome == explain::BuildOutcome::NotCached)
       o.not_cached.push_back(&e);
-    else if (e.outcome == cache::BuildOutcome::Failed)
+    else if (e.outcome == explain::BuildOutcome::Failed)
       o.failed.push_back(&e);
   }
   std::stable_sort(o.misses.begin(), o.misses.end(), [](auto* a, auto* b) { return a->seconds > b->seconds; });
@@ -76,7 +76,7 @@ Outcomes outcomes_of(const cache::BuildRecord& build, const std::optional<std::s
 
 }  // namespace
 
-std::string explain_as_text(const cache::BuildRecord& build, const std::optional<std::string>& crate) {
+std::string explain_as_text(const explain::BuildRecord& build, const std::optional<std::string>& crate) {
   const Outcomes o = outcomes_of(build, crate);
   std::ostringstream out;
   out << "Latest build" << (crate ? ", crate " + *crate : std::string()) << ": " << o.hits << " hits, "
@@ -127,7 +127,7 @@ std::string explain_as_text(const cache::BuildRecord& build, const std::optional
   return out.str();
 }
 
-std::string explain_as_json(const cache::BuildRecord& build, const std::optional<std::string>& crate) {
+std::string explain_as_json(const explain::BuildRecord& build, const std::optional<std::string>& crate) {
   const Outcomes o = outcomes_of(build, crate);
   nlohmann::json misses = nlohmann::json::array(), not_cached = nlohmann::json::array(),
                  failed = nlohmann::json::array();

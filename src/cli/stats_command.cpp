@@ -1,11 +1,11 @@
 #include <iostream>
 
-#include "cache/build_log.hpp"
-#include "cache/miss_log.hpp"
 #include "cache/stats.hpp"
 #include "cli/commands.hpp"
 #include "cli/stats_format.hpp"
 #include "config/settings.hpp"
+#include "explain/build_log.hpp"
+#include "explain/call_recorder.hpp"
 
 namespace larder::cli {
 
@@ -14,7 +14,7 @@ int stats_command(const std::string& format, bool reset) {
   const cache::StatsStore store(settings.cache_dir() / "stats");
   // Build logs follow the counters (the markdown's slowest misses cover the same span); the
   // key records stay, so the next miss can still be compared with what came before.
-  const cache::BuildLog builds(cache::explain_dir(settings.cache_dir()) / "builds");
+  const explain::BuildLog builds(explain::explain_dir(settings.cache_dir()) / "builds");
   if (reset) {
     store.reset();
     builds.clear();

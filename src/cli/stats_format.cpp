@@ -58,11 +58,11 @@ constexpr size_t kSlowestMisses = 10;
 constexpr size_t kTopReasons = 5;
 constexpr size_t kCrateExamples = 3;
 
-std::vector<const cache::BuildEvent*> slowest_misses(const std::vector<cache::BuildRecord>& builds) {
-  std::vector<const cache::BuildEvent*> misses;
+std::vector<const explain::BuildEvent*> slowest_misses(const std::vector<explain::BuildRecord>& builds) {
+  std::vector<const explain::BuildEvent*> misses;
   for (const auto& build : builds) {
     for (const auto& e : build.events) {
-      if (e.outcome == cache::BuildOutcome::Miss) misses.push_back(&e);
+      if (e.outcome == explain::BuildOutcome::Miss) misses.push_back(&e);
     }
   }
   std::stable_sort(misses.begin(), misses.end(), [](auto* a, auto* b) { return a->seconds > b->seconds; });
@@ -70,11 +70,11 @@ std::vector<const cache::BuildEvent*> slowest_misses(const std::vector<cache::Bu
   return misses;
 }
 
-std::string crates_with_reason(const std::vector<cache::BuildRecord>& builds, const std::string& reason) {
+std::string crates_with_reason(const std::vector<explain::BuildRecord>& builds, const std::string& reason) {
   std::vector<std::string> crates;
   for (const auto& build : builds) {
     for (const auto& e : build.events) {
-      if (e.outcome != cache::BuildOutcome::NotCached || e.reason != reason) continue;
+      if (e.outcome != explain::BuildOutcome::NotCached || e.reason != reason) continue;
       if (std::find(crates.begin(), crates.end(), e.crate) == crates.end()) crates.push_back(e.crate);
     }
   }
@@ -154,7 +154,7 @@ std::string stats_as_text(const cache::StatsCounters& s) {
   return out.str();
 }
 
-std::string stats_as_markdown(const cache::StatsCounters& s, const std::vector<cache::BuildRecord>& builds) {
+std::string stats_as_markdown(const cache::StatsCounters& s, const std::vector<explain::BuildRecord>& builds) {
   std::ostringstream out;
   out << "### larder cache: " << percent(s.hit_rate()) << " hit rate\n\n";
   out << "| | |\n|---|---:|\n";

@@ -7,19 +7,19 @@
 #include <cstring>
 #include <filesystem>
 
-#include "cache/build_log.hpp"
-#include "cache/compile_flow.hpp"
-#include "cache/miss_log.hpp"
 #include "cache/stats.hpp"
 #include "cc/arguments.hpp"
 #include "cc/cc_call.hpp"
 #include "compiler/tool_identity.hpp"
 #include "config/settings.hpp"
+#include "explain/build_log.hpp"
+#include "explain/call_recorder.hpp"
 #include "rustc/arguments.hpp"
 #include "rustc/compilation.hpp"
 #include "rustc/rustc_call.hpp"
 #include "util/logging.hpp"
 #include "util/process.hpp"
+#include "wrapper/compile_flow.hpp"
 
 namespace larder::wrapper {
 
@@ -61,12 +61,12 @@ class CallStats {
                                           const std::string& reason) {
   spdlog::debug("{}: not cached: {}", label, reason);
   stats.counters.not_cached[reason]++;
-  cache::MissLog(settings.cache_dir(), std::string(compiler::language_name(language))).not_cached(label, reason);
+  explain::CallRecorder(settings.cache_dir(), std::string(compiler::language_name(language))).not_cached(label, reason);
   pass_through(command, stats);
 }
 
 [[noreturn]] void run_cached(const Settings& settings, compiler::Call& call, const fs::path& cwd, CallStats& stats) {
-  const ProcessResult result = cache::run_cached(settings, call, cwd, stats.counters);
+  const ProcessResult result = run_cached_call(settings, call, cwd, stats.counters);
   stats.record();
   exit_like(result);
 }
@@ -104,7 +104,7 @@ bool fingerprintable(const std::string& wrapper, const Settings& settings) {
   }
   // Only now: cargo does not show what its probes (-vV, --print) write to stderr.
   for (const auto& problem : settings.problems()) {
-    warn_once(cache::warning_markers(settings), cache::current_build_id(), problem);
+    warn_once(warning_markers(settings), explain::current_build_id(), problem);
   }
   const std::string crate = args.crate_name.empty() ? "rustc" : args.crate_name;
   if (compilation.kind == rustc::CallKind::NotCacheable) {
@@ -155,8 +155,8 @@ bool fingerprintable(const std::string& wrapper, const Settings& settings) {
 
 void run(const std::vector<std::string>& command) {
   const Settings settings = Settings::load();
-  init_logging(settings.get("LARDER_LOG"), settings.get("LARDER_LOG_FILE"), cache::warning_markers(settings),
-               cache::current_build_id());
+  init_logging(settings.get("LARDER_LOG"), settings.get("LARDER_LOG_FILE"), warning_markers(settings),
+               explain::current_build_id());
   if (cc::is_compiler_name(fs::path(command[0]).filename().string())) {
     run_cc(command, settings);
   }

@@ -26,13 +26,19 @@ TEST(StatsMarkdown, SlowestMissesWithReasonsAndNotCachedCrates) {
   cache::StatsCounters s;
   s.cache_misses = 2;
   s.not_cached["incremental"] = 1;
-  cache::BuildRecord build;
+  explain::BuildRecord build;
   build.id = "b";
   build.events = {
-      {1, "fast", cache::BuildOutcome::Miss, 0.5, "", {"never built with this cache"}, {}},
-      {2, "slow", cache::BuildOutcome::Miss, 2.25, "", {"argument --cfg a|b added", "src/lib.rs changed"}, {"do this"}},
-      {3, "inc", cache::BuildOutcome::NotCached, 0, "incremental", {}, {}},
-      {4, "ok", cache::BuildOutcome::Hit, 0, "", {}, {}},
+      {1, "fast", explain::BuildOutcome::Miss, 0.5, "", {"never built with this cache"}, {}},
+      {2,
+       "slow",
+       explain::BuildOutcome::Miss,
+       2.25,
+       "",
+       {"argument --cfg a|b added", "src/lib.rs changed"},
+       {"do this"}},
+      {3, "inc", explain::BuildOutcome::NotCached, 0, "incremental", {}, {}},
+      {4, "ok", explain::BuildOutcome::Hit, 0, "", {}, {}},
   };
   const std::string md = cli::stats_as_markdown(s, {build});
   EXPECT_NE(md.find("| `slow` | 2.25 s | argument --cfg a\\|b added; src/lib.rs changed (what to do: do this) |\n"
@@ -44,13 +50,13 @@ TEST(StatsMarkdown, SlowestMissesWithReasonsAndNotCachedCrates) {
 }
 
 TEST(ExplainText, GivesTheMedianTimePerHitWithAndWithoutWriting) {
-  cache::BuildRecord build;
+  explain::BuildRecord build;
   build.id = "b1";
   build.events = {
-      {1, "a", cache::BuildOutcome::Hit, 0.004, "", {}, {}, 0.001},
-      {2, "b", cache::BuildOutcome::Hit, 0.002, "", {}, {}, 0.0015},
-      {3, "c", cache::BuildOutcome::Hit, 0.010, "", {}, {}, 0.002},
-      {4, "d", cache::BuildOutcome::Hit, 0, "", {}, {}},  // logged by a release that did not time hits
+      {1, "a", explain::BuildOutcome::Hit, 0.004, "", {}, {}, 0.001},
+      {2, "b", explain::BuildOutcome::Hit, 0.002, "", {}, {}, 0.0015},
+      {3, "c", explain::BuildOutcome::Hit, 0.010, "", {}, {}, 0.002},
+      {4, "d", explain::BuildOutcome::Hit, 0, "", {}, {}},  // logged by a release that did not time hits
   };
   EXPECT_EQ(cli::explain_as_text(build, std::nullopt),
             "Latest build: 4 hits, 0 misses, 0 not cached, 0 failed\n"
@@ -63,15 +69,15 @@ TEST(ExplainText, GivesTheMedianTimePerHitWithAndWithoutWriting) {
 }
 
 TEST(ExplainText, GroupsNotCachedByReasonAndSortsMisses) {
-  cache::BuildRecord build;
+  explain::BuildRecord build;
   build.events = {
-      {1, "a", cache::BuildOutcome::Start, 0, "", {}, {}},
-      {2, "a", cache::BuildOutcome::Miss, 0.1, "", {"a/src/lib.rs changed"}, {}},
-      {3, "b", cache::BuildOutcome::Miss, 0.3, "", {"extern a changed (its own miss)"}, {}},
-      {4, "c", cache::BuildOutcome::NotCached, 0, "incremental", {}, {}},
-      {5, "d", cache::BuildOutcome::NotCached, 0, "incremental", {}, {}},
-      {6, "e", cache::BuildOutcome::Hit, 0, "", {}, {}},
-      {7, "f", cache::BuildOutcome::Failed, 0.2, "", {}, {}},
+      {1, "a", explain::BuildOutcome::Start, 0, "", {}, {}},
+      {2, "a", explain::BuildOutcome::Miss, 0.1, "", {"a/src/lib.rs changed"}, {}},
+      {3, "b", explain::BuildOutcome::Miss, 0.3, "", {"extern a changed (its own miss)"}, {}},
+      {4, "c", explain::BuildOutcome::NotCached, 0, "incremental", {}, {}},
+      {5, "d", explain::BuildOutcome::NotCached, 0, "incremental", {}, {}},
+      {6, "e", explain::BuildOutcome::Hit, 0, "", {}, {}},
+      {7, "f", explain::BuildOutcome::Failed, 0.2, "", {}, {}},
   };
   const std::string text = cli::explain_as_text(build, std::nullopt);
   EXPECT_EQ(text,
@@ -83,7 +89,7 @@ TEST(ExplainText, GroupsNotCachedByReasonAndSortsMisses) {
             "  incremental (2 calls): c, d\n"
             "    incremental compilation is on (-C incremental): its state lives in target/ and cannot be shared\n"
             "    what to do: set CARGO_INCREMENTAL=0 in CI (the GitHub Action, GitLab component and buildspecs do)\n\n"
-            "Failed (a failed compile is never cached):\n  f (0.20 s)\n");
+            "Failed (only clippy's denied lints are cached; other failures compile again):\n  f (0.20 s)\n");
   EXPECT_EQ(cli::explain_as_text(build, std::string("e")),
             "Latest build, crate e: 1 hits, 0 misses, 0 not cached, 0 failed\n"
             "Every cacheable call was a hit: nothing to explain.\n");

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-namespace larder::cache {
+namespace larder::explain {
 
 inline constexpr size_t kMaxBuildLogs = 8;
 inline constexpr uint64_t kBuildLogCapBytes = 256 * 1024;
@@ -76,4 +76,4 @@ class BuildLog {
   std::filesystem::path dir_;
 };
 
-}  // namespace larder::cache
+}  // namespace larder::explain

@@ -5,12 +5,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cache/build_log.hpp"
-#include "cache/key_record.hpp"
-#include "cache/miss_explainer.hpp"
+#include "explain/build_log.hpp"
+#include "explain/key_records.hpp"
+#include "explain/miss_reasons.hpp"
 
 using namespace larder;
 using namespace larder::cache;
+using namespace larder::explain;
 
 namespace {
 

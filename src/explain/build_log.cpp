@@ -1,4 +1,4 @@
-#include "cache/build_log.hpp"
+#include "explain/build_log.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -16,7 +16,7 @@
 #include "util/folder_budget.hpp"
 #include "util/strings.hpp"
 
-namespace larder::cache {
+namespace larder::explain {
 
 namespace fs = std::filesystem;
 
@@ -192,4 +192,4 @@ void BuildLog::clear() const {
   }
 }
 
-}  // namespace larder::cache
+}  // namespace larder::explain

@@ -10,7 +10,7 @@
 
 #include "util/key_builder.hpp"
 
-namespace larder::cache {
+namespace larder::explain {
 
 struct KeyRecord {
   int64_t time_ms = 0;
@@ -51,4 +51,4 @@ class KeyRecordStore {
   uint64_t budget_;
 };
 
-}  // namespace larder::cache
+}  // namespace larder::explain

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "cache/build_log.hpp"
 #include "cache/manifest.hpp"
+#include "explain/build_log.hpp"
 #include "util/key_builder.hpp"
 
-namespace larder::cache {
+namespace larder::explain {
 
 // What the flow learns about a miss while it runs, for `larder explain`: the key's parts, why
 // the lookup missed when it can tell, and what the compile read.
@@ -20,18 +20,18 @@ struct MissNotes {
   KeyBuilder key_parts;  // kept whole: only a miss needs its components
   std::vector<std::string> why;
   std::vector<std::string> advice;
-  std::optional<ManifestResult> compiled;
+  std::optional<cache::ManifestResult> compiled;
   bool stored = false;
 };
 
 // What the wrapper knows about one miss after compiling it.
 struct MissFacts {
   std::string crate;
-  std::string language;                  // compiler::language_name()
-  std::string identity;                  // compiler::Call::identity()
-  std::string metadata;                  // cargo's -C metadata
-  std::vector<KeyComponent> components;  // the call key's (empty when the cache was unavailable)
-  std::optional<ManifestResult> result;  // the sources and env-deps the compile read
+  std::string language;                         // compiler::language_name()
+  std::string identity;                         // compiler::Call::identity()
+  std::string metadata;                         // cargo's -C metadata
+  std::vector<KeyComponent> components;         // the call key's (empty when the cache was unavailable)
+  std::optional<cache::ManifestResult> result;  // the sources and env-deps the compile read
   bool stored = false;
   double compile_seconds = 0;
   // Reasons already known from the lookup (the call key was found; its sources differ; the
@@ -40,11 +40,11 @@ struct MissFacts {
   std::vector<std::string> advice;
 };
 
-class MissLog {
+class CallRecorder {
  public:
   // `larder_dir` is LARDER_DIR; the build is this process's (current_build_id()); `language`
   // as compiler::language_name() gives it.
-  MissLog(const std::filesystem::path& larder_dir, std::string language);
+  CallRecorder(const std::filesystem::path& larder_dir, std::string language);
 
   // `seconds`: larder's time for the hit, `write_seconds` the part of it writing outputs.
   void hit(const std::string& crate, double seconds, double write_seconds) const noexcept;
@@ -65,4 +65,4 @@ class MissLog {
 // Where the records and build logs live, under LARDER_DIR.
 std::filesystem::path explain_dir(const std::filesystem::path& larder_dir);
 
-}  // namespace larder::cache
+}  // namespace larder::explain

@@ -1,4 +1,4 @@
-#include "cache/key_record.hpp"
+#include "explain/key_records.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -9,7 +9,7 @@
 #include "util/folder_budget.hpp"
 #include "util/hash.hpp"
 
-namespace larder::cache {
+namespace larder::explain {
 
 namespace fs = std::filesystem;
 
@@ -97,4 +97,4 @@ bool KeyRecordStore::add(const std::string& identity, const std::string& crate, 
 
 void KeyRecordStore::prune() const { prune_oldest(dir_, ".json", budget_, SIZE_MAX); }
 
-}  // namespace larder::cache
+}  // namespace larder::explain

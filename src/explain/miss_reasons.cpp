@@ -1,11 +1,11 @@
-#include "cache/miss_explainer.hpp"
+#include "explain/miss_reasons.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
 
-namespace larder::cache {
+namespace larder::explain {
 
 namespace {
 
@@ -259,7 +259,7 @@ std::vector<std::string> explain_changes(const KeyRecord& before, const KeyRecor
   return reasons;
 }
 
-std::vector<std::string> explain_manifest_mismatch(const Manifest& manifest, const CurrentInputs& now) {
+std::vector<std::string> explain_manifest_mismatch(const cache::Manifest& manifest, const CurrentInputs& now) {
   std::vector<std::string> best;
   bool have_best = false;
   for (const auto& result : manifest.results) {
@@ -301,4 +301,4 @@ std::vector<std::string> capped(std::vector<std::string> reasons) {
   return reasons;
 }
 
-}  // namespace larder::cache
+}  // namespace larder::explain

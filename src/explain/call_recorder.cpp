@@ -1,15 +1,15 @@
-#include "cache/miss_log.hpp"
+#include "explain/call_recorder.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <optional>
 #include <set>
 
-#include "cache/key_record.hpp"
-#include "cache/miss_explainer.hpp"
+#include "explain/key_records.hpp"
+#include "explain/miss_reasons.hpp"
 #include "util/files.hpp"
 
-namespace larder::cache {
+namespace larder::explain {
 
 namespace fs = std::filesystem;
 
@@ -19,7 +19,7 @@ int64_t now_ms() { return now_ns() / 1000000; }
 
 fs::path explain_dir(const fs::path& larder_dir) { return larder_dir / "explain"; }
 
-MissLog::MissLog(const fs::path& larder_dir, std::string language)
+CallRecorder::CallRecorder(const fs::path& larder_dir, std::string language)
     : dir_(explain_dir(larder_dir)), language_(std::move(language)) {
   try {
     build_id_ = current_build_id();
@@ -28,7 +28,7 @@ MissLog::MissLog(const fs::path& larder_dir, std::string language)
   }
 }
 
-void MissLog::event(BuildEvent e) const noexcept {
+void CallRecorder::event(BuildEvent e) const noexcept {
   try {
     e.time_ms = now_ms();
     e.language = language_;
@@ -38,20 +38,20 @@ void MissLog::event(BuildEvent e) const noexcept {
   } catch (...) {}
 }
 
-void MissLog::hit(const std::string& crate, double seconds, double write_seconds) const noexcept {
+void CallRecorder::hit(const std::string& crate, double seconds, double write_seconds) const noexcept {
   event({.crate = crate, .outcome = BuildOutcome::Hit, .seconds = seconds, .write_seconds = write_seconds});
 }
-void MissLog::not_cached(const std::string& crate, const std::string& reason) const noexcept {
+void CallRecorder::not_cached(const std::string& crate, const std::string& reason) const noexcept {
   event({.crate = crate, .outcome = BuildOutcome::NotCached, .reason = reason});
 }
-void MissLog::compiling(const std::string& crate) const noexcept {
+void CallRecorder::compiling(const std::string& crate) const noexcept {
   event({.crate = crate, .outcome = BuildOutcome::Start});
 }
-void MissLog::failed(const std::string& crate, double seconds) const noexcept {
+void CallRecorder::failed(const std::string& crate, double seconds) const noexcept {
   event({.crate = crate, .outcome = BuildOutcome::Failed, .seconds = seconds});
 }
 
-void MissLog::missed(const MissFacts& facts) const noexcept {
+void CallRecorder::missed(const MissFacts& facts) const noexcept {
   try {
     BuildEvent e;
     e.time_ms = now_ms();
@@ -111,4 +111,4 @@ void MissLog::missed(const MissFacts& facts) const noexcept {
   } catch (...) {}
 }
 
-}  // namespace larder::cache
+}  // namespace larder::explain

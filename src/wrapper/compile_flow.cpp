@@ -1,4 +1,4 @@
-#include "cache/compile_flow.hpp"
+#include "wrapper/compile_flow.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,12 +17,12 @@
 #include "cache/file_hasher.hpp"
 #include "cache/manifest.hpp"
 #include "cache/manifest_bundle.hpp"
-#include "cache/miss_explainer.hpp"
-#include "cache/miss_log.hpp"
 #include "cache/object_checks.hpp"
 #include "cache/object_codec.hpp"
 #include "cache/stats.hpp"
 #include "cache/upload_queue.hpp"
+#include "explain/call_recorder.hpp"
+#include "explain/miss_reasons.hpp"
 #include "storage/factory.hpp"
 #include "storage/storage_chain.hpp"
 #include "util/binary_io.hpp"
@@ -33,7 +33,11 @@
 #include "util/key_builder.hpp"
 #include "util/logging.hpp"
 
-namespace larder::cache {
+namespace larder::wrapper {
+
+// The flow reads and writes the cache's objects and tells `larder explain` what it saw.
+using namespace cache;
+using namespace explain;
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -68,7 +72,7 @@ class CompileFlow {
         cwd_(std::move(cwd)),
         stats_(stats),
         hasher_(settings.cache_dir() / "memo" / "file-hashes"),
-        miss_log_(settings.cache_dir(), std::string(compiler::language_name(call.language()))) {}
+        recorder_(settings.cache_dir(), std::string(compiler::language_name(call.language()))) {}
 
   // Serves the call from the cache, or compiles (and stores) it; returns how the call ends:
   // the replayed result of a hit, or the compiler's own.
@@ -120,7 +124,7 @@ class CompileFlow {
   const storage::Fetched* entry_source_ = nullptr;  // the entry's object, or the manifest's that carried it
   std::string_view entry_blob_;                     // the entry's bytes inside *entry_source_
 
-  MissLog miss_log_;
+  CallRecorder recorder_;
   MissNotes notes_;  // what `larder explain` is told about a miss
 };
 
@@ -445,7 +449,7 @@ void CompileFlow::record_miss(double compile_seconds) {
   facts.compile_seconds = compile_seconds;
   facts.known_why = notes_.why;
   facts.advice = notes_.advice;
-  miss_log_.missed(facts);
+  recorder_.missed(facts);
 }
 
 void CompileFlow::add_tier_counts() {
@@ -491,7 +495,7 @@ std::optional<ProcessResult> CompileFlow::serve_hit() {
     // The build log's line carries the hit's time, so it cannot include its own writing; the
     // stats do.
     const double hit_seconds = seconds_since(started_);
-    miss_log_.hit(label(), hit_seconds, stats_.restore_seconds);
+    recorder_.hit(label(), hit_seconds, stats_.restore_seconds);
     stats_.wrapper_seconds += seconds_since(started_);
     spdlog::debug("{}: hit", label());
     ProcessResult replayed;
@@ -507,7 +511,7 @@ std::optional<ProcessResult> CompileFlow::serve_hit() {
 }
 
 ProcessResult CompileFlow::compile_and_store() {
-  miss_log_.compiling(label());
+  recorder_.compiling(label());
   call_.remove_stale_temporaries();
   const int64_t started_ns = now_ns();
   const auto compile_start = Clock::now();
@@ -525,7 +529,7 @@ ProcessResult CompileFlow::compile_and_store() {
   const bool stored_failure = call_.caches_failures() && !result.signaled && result.exit_code == 1;
   if (result.signaled || result.exit_code != 0) {
     stats_.compile_failures++;
-    miss_log_.failed(label(), compile_seconds);
+    recorder_.failed(label(), compile_seconds);
     if (!stored_failure) {
       call_.remove_temporaries();
       return result;
@@ -550,11 +554,12 @@ ProcessResult CompileFlow::compile_and_store() {
 
 fs::path warning_markers(const Settings& settings) { return settings.cache_dir() / "memo" / "warnings"; }
 
-ProcessResult run_cached(const Settings& settings, compiler::Call& call, const fs::path& cwd, StatsCounters& stats) {
+ProcessResult run_cached_call(const Settings& settings, compiler::Call& call, const fs::path& cwd,
+                              StatsCounters& stats) {
   CompileFlow flow(settings, call, cwd, stats);
   ProcessResult result = flow.run();
   flow.add_tier_counts();
   return result;
 }
 
-}  // namespace larder::cache
+}  // namespace larder::wrapper

@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "cache/key_record.hpp"
 #include "cache/manifest.hpp"
+#include "explain/key_records.hpp"
 
-namespace larder::cache {
+namespace larder::explain {
 
 inline constexpr std::string_view kNeverBuilt = "never built with this cache";
 inline constexpr size_t kMaxReasons = 8;
@@ -28,16 +28,16 @@ std::vector<std::string> explain_changes(const KeyRecord& before, const KeyRecor
 
 // The current state a manifest result is checked against.
 struct CurrentInputs {
-  std::function<std::string(const ManifestEnvDep&)> env_hash;                 // as ManifestEnvDep.value_hash
+  std::function<std::string(const cache::ManifestEnvDep&)> env_hash;          // as cache::ManifestEnvDep.value_hash
   std::function<bool(const std::string&)> exists;                             // a portable path
   std::function<std::optional<std::string>(const std::string&)> source_hash;  // a portable path
   std::function<std::string(const std::string&)> base_dir;                    // a marker's path here
 };
 
 // Why none of the manifest's results matched, from the result closest to the current inputs.
-std::vector<std::string> explain_manifest_mismatch(const Manifest& manifest, const CurrentInputs& now);
+std::vector<std::string> explain_manifest_mismatch(const cache::Manifest& manifest, const CurrentInputs& now);
 
 // Keeps the first kMaxReasons and says how many more there were.
 std::vector<std::string> capped(std::vector<std::string> reasons);
 
-}  // namespace larder::cache
+}  // namespace larder::explain
