@@ -322,6 +322,7 @@ class Classifier {
 
     // GCC and Clang write no depfile for assembler that is not preprocessed.
     if (system_headers_ && call_.language != Language::Assembler) {
+      if (!*system_headers_) return refuse(Reason::UserHeadersDepfile);
       DepfileRequest depfile;
       depfile.path = depfile_path_ ? *depfile_path_ : default_depfile(call_.output);
       if (depfile.path == "-") return refuse(Reason::OutputToStdout);

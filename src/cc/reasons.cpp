@@ -54,6 +54,9 @@ constexpr auto kReasons = std::to_array<ReasonRow>({
      "name the processor (`-march=x86-64-v3`)"},
     {Reason::MultipleArchitectures, "multiple-architectures", "",
      "more than one `-arch`: clang writes a universal object of several compiles", "build one architecture per call"},
+    {Reason::UserHeadersDepfile, "user-headers-depfile", "",
+     "`-MMD` leaves the system headers out of the depfile, which is where larder learns the headers a compile read",
+     "use `-MD` (the cc crate and CMake do)"},
 });
 
 // row_of() indexes the table by the enum.

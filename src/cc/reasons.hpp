@@ -28,6 +28,7 @@ enum class Reason : uint8_t {
   PathInObject,
   NativeCpu,
   MultipleArchitectures,
+  UserHeadersDepfile,
 };
 
 struct ReasonRow {

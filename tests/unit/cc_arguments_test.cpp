@@ -115,13 +115,13 @@ TEST(CcArguments, CmakesCallKeepsTheDepfileOutOfTheKey) {
 }
 
 TEST(CcArguments, DepfileNamesFollowGcc) {
-  // -MMD without -MF: the output with its suffix replaced, or the source's name in the working
+  // -MD without -MF: the output with its suffix replaced, or the source's name in the working
   // folder (GCC 12 and Clang 14 agree on each of these).
-  const cc::ParsedCall no_output = cc::classify({"-MMD", "-MP", "-c", "src/foo.c"});
+  const cc::ParsedCall no_output = cc::classify({"-MD", "-MP", "-c", "src/foo.c"});
   ASSERT_TRUE(no_output.depfile.has_value());
   EXPECT_EQ(no_output.output, "foo.o");
   EXPECT_EQ(no_output.depfile->path, "foo.d");
-  EXPECT_FALSE(no_output.depfile->system_headers);
+  EXPECT_TRUE(no_output.depfile->system_headers);
   EXPECT_TRUE(no_output.depfile->phony_targets);
   EXPECT_EQ(cc::classify({"-MD", "-c", "s.c", "-o", "t/x.tar.o"}).depfile->path, "t/x.tar.d");
   EXPECT_EQ(cc::classify({"-MD", "-c", "s.c", "-o", "t/a.dir/obj"}).depfile->path, "t/a.dir/obj.d");
@@ -185,6 +185,7 @@ TEST(CcArguments, EveryReasonHasItsFlag) {
       {{"-c", "-O2", "-Wall"}, "no-source"},
       {{"-c", "-x", "c", "-", "-o", "x.o"}, "stdin-source"},
       {{"-c", "a.c", "b.c"}, "multiple-sources"},
+      {{"-c", "a.c", "-MMD", "-MF", "a.d"}, "user-headers-depfile"},
       {{"-c", "a.c", "a.o"}, "multiple-sources"},
       {{"-c", "foo.m"}, "unsupported-language:.m"},
       {{"-c", "foo.i"}, "unsupported-language:.i"},
