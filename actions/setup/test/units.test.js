@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { cCompilerReport, cCompilerVariables } from '../src/c-compilers.js';
 import { cachePathSpec, larderDir, unsafeToArchive } from '../src/cache-dir.js';
 import { cacheKeys } from '../src/cache-key.js';
 import { findArchive, normalizeVersion, releaseBase } from '../src/install.js';
@@ -121,4 +122,30 @@ test('the summary shows the prefetch and push reports as printed', () => {
   const section = remoteSection('larder cache prefetch: index a lists 1 objects\n  a fault', 'larder cache push: not run: x');
   assert.match(section, /### larder and remote storage/);
   assert.ok(section.includes('```text\nlarder cache prefetch: index a lists 1 objects\n  a fault\nlarder cache push: not run: x\n```'));
+});
+
+test("cache-c: build scripts' C and C++ through larder, unless the job chose its compilers or opted out", () => {
+  const all = [['CC', 'larder cc'], ['CXX', 'larder c++'], ['CC_KNOWN_WRAPPER_CUSTOM', 'larder']];
+  const fresh = cCompilerVariables({ PATH: '/usr/bin' }, true);
+  assert.deepEqual(fresh, { set: all, kept: [] });
+  assert.equal(
+    cCompilerReport(fresh, true),
+    'C and C++ from build scripts compile through larder: CC="larder cc", CXX="larder c++", CC_KNOWN_WRAPPER_CUSTOM=larder',
+  );
+  // opted out: nothing set, whatever the job has
+  assert.deepEqual(cCompilerVariables({}, false), { set: [], kept: [] });
+  assert.deepEqual(cCompilerVariables({ CC: 'clang' }, false), { set: [], kept: [] });
+  assert.equal(cCompilerReport({ set: [], kept: [] }, false), 'cache-c: false: CC and CXX are left as they are');
+  // the job's own CC (even empty) stays; CXX still goes through larder
+  const ownCc = cCompilerVariables({ CC: 'clang' }, true);
+  assert.deepEqual(ownCc, { set: [all[1], all[2]], kept: ['CC'] });
+  assert.equal(cCompilerVariables({ CC: '' }, true).kept[0], 'CC');
+  assert.match(cCompilerReport(ownCc, true), /CXX="larder c\+\+", CC_KNOWN_WRAPPER_CUSTOM=larder; kept the job's own CC$/);
+  // both set by the job: nothing to set, not even the wrapper name
+  const own = cCompilerVariables({ CC: 'gcc-13', CXX: 'g++-13', CC_KNOWN_WRAPPER_CUSTOM: 'other' }, true);
+  assert.deepEqual(own, { set: [], kept: ['CC', 'CXX'] });
+  assert.equal(cCompilerReport(own, true), "kept the job's own CC, CXX");
+  // another custom wrapper name is the job's too; larder's own name needs no mention
+  assert.deepEqual(cCompilerVariables({ CC_KNOWN_WRAPPER_CUSTOM: 'other' }, true), { set: all.slice(0, 2), kept: ['CC_KNOWN_WRAPPER_CUSTOM'] });
+  assert.deepEqual(cCompilerVariables({ CC_KNOWN_WRAPPER_CUSTOM: 'larder' }, true), { set: all.slice(0, 2), kept: [] });
 });
