@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -602,6 +603,54 @@ def test_index_input_and_prefetch_false(site, certificates, service, tmp_path):
         assert 'prefetch must be true or false, not "maybe"' in error
     finally:
         s3.stop()
+
+
+C_COMPILERS = {"CC": "larder cc", "CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
+C_COMPILERS_SET = 'C and C++ from build scripts compile through larder: CC="larder cc", CXX="larder c++", ' \
+                  'CC_KNOWN_WRAPPER_CUSTOM=larder'
+
+
+def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(site, certificates, tmp_path):
+    """No build needed: by default the later steps get CC="larder cc", CXX="larder c++" and
+    CC_KNOWN_WRAPPER_CUSTOM=larder (build scripts' C and C++ through larder), with `larder` on
+    their PATH; `cache-c: false` sets none of them; a CC or CXX of the job (its environment, or
+    `settings`) stays, and the log says so once."""
+    default = Job(tmp_path / "default", site, certificates, inputs={"cache": "none"})
+    main = ok(default.main())
+    assert {name: default.exported.get(name) for name in C_COMPILERS} == C_COMPILERS
+    later = default.step_env()
+    assert all(later[name] == value for name, value in C_COMPILERS.items())
+    assert shutil.which("larder", path=later["PATH"]) == default.exported["RUSTC_WRAPPER"]
+    assert main.stdout.count(C_COMPILERS_SET) == 1, main.stdout
+
+    off = Job(tmp_path / "off", site, certificates, inputs={"cache": "none", "cache-c": "false"})
+    main = ok(off.main())
+    assert not set(C_COMPILERS) & set(off.exported), off.exported
+    assert not set(C_COMPILERS) & set(off.step_env())
+    assert off.exported["RUSTC_WRAPPER"] and off.exported["CARGO_INCREMENTAL"] == "0"
+    assert main.stdout.count("cache-c: false: CC and CXX are left as they are") == 1
+    assert "compile through larder" not in main.stdout
+
+    own_cc = Job(tmp_path / "own-cc", site, certificates, inputs={"cache": "none"}, env={"CC": "clang"})
+    main = ok(own_cc.main())
+    assert "CC" not in own_cc.exported and own_cc.step_env()["CC"] == "clang"
+    assert own_cc.exported["CXX"] == "larder c++" and own_cc.exported["CC_KNOWN_WRAPPER_CUSTOM"] == "larder"
+    assert main.stdout.count("kept the job's own CC") == 1, main.stdout
+
+    # compilers given in `settings` are the job's too: nothing of larder's replaces them
+    own_both = Job(tmp_path / "own-both", site, certificates,
+                   inputs={"cache": "none", "settings": "CC=gcc-12\nCXX=g++-12"})
+    main = ok(own_both.main())
+    assert (own_both.exported["CC"], own_both.exported["CXX"]) == ("gcc-12", "g++-12")
+    assert "CC_KNOWN_WRAPPER_CUSTOM" not in own_both.exported
+    assert main.stdout.count("kept the job's own CC, CXX") == 1 and "compile through larder" not in main.stdout
+
+    bad = Job(tmp_path / "bad", site, certificates, inputs={"cache-c": "maybe"})
+    result = bad.main()
+    assert result.returncode == 1, result.stdout
+    [error] = annotations(result, "error")
+    assert 'cache-c must be true or false, not "maybe"' in error
+    assert bad.exported == {}
 
 
 def s3_tier(stats: dict) -> dict:
