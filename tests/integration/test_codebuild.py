@@ -219,6 +219,49 @@ def test_pre_build_names_the_index_and_defers_uploads(project_env, names, pushes
     assert re.fullmatch(r"started=\d{10,}", started)
 
 
+C_COMPILERS = {"CC": "larder cc", "CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
+C_COMPILERS_SET = 'larder: C and C++ from build scripts compile through larder: CC="larder cc", CXX="larder c++", ' \
+                  'CC_KNOWN_WRAPPER_CUSTOM=larder'
+
+
+@pytest.mark.parametrize("project_env,expected,said", [
+    ({}, C_COMPILERS, C_COMPILERS_SET),
+    ({"LARDER_CACHE_C": "0"}, {}, "larder: LARDER_CACHE_C=0: CC and CXX are left as they are"),
+    ({"LARDER_CACHE_C": "Off"}, {}, "larder: LARDER_CACHE_C=Off: CC and CXX are left as they are"),
+    ({"LARDER_CACHE_C": "0", "CC": "clang"}, {"CC": "clang"}, "larder: LARDER_CACHE_C=0: CC and CXX are left as they are"),
+    ({"CC": "clang"}, {**C_COMPILERS, "CC": "clang"}, "larder: kept the project's own CC"),
+    ({"CXX": ""}, {**C_COMPILERS, "CXX": ""}, "larder: kept the project's own CXX"),
+    ({"CC": "gcc-12", "CXX": "g++-12"}, {"CC": "gcc-12", "CXX": "g++-12"}, "larder: kept the project's own CC, CXX"),
+    ({"CC_KNOWN_WRAPPER_CUSTOM": "other"}, {**C_COMPILERS, "CC_KNOWN_WRAPPER_CUSTOM": "other"},
+     "larder: kept the project's own CC_KNOWN_WRAPPER_CUSTOM"),
+])
+def test_install_sends_build_scripts_c_through_larder(project_env, expected, said, tmp_path):
+    """The install phase (after the download) with a stand-in larder: CC, CXX and
+    CC_KNOWN_WRAPPER_CUSTOM for the later phases, unless LARDER_CACHE_C turns them off; the
+    project's own stay, and the log says so once."""
+    spec = yaml.safe_load(BUILDSPEC.read_text())
+    assert spec["env"]["variables"]["LARDER_CACHE_C"] == "1"  # on, and shown where it is turned off
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "larder").write_text("#!/bin/sh\n")
+    (fake / "larder").chmod(0o755)
+    env = codebuild_env(tmp_path, tmp_path, spec, {"LARDER_INSTALL_DIR": str(fake), **project_env})
+    install = spec["phases"]["install"]["commands"]
+    assert install[0].startswith("curl ")
+    probe = tmp_path / "compilers"
+    script = "\n".join([*install[1:], f'env | grep -E "^(CC|CXX|CC_KNOWN_WRAPPER_CUSTOM)=" > "{probe}"',
+                        'command -v larder'])
+    result = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    seen = dict(line.split("=", 1) for line in probe.read_text().splitlines())
+    assert seen == expected
+    assert result.stdout.count(said) == 1, result.stdout
+    if expected.get("CC") == "larder cc":
+        assert result.stdout.strip().splitlines()[-1] == str(fake / "larder")  # what "larder cc" runs
+    if expected == C_COMPILERS or not expected:
+        assert "kept the project's own" not in result.stdout
+
+
 def test_post_build_runs_after_a_failed_build(site, tmp_path):
     server, _ = site
     spec = yaml.safe_load(BUILDSPEC.read_text())
@@ -361,8 +404,11 @@ def test_unsupported_platform_builds_without_the_wrapper(site, tmp_path):
         "LARDER_INSTALLER_URL": f"{server.url}/install.sh", "LARDER_BASE_URL": server.url,
         "LARDER_INSTALL_DIR": str(tmp_path / "bin"), "LARDER_BUCKET": None, "LARDER_DIR": str(tmp_path / "cache")})
     env["PATH"] = f"{fake}:{env['PATH']}"
+    probe = tmp_path / "build-env"
+    spec["phases"]["build"]["commands"].append(f'echo "CC=${{CC-unset}} CXX=${{CXX-unset}}" > "{probe}"')
     result = run_buildspec(spec, env, src)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert probe.read_text().strip() == "CC=unset CXX=unset"  # no "larder cc" without larder
     assert "warning: no prebuilt larder for this platform (Linux riscv64)" in result.stderr
     assert "the build runs without the compiler cache" in result.stdout
     assert (src / "target" / "release" / "app").exists()
