@@ -306,6 +306,8 @@ def test_docker_buildspec_hands_credentials_to_docker_build(site, tmp_path):
         secret = Path(f"{record}.secret").read_text()
         assert "AKIACODEBUILD" in secret and "codebuild-secret" in secret and creds.keys["Token"] in secret
         assert "AKIACODEBUILD" not in " ".join(args)
+        # the project's LARDER_CACHE_C reaches the Dockerfile's cargo step
+        assert args[args.index("LARDER_CACHE_C") - 1] == "--build-arg"
         # post_build removed the secret file
         secret_path = next(a for a in args if a.startswith("id=aws,src=")).split("src=", 1)[1]
         assert not Path(secret_path).exists()
