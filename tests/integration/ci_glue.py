@@ -130,9 +130,10 @@ def tiny_workspace(root: Path) -> Path:
     return root
 
 
-# The C and C++ compilers a job may choose for its build scripts: the glue sets them unless the
-# job has its own, so a fresh job must not inherit them from the machine.
-C_COMPILER_VARIABLES = ("CC", "CXX", "CC_KNOWN_WRAPPER_CUSTOM")
+# The C and C++ compilers a job may choose for its build scripts: the glue sets HOST_CC and
+# HOST_CXX unless the job has its own (or CC, CXX), so a fresh job must not inherit them from the
+# machine.
+C_COMPILER_VARIABLES = ("CC", "CXX", "HOST_CC", "HOST_CXX", "CC_KNOWN_WRAPPER_CUSTOM")
 
 
 def clean_env(home: Path) -> dict:
