@@ -67728,15 +67728,20 @@ function available() {
 
 // src/c-compilers.js
 var C_COMPILERS = [
-  ["CC", "larder cc"],
-  ["CXX", "larder c++"]
+  ["HOST_CC", "larder cc", ["CC", "HOST_CC"]],
+  ["HOST_CXX", "larder c++", ["CXX", "HOST_CXX"]]
 ];
 var KNOWN_WRAPPER = ["CC_KNOWN_WRAPPER_CUSTOM", "larder"];
 function cCompilerVariables(env, wanted) {
   if (!wanted) return { set: [], kept: [] };
   const own = (name) => env[name] !== void 0;
-  const set = C_COMPILERS.filter(([name]) => !own(name));
-  const kept = C_COMPILERS.map(([name]) => name).filter(own);
+  const set = [];
+  const kept = [];
+  for (const [name, value, owners] of C_COMPILERS) {
+    const owned = owners.filter(own);
+    if (owned.length) kept.push(...owned);
+    else set.push([name, value]);
+  }
   if (set.length) {
     const [name, value] = KNOWN_WRAPPER;
     if (!own(name)) set.push(KNOWN_WRAPPER);
@@ -67745,7 +67750,7 @@ function cCompilerVariables(env, wanted) {
   return { set, kept };
 }
 function cCompilerReport({ set, kept }, wanted) {
-  if (!wanted) return "cache-c: false: CC and CXX are left as they are";
+  if (!wanted) return "cache-c: false: the C and C++ compilers are left as they are";
   const parts = [];
   if (set.length) {
     const shown = set.map(([name, value]) => value.includes(" ") ? `${name}="${value}"` : `${name}=${value}`);

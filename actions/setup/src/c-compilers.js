@@ -1,24 +1,35 @@
-// C and C++ compiled by build scripts. The cc crate reads CC and CXX, so CC="larder cc" sends
-// those compiles through larder's C and C++ cache (`larder cc ARGS…`). The cc crate 1.1 and
-// later split "wrapper compiler" only for wrappers it knows, hence CC_KNOWN_WRAPPER_CUSTOM. A
-// compiler the job chose itself is left as it is. Pure functions only: main.js exports them.
+// C and C++ compiled by build scripts. The cc crate takes the compiler from CC_<target>, then
+// HOST_CC when it builds for the machine it runs on (TARGET_CC when cross-compiling), then CC;
+// the same for CXX. HOST_CC="larder cc" therefore sends native builds' C through larder's C and
+// C++ cache (`larder cc ARGS…`) while a cross build (`cargo build --target …`) keeps the
+// compiler the cc crate picks for its target: a plain CC would replace that with the host's cc.
+// The cc crate 1.1 and later split "wrapper compiler" only for wrappers it knows, hence
+// CC_KNOWN_WRAPPER_CUSTOM. HOST_CC would override a CC the job chose, so a job with its own CC
+// or HOST_CC gets no HOST_CC (the same for CXX). Pure functions only: main.js exports them.
 
+/** [variable set, its value, the job's variables that make larder leave it unset]. */
 export const C_COMPILERS = [
-  ['CC', 'larder cc'],
-  ['CXX', 'larder c++'],
+  ['HOST_CC', 'larder cc', ['CC', 'HOST_CC']],
+  ['HOST_CXX', 'larder c++', ['CXX', 'HOST_CXX']],
 ];
 export const KNOWN_WRAPPER = ['CC_KNOWN_WRAPPER_CUSTOM', 'larder'];
 
 /**
  * The variables to export, given the job's environment: { set: [[name, value]…], kept: [names] }.
- * `kept` names what the job set itself (even empty) and stays as it is; nothing is set or kept
- * when `wanted` is false (the `cache-c` input).
+ * `kept` names what the job set itself (even empty) that made larder leave a compiler alone,
+ * or a CC_KNOWN_WRAPPER_CUSTOM naming another wrapper; nothing is set or kept when `wanted` is
+ * false (the `cache-c` input).
  */
 export function cCompilerVariables(env, wanted) {
   if (!wanted) return { set: [], kept: [] };
   const own = (name) => env[name] !== undefined;
-  const set = C_COMPILERS.filter(([name]) => !own(name));
-  const kept = C_COMPILERS.map(([name]) => name).filter(own);
+  const set = [];
+  const kept = [];
+  for (const [name, value, owners] of C_COMPILERS) {
+    const owned = owners.filter(own);
+    if (owned.length) kept.push(...owned);
+    else set.push([name, value]);
+  }
   if (set.length) {
     const [name, value] = KNOWN_WRAPPER;
     if (!own(name)) set.push(KNOWN_WRAPPER);
@@ -29,7 +40,7 @@ export function cCompilerVariables(env, wanted) {
 
 /** The one log line that says what was set and what was left as the job set it. */
 export function cCompilerReport({ set, kept }, wanted) {
-  if (!wanted) return 'cache-c: false: CC and CXX are left as they are';
+  if (!wanted) return 'cache-c: false: the C and C++ compilers are left as they are';
   const parts = [];
   if (set.length) {
     const shown = set.map(([name, value]) => (value.includes(' ') ? `${name}="${value}"` : `${name}=${value}`));

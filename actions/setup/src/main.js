@@ -1,7 +1,8 @@
 // Main step of the larder setup action: installs larder, makes it the RUSTC_WRAPPER of the rest
-// of the job (and, with cache-c, the C and C++ compiler of its build scripts), and, with no remote
-// storage, restores larder's folder from the Actions cache; with remote storage, prefetches what
-// the previous run of the job used and defers the uploads to the post step's push.
+// of the job (and, with cache-c, the C and C++ compiler its build scripts use for this machine),
+// and, with no remote storage, restores larder's folder from the Actions cache; with remote
+// storage, prefetches what the previous run of the job used and defers the uploads to the post
+// step's push.
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import * as actionsCache from './actions-cache.js';
@@ -134,7 +135,7 @@ async function main() {
   }
   if (readOnly) core.exportVariable('LARDER_READ_ONLY', '1');
   for (const [name, value] of settings) core.exportVariable(name, value);
-  // After `settings`: a CC or CXX given there is the job's own.
+  // After `settings`: a CC, CXX, HOST_CC or HOST_CXX given there is the job's own.
   const compilers = cCompilerVariables(process.env, cacheC);
   for (const [name, value] of compilers.set) core.exportVariable(name, value);
   core.info(cCompilerReport(compilers, cacheC));

@@ -124,24 +124,35 @@ test('the summary shows the prefetch and push reports as printed', () => {
   assert.ok(section.includes('```text\nlarder cache prefetch: index a lists 1 objects\n  a fault\nlarder cache push: not run: x\n```'));
 });
 
-test("cache-c: build scripts' C and C++ through larder, unless the job chose its compilers or opted out", () => {
-  const all = [['CC', 'larder cc'], ['CXX', 'larder c++'], ['CC_KNOWN_WRAPPER_CUSTOM', 'larder']];
+test("cache-c: native builds' C and C++ through larder (HOST_CC), unless the job chose its compilers or opted out", () => {
+  const all = [['HOST_CC', 'larder cc'], ['HOST_CXX', 'larder c++'], ['CC_KNOWN_WRAPPER_CUSTOM', 'larder']];
   const fresh = cCompilerVariables({ PATH: '/usr/bin' }, true);
   assert.deepEqual(fresh, { set: all, kept: [] });
   assert.equal(
     cCompilerReport(fresh, true),
-    'C and C++ from build scripts compile through larder: CC="larder cc", CXX="larder c++", CC_KNOWN_WRAPPER_CUSTOM=larder',
+    'C and C++ from build scripts compile through larder: HOST_CC="larder cc", HOST_CXX="larder c++", CC_KNOWN_WRAPPER_CUSTOM=larder',
   );
+  // never CC or CXX: the cc crate would use them for every target, a cross build's too
+  const names = fresh.set.map(([name]) => name);
+  assert.ok(!names.includes('CC') && !names.includes('CXX'), names);
+  // a cross compiler named for its target is more specific than HOST_CC: nothing to keep
+  assert.deepEqual(cCompilerVariables({ CC_aarch64_unknown_linux_gnu: 'aarch64-linux-gnu-gcc', TARGET_CC: 'x' }, true),
+    { set: all, kept: [] });
   // opted out: nothing set, whatever the job has
   assert.deepEqual(cCompilerVariables({}, false), { set: [], kept: [] });
   assert.deepEqual(cCompilerVariables({ CC: 'clang' }, false), { set: [], kept: [] });
-  assert.equal(cCompilerReport({ set: [], kept: [] }, false), 'cache-c: false: CC and CXX are left as they are');
-  // the job's own CC (even empty) stays; CXX still goes through larder
+  assert.equal(cCompilerReport({ set: [], kept: [] }, false), 'cache-c: false: the C and C++ compilers are left as they are');
+  // the job's own CC (even empty): HOST_CC would override it, so no HOST_CC; C++ still through larder
   const ownCc = cCompilerVariables({ CC: 'clang' }, true);
   assert.deepEqual(ownCc, { set: [all[1], all[2]], kept: ['CC'] });
-  assert.equal(cCompilerVariables({ CC: '' }, true).kept[0], 'CC');
-  assert.match(cCompilerReport(ownCc, true), /CXX="larder c\+\+", CC_KNOWN_WRAPPER_CUSTOM=larder; kept the job's own CC$/);
-  // both set by the job: nothing to set, not even the wrapper name
+  assert.deepEqual(cCompilerVariables({ CC: '' }, true), ownCc);
+  assert.match(cCompilerReport(ownCc, true), /HOST_CXX="larder c\+\+", CC_KNOWN_WRAPPER_CUSTOM=larder; kept the job's own CC$/);
+  // the job's own HOST_CC or HOST_CXX stays as well
+  assert.deepEqual(cCompilerVariables({ HOST_CC: 'gcc-13' }, true), { set: [all[1], all[2]], kept: ['HOST_CC'] });
+  assert.deepEqual(cCompilerVariables({ HOST_CXX: 'g++-13' }, true), { set: [all[0], all[2]], kept: ['HOST_CXX'] });
+  assert.deepEqual(cCompilerVariables({ CXX: 'clang++', CC: 'clang', HOST_CC: 'clang' }, true),
+    { set: [], kept: ['CC', 'HOST_CC', 'CXX'] });
+  // both chosen by the job: nothing to set, not even the wrapper name
   const own = cCompilerVariables({ CC: 'gcc-13', CXX: 'g++-13', CC_KNOWN_WRAPPER_CUSTOM: 'other' }, true);
   assert.deepEqual(own, { set: [], kept: ['CC', 'CXX'] });
   assert.equal(cCompilerReport(own, true), "kept the job's own CC, CXX");
