@@ -314,19 +314,21 @@ def test_prefetch_false_and_a_jobs_own_defer_uploads(site, tmp_path):
         s3.stop()
 
 
-C_COMPILERS = {"CC": "larder cc", "CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
+C_COMPILERS = {"HOST_CC": "larder cc", "HOST_CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
 
 
 def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(site, tmp_path):
-    """No build needed: with `cache-c: "true"` (the default) a job's script sees CC="larder cc",
-    CXX="larder c++" and CC_KNOWN_WRAPPER_CUSTOM=larder, and `larder` on its PATH; a job's own CC
-    stays (said once in its log); `cache-c: "false"` sets none of them."""
+    """No build needed: with `cache-c: "true"` (the default) a job's script sees
+    HOST_CC="larder cc", HOST_CXX="larder c++" and CC_KNOWN_WRAPPER_CUSTOM=larder, no CC or CXX
+    (a cross target keeps the cc crate's compiler), and `larder` on its PATH; a job's own CC or
+    HOST_CC means no HOST_CC, its own CXX no HOST_CXX (said once in its log); `cache-c: "false"`
+    sets none of them."""
     server, _ = site
     env = clean_env(tmp_path / "home")
     (tmp_path / "home").mkdir()
     probe = tmp_path / "probe"
     probe.mkdir()
-    check = [f'env | sort | grep -E "^(CC|CXX|CC_KNOWN_WRAPPER_CUSTOM)=" > "{probe}/$CI_JOB_NAME.env" || true',
+    check = [f'env | sort | grep -E "^(CC|CXX|HOST_CC|HOST_CXX|CC_KNOWN_WRAPPER_CUSTOM)=" > "{probe}/$CI_JOB_NAME.env" || true',
              f'command -v larder > "{probe}/$CI_JOB_NAME.larder"']
     logs = {}
     for cache_c in ("true", "false"):
@@ -344,6 +346,7 @@ def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(si
             "include": [{"local": "larder-component/larder.yml", "inputs": inputs}],
             f"defaults-{cache_c}": job(f"defaults-{cache_c}"),
             f"own-cc-{cache_c}": job(f"own-cc-{cache_c}", CC="clang"),
+            f"own-host-cc-{cache_c}": job(f"own-host-cc-{cache_c}", HOST_CC="gcc-12", CXX="g++-12"),
         })
         result = gitlab_ci_local(project, env)
         log = result.stdout + result.stderr
@@ -355,17 +358,23 @@ def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(si
     installed = tmp_path / "cache-c-true" / "bin" / "defaults-true" / "larder"
     assert (probe / "defaults-true.larder").read_text().strip() == str(installed)  # what "larder cc" runs
     defaults_log = job_log(logs["true"], "defaults-true")
-    assert defaults_log.count('larder: C and C++ from build scripts compile through larder: CC="larder cc", '
-                              'CXX="larder c++", CC_KNOWN_WRAPPER_CUSTOM=larder') == 1, defaults_log
-    # the job's own CC stays; CXX still goes through larder
-    assert seen["own-cc-true"] == {"CC": "clang", "CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
+    assert defaults_log.count('larder: C and C++ from build scripts compile through larder: HOST_CC="larder cc", '
+                              'HOST_CXX="larder c++", CC_KNOWN_WRAPPER_CUSTOM=larder') == 1, defaults_log
+    # the job's own CC stays, and no HOST_CC overrides it; C++ still goes through larder
+    assert seen["own-cc-true"] == {"CC": "clang", "HOST_CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
     own_log = job_log(logs["true"], "own-cc-true")
     assert own_log.count("larder: kept the job's own CC") == 1, own_log
-    # opted out: nothing set, the job's own CC untouched
+    # its own HOST_CC and CXX: nothing of larder's
+    assert seen["own-host-cc-true"] == {"HOST_CC": "gcc-12", "CXX": "g++-12"}
+    own_log = job_log(logs["true"], "own-host-cc-true")
+    assert own_log.count("larder: kept the job's own HOST_CC, CXX") == 1, own_log
+    assert "compile through larder" not in own_log
+    # opted out: nothing set, the job's own untouched
     assert seen["defaults-false"] == {}
     assert seen["own-cc-false"] == {"CC": "clang"}
+    assert seen["own-host-cc-false"] == {"HOST_CC": "gcc-12", "CXX": "g++-12"}
     off_log = job_log(logs["false"], "defaults-false")
-    assert off_log.count("larder: cache-c: false: CC and CXX are left as they are") == 1, off_log
+    assert off_log.count("larder: cache-c: false: the C and C++ compilers are left as they are") == 1, off_log
     assert "compile through larder" not in logs["false"]
 
 
@@ -580,7 +589,7 @@ def test_component_project_layout_and_release_job():
 
 def test_unsupported_platform_builds_without_the_wrapper(site, tmp_path):
     """No prebuilt larder for the runner (uname says FreeBSD): the installer warns, the job
-    builds without RUSTC_WRAPPER (and CC) and succeeds; after_script says larder was not installed."""
+    builds without RUSTC_WRAPPER (and HOST_CC) and succeeds; after_script says larder was not installed."""
     server, _ = site
     probe = tmp_path / "probe"
     probe.mkdir()
@@ -594,7 +603,7 @@ def test_unsupported_platform_builds_without_the_wrapper(site, tmp_path):
     pipeline = {
         "include": [{"local": "larder-component/larder.yml", "inputs": component_inputs(server, **{"aws-role-arn": ""})}],
         "build": {"extends": ".larder", "script": [
-            "cargo build", f'echo "RUSTC_WRAPPER=${{RUSTC_WRAPPER-unset}} CC=${{CC-unset}}" > "{probe}/env"',
+            "cargo build", f'echo "RUSTC_WRAPPER=${{RUSTC_WRAPPER-unset}} CC=${{CC-unset}} HOST_CC=${{HOST_CC-unset}}" > "{probe}/env"',
             "./target/debug/app"]},
     }
     project = make_project(tmp_path / "project", pipeline)
@@ -603,5 +612,5 @@ def test_unsupported_platform_builds_without_the_wrapper(site, tmp_path):
     assert result.returncode == 0, log[-6000:]
     assert "warning: no prebuilt larder for this platform (FreeBSD x86_64)" in log
     assert "the job builds without the compiler cache" in log
-    assert (probe / "env").read_text().strip() == "RUSTC_WRAPPER=unset CC=unset"
+    assert (probe / "env").read_text().strip() == "RUSTC_WRAPPER=unset CC=unset HOST_CC=unset"
     assert "larder was not installed in this job: no statistics" in log
