@@ -130,14 +130,21 @@ def tiny_workspace(root: Path) -> Path:
     return root
 
 
+# The C and C++ compilers a job may choose for its build scripts: the glue sets HOST_CC and
+# HOST_CXX unless the job has its own (or CC, CXX), so a fresh job must not inherit them from the
+# machine.
+C_COMPILER_VARIABLES = ("CC", "CXX", "HOST_CC", "HOST_CXX", "CC_KNOWN_WRAPPER_CUSTOM")
+
+
 def clean_env(home: Path) -> dict:
-    """The machine's environment without larder's, cargo's wrapper or CI variables, with cargo on
-    PATH and HOME pointing at a scratch folder."""
+    """The machine's environment without larder's, cargo's wrapper, the C compilers or CI
+    variables, with cargo on PATH and HOME pointing at a scratch folder."""
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("LARDER_", "SCCACHE_", "CACHEPOT_", "RUSTC_WRAPPER", "CARGO_BUILD_", "GITHUB_", "RUNNER_",
                               "INPUT_", "CI_", "GITLAB", "CODEBUILD_", "AWS_"))
+        and k not in C_COMPILER_VARIABLES
     }
     env["PATH"] = str(Path(cargo_path()).parent) + os.pathsep + env.get("PATH", "")
     # cargo and rustup keep their homes where they are installed, not in the scratch HOME.

@@ -30,6 +30,8 @@ echo "fake-cargo: step ran: $*"
 key=$(sed -n 's/^aws_access_key_id *= *//p' "$AWS_SHARED_CREDENTIALS_FILE")
 token=$(sed -n 's/^aws_session_token *= *//p' "$AWS_SHARED_CREDENTIALS_FILE")
 echo "fake-cargo: read credentials key=$key token=$token"
+echo "fake-cargo: CC=${CC-unset} CXX=${CXX-unset} HOST_CC=${HOST_CC-unset} HOST_CXX=${HOST_CXX-unset} \
+CC_KNOWN_WRAPPER_CUSTOM=${CC_KNOWN_WRAPPER_CUSTOM-unset}"
 "$RUSTC_WRAPPER" --version
 mkdir -p target/release
 echo built > target/release/app
@@ -141,6 +143,9 @@ def test_secret_keeps_the_cargo_layer_cached(buildah, tmp_path):
     assert f"read credentials key=AKIAFIRST token={first_token}" in log  # the secret is read in the step
     assert "larder 0." in log or "larder 1." in log  # larder --version ran inside the step
     assert "Compile requests" in log  # and `larder stats` after the build
+    # build scripts' C and C++ for this machine through larder; no CC or CXX, which a cross target would get too
+    assert ("fake-cargo: CC=unset CXX=unset HOST_CC=larder cc HOST_CXX=larder c++ "
+            "CC_KNOWN_WRAPPER_CUSTOM=larder") in log
 
     # Rotated credentials, nothing else changed: every layer comes from the cache.
     write_secret(secret, "AKIASECOND", uuid.uuid4().hex)
@@ -162,6 +167,27 @@ def test_secret_keeps_the_cargo_layer_cached(buildah, tmp_path):
     finally:
         buildah("umount", container, check=False)
         buildah("rm", container, check=False)
+
+
+def test_c_compilers_off_or_the_images_own(buildah, tmp_path):
+    """LARDER_CACHE_C=0 sets none of the compiler variables in the cargo step; a Rust image that
+    sets its own CC gets no HOST_CC (it would override CC), one with its own HOST_CXX keeps it."""
+    context = tiny_workspace(tmp_path / "app")
+    own = tmp_path / "rust-image-own-cc"
+    own.mkdir()
+    (own / "Containerfile").write_text("FROM localhost/rust-standin:test\nENV CC=clang HOST_CXX=clang++\n")
+    buildah.bud(own, tag="localhost/rust-standin-own-cc:test")
+    secret = tmp_path / "aws"
+    write_secret(secret, "AKIACOMPILERS", uuid.uuid4().hex)
+    common = ["--build-arg", "LARDER_IMAGE=localhost/larder:test", "--secret", f"id=aws,src={secret}"]
+    off = buildah.bud(context, *common, "--build-arg", "RUST_IMAGE=localhost/rust-standin:test",
+                      "--build-arg", "LARDER_CACHE_C=0", file=DOCKERFILE, tag="localhost/app-c-off:1")
+    assert ("fake-cargo: CC=unset CXX=unset HOST_CC=unset HOST_CXX=unset "
+            "CC_KNOWN_WRAPPER_CUSTOM=unset") in off.stdout + off.stderr, off.stdout
+    kept = buildah.bud(context, *common, "--build-arg", "RUST_IMAGE=localhost/rust-standin-own-cc:test",
+                       file=DOCKERFILE, tag="localhost/app-c-own:1")
+    assert ("fake-cargo: CC=clang CXX=unset HOST_CC=unset HOST_CXX=clang++ "
+            "CC_KNOWN_WRAPPER_CUSTOM=larder") in kept.stdout + kept.stderr, kept.stdout
 
 
 def test_credentials_as_build_arg_rebuild_every_time(buildah, tmp_path):

@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -602,6 +603,59 @@ def test_index_input_and_prefetch_false(site, certificates, service, tmp_path):
         assert 'prefetch must be true or false, not "maybe"' in error
     finally:
         s3.stop()
+
+
+C_COMPILERS = {"HOST_CC": "larder cc", "HOST_CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
+C_COMPILERS_SET = 'C and C++ from build scripts compile through larder: HOST_CC="larder cc", HOST_CXX="larder c++", ' \
+                  'CC_KNOWN_WRAPPER_CUSTOM=larder'
+# What the action may touch: never CC or CXX (the cc crate would use them for a cross target too).
+C_VARIABLES = {"CC", "CXX", *C_COMPILERS}
+
+
+def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(site, certificates, tmp_path):
+    """No build needed: by default the later steps get HOST_CC="larder cc", HOST_CXX="larder c++"
+    and CC_KNOWN_WRAPPER_CUSTOM=larder (build scripts' C and C++ for this machine through larder,
+    a cross target's left to the cc crate), with `larder` on their PATH, and no CC or CXX;
+    `cache-c: false` sets none of them; a job with its own CC or HOST_CC (its environment, or
+    `settings`) gets no HOST_CC, one with CXX or HOST_CXX no HOST_CXX, and the log says so once."""
+    default = Job(tmp_path / "default", site, certificates, inputs={"cache": "none"})
+    main = ok(default.main())
+    assert {name: value for name, value in default.exported.items() if name in C_VARIABLES} == C_COMPILERS
+    later = default.step_env()
+    assert {name: value for name, value in later.items() if name in C_VARIABLES} == C_COMPILERS
+    assert shutil.which("larder", path=later["PATH"]) == default.exported["RUSTC_WRAPPER"]
+    assert main.stdout.count(C_COMPILERS_SET) == 1, main.stdout
+
+    off = Job(tmp_path / "off", site, certificates, inputs={"cache": "none", "cache-c": "false"})
+    main = ok(off.main())
+    assert not C_VARIABLES & set(off.exported), off.exported
+    assert not C_VARIABLES & set(off.step_env())
+    assert off.exported["RUSTC_WRAPPER"] and off.exported["CARGO_INCREMENTAL"] == "0"
+    assert main.stdout.count("cache-c: false: the C and C++ compilers are left as they are") == 1
+    assert "compile through larder" not in main.stdout
+
+    # the job's CC: HOST_CC would override it inside the cc crate, so only HOST_CXX is larder's
+    own_cc = Job(tmp_path / "own-cc", site, certificates, inputs={"cache": "none"}, env={"CC": "clang"})
+    main = ok(own_cc.main())
+    assert not {"CC", "HOST_CC"} & set(own_cc.exported), own_cc.exported
+    assert own_cc.step_env()["CC"] == "clang" and "HOST_CC" not in own_cc.step_env()
+    assert own_cc.exported["HOST_CXX"] == "larder c++" and own_cc.exported["CC_KNOWN_WRAPPER_CUSTOM"] == "larder"
+    assert main.stdout.count("kept the job's own CC") == 1, main.stdout
+
+    # compilers given in `settings` are the job's too (HOST_CC, and CXX for C++): nothing of larder's
+    own_both = Job(tmp_path / "own-both", site, certificates,
+                   inputs={"cache": "none", "settings": "HOST_CC=gcc-12\nCXX=g++-12"})
+    main = ok(own_both.main())
+    assert {name: value for name, value in own_both.exported.items() if name in C_VARIABLES} == \
+        {"HOST_CC": "gcc-12", "CXX": "g++-12"}
+    assert main.stdout.count("kept the job's own HOST_CC, CXX") == 1 and "compile through larder" not in main.stdout
+
+    bad = Job(tmp_path / "bad", site, certificates, inputs={"cache-c": "maybe"})
+    result = bad.main()
+    assert result.returncode == 1, result.stdout
+    [error] = annotations(result, "error")
+    assert 'cache-c must be true or false, not "maybe"' in error
+    assert bad.exported == {}
 
 
 def s3_tier(stats: dict) -> dict:

@@ -314,6 +314,70 @@ def test_prefetch_false_and_a_jobs_own_defer_uploads(site, tmp_path):
         s3.stop()
 
 
+C_COMPILERS = {"HOST_CC": "larder cc", "HOST_CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
+
+
+def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(site, tmp_path):
+    """No build needed: with `cache-c: "true"` (the default) a job's script sees
+    HOST_CC="larder cc", HOST_CXX="larder c++" and CC_KNOWN_WRAPPER_CUSTOM=larder, no CC or CXX
+    (a cross target keeps the cc crate's compiler), and `larder` on its PATH; a job's own CC or
+    HOST_CC means no HOST_CC, its own CXX no HOST_CXX (said once in its log); `cache-c: "false"`
+    sets none of them."""
+    server, _ = site
+    env = clean_env(tmp_path / "home")
+    (tmp_path / "home").mkdir()
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    check = [f'env | sort | grep -E "^(CC|CXX|HOST_CC|HOST_CXX|CC_KNOWN_WRAPPER_CUSTOM)=" > "{probe}/$CI_JOB_NAME.env" || true',
+             f'command -v larder > "{probe}/$CI_JOB_NAME.larder"']
+    logs = {}
+    for cache_c in ("true", "false"):
+        folder = tmp_path / f"cache-c-{cache_c}"
+        inputs = component_inputs(server, **{"aws-role-arn": ""})
+        if cache_c == "false":  # "true" is the default: given only here
+            inputs["cache-c"] = cache_c
+
+        def job(name, **variables):
+            return {"extends": ".larder", "script": check,
+                    "variables": {"LARDER_INSTALL_DIR": str(folder / "bin" / name),
+                                  "LARDER_DIR": str(folder / "cache" / name), **variables}}
+
+        project = make_project(folder / "project", {
+            "include": [{"local": "larder-component/larder.yml", "inputs": inputs}],
+            f"defaults-{cache_c}": job(f"defaults-{cache_c}"),
+            f"own-cc-{cache_c}": job(f"own-cc-{cache_c}", CC="clang"),
+            f"own-host-cc-{cache_c}": job(f"own-host-cc-{cache_c}", HOST_CC="gcc-12", CXX="g++-12"),
+        })
+        result = gitlab_ci_local(project, env)
+        log = result.stdout + result.stderr
+        assert result.returncode == 0, log[-6000:]
+        logs[cache_c] = log
+
+    seen = {name.stem: read_env(name) for name in probe.glob("*.env")}
+    assert seen["defaults-true"] == C_COMPILERS
+    installed = tmp_path / "cache-c-true" / "bin" / "defaults-true" / "larder"
+    assert (probe / "defaults-true.larder").read_text().strip() == str(installed)  # what "larder cc" runs
+    defaults_log = job_log(logs["true"], "defaults-true")
+    assert defaults_log.count('larder: C and C++ from build scripts compile through larder: HOST_CC="larder cc", '
+                              'HOST_CXX="larder c++", CC_KNOWN_WRAPPER_CUSTOM=larder') == 1, defaults_log
+    # the job's own CC stays, and no HOST_CC overrides it; C++ still goes through larder
+    assert seen["own-cc-true"] == {"CC": "clang", "HOST_CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
+    own_log = job_log(logs["true"], "own-cc-true")
+    assert own_log.count("larder: kept the job's own CC") == 1, own_log
+    # its own HOST_CC and CXX: nothing of larder's
+    assert seen["own-host-cc-true"] == {"HOST_CC": "gcc-12", "CXX": "g++-12"}
+    own_log = job_log(logs["true"], "own-host-cc-true")
+    assert own_log.count("larder: kept the job's own HOST_CC, CXX") == 1, own_log
+    assert "compile through larder" not in own_log
+    # opted out: nothing set, the job's own untouched
+    assert seen["defaults-false"] == {}
+    assert seen["own-cc-false"] == {"CC": "clang"}
+    assert seen["own-host-cc-false"] == {"HOST_CC": "gcc-12", "CXX": "g++-12"}
+    off_log = job_log(logs["false"], "defaults-false")
+    assert off_log.count("larder: cache-c: false: the C and C++ compilers are left as they are") == 1, off_log
+    assert "compile through larder" not in logs["false"]
+
+
 def test_read_only_protected_and_true(site, tmp_path):
     server, _ = site
     probe = tmp_path / "probe"
@@ -525,7 +589,7 @@ def test_component_project_layout_and_release_job():
 
 def test_unsupported_platform_builds_without_the_wrapper(site, tmp_path):
     """No prebuilt larder for the runner (uname says FreeBSD): the installer warns, the job
-    builds without RUSTC_WRAPPER and succeeds; after_script says larder was not installed."""
+    builds without RUSTC_WRAPPER (and HOST_CC) and succeeds; after_script says larder was not installed."""
     server, _ = site
     probe = tmp_path / "probe"
     probe.mkdir()
@@ -539,7 +603,8 @@ def test_unsupported_platform_builds_without_the_wrapper(site, tmp_path):
     pipeline = {
         "include": [{"local": "larder-component/larder.yml", "inputs": component_inputs(server, **{"aws-role-arn": ""})}],
         "build": {"extends": ".larder", "script": [
-            "cargo build", f'echo "RUSTC_WRAPPER=${{RUSTC_WRAPPER-unset}}" > "{probe}/env"', "./target/debug/app"]},
+            "cargo build", f'echo "RUSTC_WRAPPER=${{RUSTC_WRAPPER-unset}} CC=${{CC-unset}} HOST_CC=${{HOST_CC-unset}}" > "{probe}/env"',
+            "./target/debug/app"]},
     }
     project = make_project(tmp_path / "project", pipeline)
     result = gitlab_ci_local(project, env)
@@ -547,5 +612,5 @@ def test_unsupported_platform_builds_without_the_wrapper(site, tmp_path):
     assert result.returncode == 0, log[-6000:]
     assert "warning: no prebuilt larder for this platform (FreeBSD x86_64)" in log
     assert "the job builds without the compiler cache" in log
-    assert (probe / "env").read_text().strip() == "RUSTC_WRAPPER=unset"
+    assert (probe / "env").read_text().strip() == "RUSTC_WRAPPER=unset CC=unset HOST_CC=unset"
     assert "larder was not installed in this job: no statistics" in log

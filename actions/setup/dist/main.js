@@ -67726,6 +67726,40 @@ function available() {
   return isFeatureAvailable();
 }
 
+// src/c-compilers.js
+var C_COMPILERS = [
+  ["HOST_CC", "larder cc", ["CC", "HOST_CC"]],
+  ["HOST_CXX", "larder c++", ["CXX", "HOST_CXX"]]
+];
+var KNOWN_WRAPPER = ["CC_KNOWN_WRAPPER_CUSTOM", "larder"];
+function cCompilerVariables(env, wanted) {
+  if (!wanted) return { set: [], kept: [] };
+  const own = (name) => env[name] !== void 0;
+  const set = [];
+  const kept = [];
+  for (const [name, value, owners] of C_COMPILERS) {
+    const owned = owners.filter(own);
+    if (owned.length) kept.push(...owned);
+    else set.push([name, value]);
+  }
+  if (set.length) {
+    const [name, value] = KNOWN_WRAPPER;
+    if (!own(name)) set.push(KNOWN_WRAPPER);
+    else if (env[name] !== value) kept.push(name);
+  }
+  return { set, kept };
+}
+function cCompilerReport({ set, kept }, wanted) {
+  if (!wanted) return "cache-c: false: the C and C++ compilers are left as they are";
+  const parts = [];
+  if (set.length) {
+    const shown = set.map(([name, value]) => value.includes(" ") ? `${name}="${value}"` : `${name}=${value}`);
+    parts.push(`C and C++ from build scripts compile through larder: ${shown.join(", ")}`);
+  }
+  if (kept.length) parts.push(`kept the job's own ${kept.join(", ")}`);
+  return parts.join("; ");
+}
+
 // src/cache-key.js
 function part(value) {
   return String(value || "").replace(/[,\s]/g, "_").slice(0, 100) || "none";
@@ -67801,11 +67835,17 @@ function readOnlyMode() {
 function cacheInput() {
   return oneOf("cache", ["auto", "github", "none"], "auto");
 }
-function prefetchWanted() {
-  const value = (getInput("prefetch") || "true").toLowerCase();
+function booleanInput(name, fallback) {
+  const value = (getInput(name) || fallback).toLowerCase();
   if (["true", "1", "yes", "on"].includes(value)) return true;
   if (["false", "0", "no", "off"].includes(value)) return false;
-  throw new Error(`prefetch must be true or false, not "${value}"`);
+  throw new Error(`${name} must be true or false, not "${value}"`);
+}
+function prefetchWanted() {
+  return booleanInput("prefetch", "true");
+}
+function cacheCWanted() {
+  return booleanInput("cache-c", "true");
 }
 
 // src/install.js
@@ -68406,6 +68446,7 @@ async function main() {
   const settings = parseSettings(getInput("settings"));
   const mode = cacheInput();
   const prefetch = prefetchWanted();
+  const cacheC = cacheCWanted();
   const installed = await group(
     "Installing larder",
     () => installLarder({ version: getInput("version"), baseUrl: getInput("base-url"), target })
@@ -68421,6 +68462,9 @@ async function main() {
   }
   if (readOnly) exportVariable("LARDER_READ_ONLY", "1");
   for (const [name, value] of settings) exportVariable(name, value);
+  const compilers = cCompilerVariables(process.env, cacheC);
+  for (const [name, value] of compilers.set) exportVariable(name, value);
+  info(cCompilerReport(compilers, cacheC));
   const dir = larderDir();
   const wanted = actionsCacheWanted(mode, dir);
   let restore = null;

@@ -43,12 +43,22 @@ export function cacheInput() {
   return oneOf('cache', ['auto', 'github', 'none'], 'auto');
 }
 
-/** `prefetch`: true (the default) or false. */
-export function prefetchWanted() {
-  const value = (core.getInput('prefetch') || 'true').toLowerCase();
+/** A true/false input (also 1/0, yes/no, on/off); empty is `fallback`. */
+function booleanInput(name, fallback) {
+  const value = (core.getInput(name) || fallback).toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(value)) return true;
   if (['false', '0', 'no', 'off'].includes(value)) return false;
-  throw new Error(`prefetch must be true or false, not "${value}"`);
+  throw new Error(`${name} must be true or false, not "${value}"`);
+}
+
+/** `prefetch`: true (the default) or false. */
+export function prefetchWanted() {
+  return booleanInput('prefetch', 'true');
+}
+
+/** `cache-c`: true (the default) sets HOST_CC and HOST_CXX to larder for build scripts' C and C++; false does not. */
+export function cacheCWanted() {
+  return booleanInput('cache-c', 'true');
 }
 
 export function summaryWanted() {

@@ -1,14 +1,16 @@
 // Main step of the larder setup action: installs larder, makes it the RUSTC_WRAPPER of the rest
-// of the job, and, with no remote storage, restores larder's folder from the Actions cache; with
-// remote storage, prefetches what the previous run of the job used and defers the uploads to the
-// post step's push.
+// of the job (and, with cache-c, the C and C++ compiler its build scripts use for this machine),
+// and, with no remote storage, restores larder's folder from the Actions cache; with remote
+// storage, prefetches what the previous run of the job used and defers the uploads to the post
+// step's push.
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import * as actionsCache from './actions-cache.js';
 import { folderBytes, larderDir, unsafeToArchive } from './cache-dir.js';
+import { cCompilerReport, cCompilerVariables } from './c-compilers.js';
 import { cacheKeys } from './cache-key.js';
 import { currentBranch, defaultBranch } from './event.js';
-import { cacheInput, parseSettings, prefetchWanted, readOnlyMode } from './inputs.js';
+import { cacheCWanted, cacheInput, parseSettings, prefetchWanted, readOnlyMode } from './inputs.js';
 import { installLarder } from './install.js';
 import { flagSet, indexNames, prefetchArgs, remoteConfigured, setting, sinceAfter } from './job-edges.js';
 import { cacheFormat, runLarder } from './larder-cli.js';
@@ -115,6 +117,7 @@ async function main() {
   const settings = parseSettings(core.getInput('settings'));
   const mode = cacheInput();
   const prefetch = prefetchWanted();
+  const cacheC = cacheCWanted();
 
   const installed = await core.group('Installing larder', () =>
     installLarder({ version: core.getInput('version'), baseUrl: core.getInput('base-url'), target }),
@@ -132,6 +135,10 @@ async function main() {
   }
   if (readOnly) core.exportVariable('LARDER_READ_ONLY', '1');
   for (const [name, value] of settings) core.exportVariable(name, value);
+  // After `settings`: a CC, CXX, HOST_CC or HOST_CXX given there is the job's own.
+  const compilers = cCompilerVariables(process.env, cacheC);
+  for (const [name, value] of compilers.set) core.exportVariable(name, value);
+  core.info(cCompilerReport(compilers, cacheC));
 
   const dir = larderDir();
   const wanted = actionsCacheWanted(mode, dir);

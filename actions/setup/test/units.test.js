@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { cCompilerReport, cCompilerVariables } from '../src/c-compilers.js';
 import { cachePathSpec, larderDir, unsafeToArchive } from '../src/cache-dir.js';
 import { cacheKeys } from '../src/cache-key.js';
 import { findArchive, normalizeVersion, releaseBase } from '../src/install.js';
@@ -121,4 +122,41 @@ test('the summary shows the prefetch and push reports as printed', () => {
   const section = remoteSection('larder cache prefetch: index a lists 1 objects\n  a fault', 'larder cache push: not run: x');
   assert.match(section, /### larder and remote storage/);
   assert.ok(section.includes('```text\nlarder cache prefetch: index a lists 1 objects\n  a fault\nlarder cache push: not run: x\n```'));
+});
+
+test("cache-c: native builds' C and C++ through larder (HOST_CC), unless the job chose its compilers or opted out", () => {
+  const all = [['HOST_CC', 'larder cc'], ['HOST_CXX', 'larder c++'], ['CC_KNOWN_WRAPPER_CUSTOM', 'larder']];
+  const fresh = cCompilerVariables({ PATH: '/usr/bin' }, true);
+  assert.deepEqual(fresh, { set: all, kept: [] });
+  assert.equal(
+    cCompilerReport(fresh, true),
+    'C and C++ from build scripts compile through larder: HOST_CC="larder cc", HOST_CXX="larder c++", CC_KNOWN_WRAPPER_CUSTOM=larder',
+  );
+  // never CC or CXX: the cc crate would use them for every target, a cross build's too
+  const names = fresh.set.map(([name]) => name);
+  assert.ok(!names.includes('CC') && !names.includes('CXX'), names);
+  // a cross compiler named for its target is more specific than HOST_CC: nothing to keep
+  assert.deepEqual(cCompilerVariables({ CC_aarch64_unknown_linux_gnu: 'aarch64-linux-gnu-gcc', TARGET_CC: 'x' }, true),
+    { set: all, kept: [] });
+  // opted out: nothing set, whatever the job has
+  assert.deepEqual(cCompilerVariables({}, false), { set: [], kept: [] });
+  assert.deepEqual(cCompilerVariables({ CC: 'clang' }, false), { set: [], kept: [] });
+  assert.equal(cCompilerReport({ set: [], kept: [] }, false), 'cache-c: false: the C and C++ compilers are left as they are');
+  // the job's own CC (even empty): HOST_CC would override it, so no HOST_CC; C++ still through larder
+  const ownCc = cCompilerVariables({ CC: 'clang' }, true);
+  assert.deepEqual(ownCc, { set: [all[1], all[2]], kept: ['CC'] });
+  assert.deepEqual(cCompilerVariables({ CC: '' }, true), ownCc);
+  assert.match(cCompilerReport(ownCc, true), /HOST_CXX="larder c\+\+", CC_KNOWN_WRAPPER_CUSTOM=larder; kept the job's own CC$/);
+  // the job's own HOST_CC or HOST_CXX stays as well
+  assert.deepEqual(cCompilerVariables({ HOST_CC: 'gcc-13' }, true), { set: [all[1], all[2]], kept: ['HOST_CC'] });
+  assert.deepEqual(cCompilerVariables({ HOST_CXX: 'g++-13' }, true), { set: [all[0], all[2]], kept: ['HOST_CXX'] });
+  assert.deepEqual(cCompilerVariables({ CXX: 'clang++', CC: 'clang', HOST_CC: 'clang' }, true),
+    { set: [], kept: ['CC', 'HOST_CC', 'CXX'] });
+  // both chosen by the job: nothing to set, not even the wrapper name
+  const own = cCompilerVariables({ CC: 'gcc-13', CXX: 'g++-13', CC_KNOWN_WRAPPER_CUSTOM: 'other' }, true);
+  assert.deepEqual(own, { set: [], kept: ['CC', 'CXX'] });
+  assert.equal(cCompilerReport(own, true), "kept the job's own CC, CXX");
+  // another custom wrapper name is the job's too; larder's own name needs no mention
+  assert.deepEqual(cCompilerVariables({ CC_KNOWN_WRAPPER_CUSTOM: 'other' }, true), { set: all.slice(0, 2), kept: ['CC_KNOWN_WRAPPER_CUSTOM'] });
+  assert.deepEqual(cCompilerVariables({ CC_KNOWN_WRAPPER_CUSTOM: 'larder' }, true), { set: all.slice(0, 2), kept: [] });
 });
