@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/expected.hpp"
+
 namespace larder::net {
 
 struct Url {
@@ -22,10 +24,10 @@ struct Url {
   std::string origin() const;
 };
 
-// Parses "scheme://[user[:password]@]host[:port][/path][?query][#fragment]" with libcurl.
-// nullopt when it is not such a URL; `error` then says what is wrong in a few words that never
-// quote the text (and so never its password). Port 0 is refused: no server listens there.
-std::optional<Url> parse_url(std::string_view text, std::string* error = nullptr);
+// Parses "scheme://[user[:password]@]host[:port][/path][?query][#fragment]" with libcurl. When
+// it is not such a URL, the error says what is wrong in a few words that never quote the text
+// (and so never its password). Port 0 is refused: no server listens there.
+Expected<Url> parse_url(std::string_view text);
 
 // A host as it is written in a URL: an IPv6 address in brackets, its zone as "%25zone".
 std::string url_host(std::string_view host);

@@ -15,22 +15,30 @@ namespace larder::storage {
 
 namespace {
 
+// Until the backends are made by factory functions, a URL that cannot be parsed is thrown as
+// they throw their own configuration errors.
+RemoteUrl parse_or_throw(const std::string& url, uint16_t default_port) {
+  auto parsed = RemoteUrl::parse(url, default_port);
+  if (!parsed) throw std::invalid_argument(parsed.error());
+  return std::move(*parsed);
+}
+
 // One LARDER_REMOTE URL -> its backend, chosen by scheme; nullptr for an unknown scheme.
 StoragePtr make_remote(const std::string& url, const Settings& settings, std::vector<std::string>& problems) {
   const auto state_dir = settings.cache_dir() / "memo" / "remotes";
   const std::string scheme = to_lower(url.substr(0, url.find("://")));
   if (scheme == "redis" || scheme == "rediss") {
-    return std::make_unique<RedisStorage>(RemoteUrl::parse(url, 6379), state_dir, problems);
+    return std::make_unique<RedisStorage>(parse_or_throw(url, 6379), state_dir, problems);
   }
   if (scheme == "memcached") {
-    return std::make_unique<MemcachedStorage>(RemoteUrl::parse(url, 11211), state_dir, problems);
+    return std::make_unique<MemcachedStorage>(parse_or_throw(url, 11211), state_dir, problems);
   }
   if (scheme == "http" || scheme == "https") {
-    return std::make_unique<HttpStorage>(RemoteUrl::parse(url, scheme == "https" ? 443 : 80), state_dir, problems);
+    return std::make_unique<HttpStorage>(parse_or_throw(url, scheme == "https" ? 443 : 80), state_dir, problems);
   }
   if (scheme == "azblob") {
     return std::make_unique<AzureBlobStorage>(
-        RemoteUrl::parse(url, 443), state_dir, [&](const std::string& name) { return settings.env(name); }, problems);
+        parse_or_throw(url, 443), state_dir, [&](const std::string& name) { return settings.env(name); }, problems);
   }
   return nullptr;
 }

@@ -60,9 +60,9 @@ TEST(Url, Ipv6KeepsItsZone) {
 
 TEST(Url, SaysWhatIsWrongWithoutQuotingTheUrl) {
   auto error_of = [](std::string_view text) {
-    std::string error;
-    EXPECT_FALSE(parse_url(text, &error)) << text;
-    return error;
+    const auto parsed = parse_url(text);
+    EXPECT_FALSE(parsed) << text;
+    return parsed ? std::string() : parsed.error();
   };
   EXPECT_EQ(error_of("localhost:6379"), "no scheme://");
   EXPECT_EQ(error_of("[::1]:6379"), "no scheme://");
