@@ -28,9 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       FUZZ_CHECK(!host.host.empty() && host.port != 0);
       (void)host.text();
     }
-    std::vector<std::string> problems;
-    (void)storage::read_remote_options(url, problems);
-    (void)storage::read_tls_options(url, true, problems);
+    (void)storage::read_remote_options(url);
+    (void)storage::read_tls_options(url, true);
     (void)url.unknown_attributes(storage::remote_option_names());
   }
   (void)storage::parse_duration(text);

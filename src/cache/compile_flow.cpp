@@ -220,11 +220,11 @@ bool CompileFlow::prepare() {
     format.add("larder", "cache format", std::to_string(kFormatVersion));
     call_key_parts_ = rustc::build_call_key(inputs, std::move(format));
     call_key_ = call_key_parts_.digest();
-    std::vector<std::string> problems;
+    auto [tiers, problems] = storage::make_storage_tiers(settings_);
     const bool read_only = settings_.flag("LARDER_READ_ONLY");
     defer_uploads_ = !read_only && settings_.flag("LARDER_DEFER_UPLOADS");
     // Deferred: this call writes no remote; `larder cache push` uploads what it queued.
-    chain_.emplace(storage::make_storage_tiers(settings_, problems), read_only || defer_uploads_);
+    chain_.emplace(std::move(tiers), read_only || defer_uploads_);
     for (const auto& problem : problems) warn_once(warning_markers(settings_), current_build_id(), problem);
     prepared_ = true;
   } catch (const std::exception& error) {
