@@ -369,10 +369,10 @@ bool CompileFlow::restore(const Entry& entry) {
   const auto writing_started = Clock::now();
   for (const auto& [expected, stored] : plan) {
     const bool relocated = expected->role == "dep-info";
-    auto error =
+    auto written =
         replace_output_file(expected->path, relocated ? std::string_view(dep_info) : stored->data, stored->mode);
-    if (error) {
-      spdlog::warn("{}: cannot restore {}: {}; rebuilding", args_.crate_name, expected->path.string(), *error);
+    if (!written) {
+      spdlog::warn("{}: cannot restore {}: {}; rebuilding", args_.crate_name, expected->path.string(), written.error());
       stats_.read_errors++;
       return false;
     }

@@ -125,7 +125,7 @@ std::string HttpStorage::explain(const net::Response& response, const std::strin
   }
 }
 
-std::optional<std::string> HttpStorage::make_collections(const std::string& path) {
+Expected<void> HttpStorage::make_collections(const std::string& path) {
   // MKCOL each missing level below the base path's first segment: /a/, /a/b/, …
   size_t pos = 1;
   while ((pos = path.find('/', pos)) != std::string::npos) {
@@ -133,15 +133,15 @@ std::optional<std::string> HttpStorage::make_collections(const std::string& path
     ++pos;
     if (collections_made_.count(collection)) continue;
     auto response = send("MKCOL", origin_ + collection);
-    if (!response.transport_ok()) return explain(response, "MKCOL");
+    if (!response.transport_ok()) return unexpected(explain(response, "MKCOL"));
     // 201 made; 405 it exists already (RFC 4918); 301 some servers redirect to the slash form.
     if (response.succeeded() || response.status == 405 || response.status == 301) {
       collections_made_.insert(collection);
       continue;
     }
-    return explain(response, "MKCOL");
+    return unexpected(explain(response, "MKCOL"));
   }
-  return std::nullopt;
+  return {};
 }
 
 GetResult HttpStorage::get(const std::string& name) {
@@ -155,7 +155,7 @@ OpResult HttpStorage::put(const std::string& name, std::string_view blob) {
   const std::string path = object_path(name);
   auto response = send("PUT", origin_ + path, blob, retryable_put);
   if (missing_collection(response)) {
-    if (auto failed = make_collections(path)) return OpResult::failure(*failed);
+    if (auto made = make_collections(path); !made) return OpResult::failure(made.error());
     response = send("PUT", origin_ + path, blob);
   }
   if (response.succeeded()) return OpResult::success();

@@ -32,7 +32,7 @@ class HttpStorage : public Storage {
   net::Response send(const std::string& method, const std::string& url, std::string_view body = {},
                      const net::RetryPredicate& retryable = net::default_retryable);
   // Creates every collection from the base path down to the object's parent.
-  std::optional<std::string> make_collections(const std::string& object_path);
+  Expected<void> make_collections(const std::string& object_path);
   std::string object_path(const std::string& name) const;  // path below the origin, encoded
   std::string explain(const net::Response& response, const std::string& method) const;
 

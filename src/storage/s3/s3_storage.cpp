@@ -86,8 +86,8 @@ void S3Storage::remember_region(const std::string& region) {
   spdlog::info("S3 bucket {} is in {}, not {}: using {} from now on", settings_.location.bucket, region, region_,
                region);
   region_ = region;
-  if (auto error = write_file_atomic(region_memo(), region + "\n"))
-    spdlog::debug("cannot remember the region: {}", *error);
+  if (auto written = write_file_atomic(region_memo(), region + "\n"); !written)
+    spdlog::debug("cannot remember the region: {}", written.error());
 }
 
 Expected<void> S3Storage::ensure_credentials() {
