@@ -392,7 +392,7 @@ ProcessResult CompileFlow::compile() {
     if (compilation_.linked)
       argv.push_back("-Clink-arg=-Wl,--dependency-file=" + compilation_.link_inputs_path.string());
   }
-  return run_process(argv, true);
+  return run_process(argv, ProcessOutput::CaptureAndEcho);
 }
 
 void CompileFlow::remove_temporaries() const {

@@ -106,7 +106,8 @@ std::string url_host(std::string_view host) {
   return text + "]";
 }
 
-std::string percent_encode(std::string_view text, bool keep_slash) {
+std::string percent_encode(std::string_view text, Slashes slashes) {
+  const bool keep_slash = slashes == Slashes::Keep;
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size() * 3);

@@ -32,9 +32,11 @@ Expected<Url> parse_url(std::string_view text);
 // A host as it is written in a URL: an IPv6 address in brackets, its zone as "%25zone".
 std::string url_host(std::string_view host);
 
-// Percent-encodes every byte but the unreserved ones (A-Z a-z 0-9 - . _ ~); '/' is kept when
-// `keep_slash` (paths). Upper-case hex, as SigV4 requires.
-std::string percent_encode(std::string_view text, bool keep_slash = false);
+// Whether percent_encode keeps '/' (in a path) or encodes it (in a query value or a name).
+enum class Slashes { Encode, Keep };
+// Percent-encodes every byte but the unreserved ones (A-Z a-z 0-9 - . _ ~) and, with
+// Slashes::Keep, '/'. Upper-case hex, as SigV4 requires.
+std::string percent_encode(std::string_view text, Slashes slashes = Slashes::Encode);
 // Decodes %XX sequences (libcurl's decoder); '+' stays '+'. Malformed sequences are kept as they are.
 std::string percent_decode(std::string_view text);
 

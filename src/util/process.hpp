@@ -19,10 +19,19 @@ struct ProcessResult {
 // failure, with errno set.
 void exec_replace(const std::vector<std::string>& argv);
 
-// Runs `argv`, capturing stdout and stderr. When `echo` is set, both streams are also passed
-// through to this process's stdout and stderr as they arrive, so a long compile still shows
-// its diagnostics live. Inherits every non-CLOEXEC descriptor (cargo's jobserver pipes).
-ProcessResult run_process(const std::vector<std::string>& argv, bool echo);
+// What run_process does with the child's stdout and stderr: capture them, or capture them and
+// also pass them through to this process's stdout and stderr as they arrive, so a long compile
+// still shows its diagnostics live.
+enum class ProcessOutput { Capture, CaptureAndEcho };
+
+// Runs `argv`, capturing stdout and stderr. Inherits every non-CLOEXEC descriptor (cargo's
+// jobserver pipes).
+ProcessResult run_process(const std::vector<std::string>& argv, ProcessOutput output);
+// Transitional, for the callers in src/rustc that still pass `echo` as a bool (they are being
+// reworked elsewhere): remove once they pass a ProcessOutput.
+inline ProcessResult run_process(const std::vector<std::string>& argv, bool echo) {
+  return run_process(argv, echo ? ProcessOutput::CaptureAndEcho : ProcessOutput::Capture);
+}
 
 // The status this process should exit with to reproduce `result` for its parent; a child
 // killed by a signal is reproduced by raising that signal.

@@ -78,7 +78,7 @@ TEST(Url, SaysWhatIsWrongWithoutQuotingTheUrl) {
 }
 
 TEST(Url, PercentEncoding) {
-  EXPECT_EQ(percent_encode("a b+c=/é~", true), "a%20b%2Bc%3D/%C3%A9~");
+  EXPECT_EQ(percent_encode("a b+c=/é~", Slashes::Keep), "a%20b%2Bc%3D/%C3%A9~");
   EXPECT_EQ(percent_encode("a/b"), "a%2Fb");
   EXPECT_EQ(percent_decode("a%20b%2fc%zz"), "a b/c%zz");
   EXPECT_EQ(percent_decode("a+b%"), "a+b%");

@@ -97,7 +97,7 @@ MadeStorage AzureBlobStorage::create(const RemoteUrl& url, const std::filesystem
 }
 
 std::string AzureBlobStorage::blob_path(const std::string& name) const {
-  return endpoint_path_ + "/" + container_ + "/" + net::percent_encode(options_.prefix + name, true);
+  return endpoint_path_ + "/" + container_ + "/" + net::percent_encode(options_.prefix + name, net::Slashes::Keep);
 }
 
 net::Response AzureBlobStorage::send(const std::string& method, const std::string& path, const std::string& query,

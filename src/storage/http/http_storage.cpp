@@ -40,7 +40,7 @@ MadeStorage HttpStorage::create(const RemoteUrl& url, const std::filesystem::pat
   http.client_ = std::make_unique<net::HttpClient>(client);
 
   http.origin_ = url.scheme + "://" + url.hosts.front().text();
-  http.base_path_ = net::percent_encode(url.path, true);
+  http.base_path_ = net::percent_encode(url.path, net::Slashes::Keep);
   if (http.base_path_.empty() || http.base_path_.back() != '/') http.base_path_ += "/";
 
   if (auto token = url.attribute("token")) {
@@ -63,7 +63,7 @@ MadeStorage HttpStorage::create(const RemoteUrl& url, const std::filesystem::pat
 }
 
 std::string HttpStorage::object_path(const std::string& name) const {
-  return base_path_ + net::percent_encode(options_.prefix + name, true);
+  return base_path_ + net::percent_encode(options_.prefix + name, net::Slashes::Keep);
 }
 
 net::Response HttpStorage::send(const std::string& method, const std::string& url, std::string_view body,

@@ -40,7 +40,7 @@ Expected<S3Target> s3_target(const S3Location& location, const std::string& regi
     target.raw_path = net::percent_decode(base.path) + "/" + key;
   }
   target.host = base.authority();
-  target.url = base.origin() + aws::canonical_uri(target.raw_path, false);
+  target.url = base.origin() + aws::canonical_uri(target.raw_path, aws::PathForm::AsIs);
   return target;
 }
 
