@@ -29,37 +29,36 @@ ProviderResult container_credentials(const ProviderContext& context) {
   } else if (auto full = env_value(context.env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
     auto parsed = net::parse_url(*full);
     if (!parsed || !allowed_full_uri(*parsed)) {
-      return ProviderResult::fail(
+      return unexpected(
           "container: AWS_CONTAINER_CREDENTIALS_FULL_URI must be https or a loopback / "
           "169.254.170.2 / 169.254.170.23 address");
     }
     url = *full;
   } else {
-    return ProviderResult::skip();
+    return std::nullopt;
   }
   net::Request request("GET", url);
   std::optional<std::string> token;
   if (auto token_file = env_value(context.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
     token = read_file(*token_file);
-    if (!token)
-      return ProviderResult::fail("container: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + *token_file);
+    if (!token) return unexpected("container: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + *token_file);
   } else {
     token = env_value(context.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
   }
   if (token) request.headers.emplace_back("Authorization", std::string(trim(*token)));
   const auto response = context.http.send(request);
-  if (!response.transport_ok()) return ProviderResult::fail("container: " + url + ": " + response.error);
+  if (!response.transport_ok()) return unexpected("container: " + url + ": " + response.error);
   if (response.status != 200) {
-    return ProviderResult::fail("container: " + url + " answered HTTP " + std::to_string(response.status));
+    return unexpected("container: " + url + " answered HTTP " + std::to_string(response.status));
   }
   return parse_json_credentials(response.body, "container credentials (" + url + ")");
 }
 
 ProviderResult parse_json_credentials(const std::string& body, const std::string& source) {
   const auto json = nlohmann::json::parse(body, nullptr, false);
-  if (json.is_discarded() || !json.is_object()) return ProviderResult::fail(source + ": the answer is not JSON");
+  if (json.is_discarded() || !json.is_object()) return unexpected(source + ": the answer is not JSON");
   if (json.contains("Code") && json["Code"].is_string() && json["Code"] != "Success") {
-    return ProviderResult::fail(source + ": " + json["Code"].get<std::string>());
+    return unexpected(source + ": " + json["Code"].get<std::string>());
   }
   Credentials credentials;
   auto text = [&](const char* key) {
@@ -70,8 +69,8 @@ ProviderResult parse_json_credentials(const std::string& body, const std::string
   credentials.session_token = text("Token");
   if (auto expiration = text("Expiration"); !expiration.empty()) credentials.expires_at = parse_iso8601(expiration);
   credentials.source = source;
-  if (credentials.empty()) return ProviderResult::fail(source + ": the answer has no AccessKeyId/SecretAccessKey");
-  return ProviderResult::found(std::move(credentials));
+  if (credentials.empty()) return unexpected(source + ": the answer has no AccessKeyId/SecretAccessKey");
+  return credentials;
 }
 
 }  // namespace larder::aws

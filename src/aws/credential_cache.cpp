@@ -66,8 +66,8 @@ void CredentialCache::store(const Credentials& credentials) const {
                                {"session_token", credentials.session_token},
                                {"expires_at", *credentials.expires_at},
                                {"source", credentials.source}};
-  if (auto error = write_file_atomic(path_, json.dump(), 0600)) {
-    spdlog::debug("cannot cache temporary AWS credentials: {}", *error);
+  if (auto written = write_file_atomic(path_, json.dump(), 0600); !written) {
+    spdlog::debug("cannot cache temporary AWS credentials: {}", written.error());
   }
 }
 

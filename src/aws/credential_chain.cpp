@@ -36,16 +36,15 @@ ChainResult resolve_credentials(const Env& env, const std::optional<std::filesys
   const ProviderContext context{env, http, std::time(nullptr)};
 
   auto take = [&](ProviderResult provided) {
-    if (provided.credentials) {
-      spdlog::debug("AWS credentials from {}", provided.credentials->source);
-      result.credentials = std::move(provided.credentials);
-      return true;
+    if (!provided) {
+      spdlog::debug("AWS credentials: {}", provided.error());
+      result.problems.push_back(std::move(provided).error());
+      return false;
     }
-    if (!provided.skipped) {
-      spdlog::debug("AWS credentials: {}", provided.problem);
-      result.problems.push_back(provided.problem);
-    }
-    return false;
+    if (!*provided) return false;  // not configured
+    spdlog::debug("AWS credentials from {}", (*provided)->source);
+    result.credentials = std::move(*provided);
+    return true;
   };
 
   if (take(environment_credentials(context)) || take(profile_credentials(context))) return result;

@@ -12,6 +12,9 @@
 
 namespace larder::aws {
 
+// Credentials and problems together, not an Expected: the providers that failed before one
+// succeeded are still worth a line in doctor and the logs, and no credentials at all is an
+// answer too (anonymous access is the caller's choice).
 struct ChainResult {
   std::optional<Credentials> credentials;
   // Providers that were configured but failed, in order: for doctor and logs.

@@ -1,6 +1,6 @@
 #pragma once
 // One source of AWS credentials in the SDK chain. A provider that is not configured (its
-// variables unset) answers `skipped`; one that is configured but fails says why in `problem`
+// variables unset) answers nullopt; one that is configured but fails says why in its error
 // (never a secret) and the chain goes on to the next.
 #include <ctime>
 #include <optional>
@@ -9,18 +9,12 @@
 #include "aws/credentials.hpp"
 #include "aws/environment.hpp"
 #include "net/http_client.hpp"
+#include "util/expected.hpp"
 
 namespace larder::aws {
 
-struct ProviderResult {
-  std::optional<Credentials> credentials;
-  std::string problem;
-  bool skipped = false;
-
-  static ProviderResult skip() { return {std::nullopt, {}, true}; }
-  static ProviderResult fail(std::string why) { return {std::nullopt, std::move(why), false}; }
-  static ProviderResult found(Credentials credentials) { return {std::move(credentials), {}, false}; }
-};
+// The credentials, nullopt when the provider is not configured, or why it failed.
+using ProviderResult = Expected<std::optional<Credentials>>;
 
 struct ProviderContext {
   Env env;

@@ -7,7 +7,7 @@ namespace larder::aws {
 
 ProviderResult imds_credentials(const ProviderContext& context) {
   if (auto disabled = env_value(context.env, "AWS_EC2_METADATA_DISABLED"); disabled && is_truthy(*disabled)) {
-    return ProviderResult::skip();
+    return std::nullopt;
   }
   std::string endpoint = env_value(context.env, "AWS_EC2_METADATA_SERVICE_ENDPOINT").value_or("http://169.254.169.254");
   while (endpoint.ends_with('/')) endpoint.pop_back();
@@ -16,9 +16,9 @@ ProviderResult imds_credentials(const ProviderContext& context) {
   net::Request token_request("PUT", endpoint + "/latest/api/token");
   token_request.headers.emplace_back("X-aws-ec2-metadata-token-ttl-seconds", "21600");
   const auto token = context.http.send(token_request);
-  if (!token.transport_ok()) return ProviderResult::fail("instance metadata: " + token.error);
+  if (!token.transport_ok()) return unexpected("instance metadata: " + token.error);
   if (token.status != 200)
-    return ProviderResult::fail("instance metadata: token request answered HTTP " + std::to_string(token.status));
+    return unexpected("instance metadata: token request answered HTTP " + std::to_string(token.status));
 
   auto get = [&](const std::string& path) {
     net::Request request("GET", endpoint + path);
@@ -27,13 +27,13 @@ ProviderResult imds_credentials(const ProviderContext& context) {
   };
   const auto roles = get("/latest/meta-data/iam/security-credentials/");
   if (!roles.transport_ok() || roles.status != 200) {
-    return ProviderResult::fail("instance metadata: no instance profile role (" + roles.summary() + ")");
+    return unexpected("instance metadata: no instance profile role (" + roles.summary() + ")");
   }
   const std::string role(trim(split(roles.body, '\n').front()));
-  if (role.empty()) return ProviderResult::fail("instance metadata: the instance has no IAM role");
+  if (role.empty()) return unexpected("instance metadata: the instance has no IAM role");
   const auto credentials = get("/latest/meta-data/iam/security-credentials/" + role);
   if (!credentials.transport_ok() || credentials.status != 200) {
-    return ProviderResult::fail("instance metadata: credentials of role " + role + ": " + credentials.summary());
+    return unexpected("instance metadata: credentials of role " + role + ": " + credentials.summary());
   }
   return parse_json_credentials(credentials.body, source + ", role " + role);
 }

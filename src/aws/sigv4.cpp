@@ -85,9 +85,10 @@ std::string amz_date(std::time_t time) {
   return buffer;
 }
 
-std::string canonical_uri(std::string_view raw_path, bool normalize) {
-  const std::string path = raw_path.empty() ? "/" : (normalize ? normalize_path(raw_path) : std::string(raw_path));
-  return net::percent_encode(path, true);
+std::string canonical_uri(std::string_view raw_path, PathForm form) {
+  const std::string path =
+      raw_path.empty() ? "/" : (form == PathForm::Normalized ? normalize_path(raw_path) : std::string(raw_path));
+  return net::percent_encode(path, net::Slashes::Keep);
 }
 
 std::string canonical_query(const std::vector<std::pair<std::string, std::string>>& query) {
@@ -133,7 +134,8 @@ Signature sign(const SigningRequest& request, const Credentials& credentials, co
     signed_headers += name;
   }
 
-  result.canonical_request = request.method + "\n" + canonical_uri(request.path, params.normalize_path) + "\n" +
+  const PathForm path_form = params.normalize_path ? PathForm::Normalized : PathForm::AsIs;
+  result.canonical_request = request.method + "\n" + canonical_uri(request.path, path_form) + "\n" +
                              canonical_query(request.query) + "\n" + canonical_headers + "\n" + signed_headers + "\n" +
                              request.payload_hash;
   const std::string scope = date + "/" + params.region + "/" + params.service + "/aws4_request";

@@ -46,9 +46,11 @@ struct Signature {
 
 Signature sign(const SigningRequest& request, const Credentials& credentials, const SigningParams& params);
 
+// Whether a path is signed as it is (S3) or with dot segments removed and slashes collapsed.
+enum class PathForm { AsIs, Normalized };
 // The path as it appears in the canonical request and on the wire: every byte but unreserved
 // characters and '/' percent-encoded, once.
-std::string canonical_uri(std::string_view raw_path, bool normalize);
+std::string canonical_uri(std::string_view raw_path, PathForm form);
 std::string canonical_query(const std::vector<std::pair<std::string, std::string>>& query);
 // "20150830T123600Z"
 std::string amz_date(std::time_t time);

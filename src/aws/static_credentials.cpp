@@ -7,14 +7,14 @@ namespace larder::aws {
 ProviderResult environment_credentials(const ProviderContext& context) {
   auto id = env_value(context.env, "AWS_ACCESS_KEY_ID");
   auto secret = env_value(context.env, "AWS_SECRET_ACCESS_KEY");
-  if (!id && !secret) return ProviderResult::skip();
+  if (!id && !secret) return std::nullopt;
   if (!id || !secret) {
-    return ProviderResult::fail(std::string("environment: ") + (id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID") +
-                                " is missing");
+    return unexpected(std::string("environment: ") + (id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID") +
+                      " is missing");
   }
   Credentials credentials{*id, *secret, env_value(context.env, "AWS_SESSION_TOKEN").value_or(""), std::nullopt,
                           "environment (AWS_ACCESS_KEY_ID)"};
-  return ProviderResult::found(std::move(credentials));
+  return credentials;
 }
 
 ProviderResult profile_credentials(const ProviderContext& context) {
@@ -39,15 +39,15 @@ ProviderResult profile_credentials(const ProviderContext& context) {
     auto secret = keys.find("aws_secret_access_key");
     if (id == keys.end() || secret == keys.end()) continue;
     auto token = keys.find("aws_session_token");
-    return ProviderResult::found({id->second, secret->second, token == keys.end() ? "" : token->second, std::nullopt,
-                                  "profile '" + profile + "' in " + path});
+    return Credentials{id->second, secret->second, token == keys.end() ? "" : token->second, std::nullopt,
+                       "profile '" + profile + "' in " + path};
   }
-  if (profile_seen) return ProviderResult::skip();  // e.g. a profile with only a region
+  if (profile_seen) return std::nullopt;  // e.g. a profile with only a region
   if (env_value(context.env, "AWS_PROFILE")) {
-    return ProviderResult::fail("profile '" + profile + "' (AWS_PROFILE) is in neither " + credentials_path + " nor " +
-                                config_path);
+    return unexpected("profile '" + profile + "' (AWS_PROFILE) is in neither " + credentials_path + " nor " +
+                      config_path);
   }
-  return ProviderResult::skip();
+  return std::nullopt;
 }
 
 }  // namespace larder::aws

@@ -23,13 +23,13 @@ std::string sts_endpoint(const Env& env) {
 ProviderResult web_identity_credentials(const ProviderContext& context) {
   auto token_file = env_value(context.env, "AWS_WEB_IDENTITY_TOKEN_FILE");
   auto role_arn = env_value(context.env, "AWS_ROLE_ARN");
-  if (!token_file && !role_arn) return ProviderResult::skip();
+  if (!token_file && !role_arn) return std::nullopt;
   if (!token_file || !role_arn) {
-    return ProviderResult::fail(std::string("web identity: ") +
-                                (token_file ? "AWS_ROLE_ARN" : "AWS_WEB_IDENTITY_TOKEN_FILE") + " is missing");
+    return unexpected(std::string("web identity: ") + (token_file ? "AWS_ROLE_ARN" : "AWS_WEB_IDENTITY_TOKEN_FILE") +
+                      " is missing");
   }
   auto token = read_file(*token_file);
-  if (!token) return ProviderResult::fail("web identity: cannot read the token file " + *token_file);
+  if (!token) return unexpected("web identity: cannot read the token file " + *token_file);
   const std::string session =
       env_value(context.env, "AWS_ROLE_SESSION_NAME").value_or("larder-" + std::to_string(context.now));
   const std::string body =
@@ -42,12 +42,12 @@ ProviderResult web_identity_credentials(const ProviderContext& context) {
   request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
   request.headers.emplace_back("Accept", "application/xml");
   const auto response = context.http.send(request);
-  if (!response.transport_ok()) return ProviderResult::fail("web identity: STS at " + endpoint + ": " + response.error);
+  if (!response.transport_ok()) return unexpected("web identity: STS at " + endpoint + ": " + response.error);
   if (response.status != 200) {
     const auto code = xml_text(response.body, "Code").value_or("HTTP " + std::to_string(response.status));
     const auto message = xml_text(response.body, "Message").value_or("");
-    return ProviderResult::fail("web identity: STS refused AssumeRoleWithWebIdentity for " + *role_arn + ": " + code +
-                                (message.empty() ? "" : " (" + message + ")"));
+    return unexpected("web identity: STS refused AssumeRoleWithWebIdentity for " + *role_arn + ": " + code +
+                      (message.empty() ? "" : " (" + message + ")"));
   }
   Credentials credentials;
   credentials.access_key_id = xml_text(response.body, "AccessKeyId").value_or("");
@@ -55,8 +55,8 @@ ProviderResult web_identity_credentials(const ProviderContext& context) {
   credentials.session_token = xml_text(response.body, "SessionToken").value_or("");
   if (auto expiration = xml_text(response.body, "Expiration")) credentials.expires_at = parse_iso8601(*expiration);
   credentials.source = "web identity (STS AssumeRoleWithWebIdentity, role " + *role_arn + ")";
-  if (credentials.empty()) return ProviderResult::fail("web identity: STS answer without credentials");
-  return ProviderResult::found(std::move(credentials));
+  if (credentials.empty()) return unexpected("web identity: STS answer without credentials");
+  return credentials;
 }
 
 }  // namespace larder::aws

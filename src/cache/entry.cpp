@@ -122,8 +122,11 @@ std::vector<Holder> find_holders(const std::vector<OutputFile>& files, const std
   return holders;
 }
 
-std::optional<std::filesystem::path> load_files(Entry& entry, const std::vector<OutputFile>& files,
-                                                bool share_members) {
+// Whether load_files looks for outputs that lie inside another (an rlib's .rmeta), to store them
+// once.
+enum class Inside { Look, DoNotLook };
+
+std::optional<std::filesystem::path> load_files(Entry& entry, const std::vector<OutputFile>& files, Inside inside) {
   std::vector<size_t> sizes;
   const size_t first = entry.outputs.size();
   for (const auto& file : files) {
@@ -134,7 +137,7 @@ std::optional<std::filesystem::path> load_files(Entry& entry, const std::vector<
     entry.outputs.push_back(
         {file.role, allowed_mode(stamp->mode), std::string_view(), std::string(kHashSize, '0'), std::nullopt, 0});
   }
-  const auto holders = share_members ? find_holders(files, sizes) : std::vector<Holder>(files.size());
+  const auto holders = inside == Inside::Look ? find_holders(files, sizes) : std::vector<Holder>(files.size());
   size_t total = 0;
   for (size_t i = 0; i < files.size(); ++i) {
     if (holders[i]) {
@@ -162,7 +165,7 @@ std::optional<std::filesystem::path> load_files(Entry& entry, const std::vector<
     if (held.size() != sizes[i] || !file_holds_exactly(files[i].path, held)) {
       // Not a copy after all (or it changed): store every file's bytes.
       entry.outputs.resize(first);
-      return load_files(entry, files, false);
+      return load_files(entry, files, Inside::DoNotLook);
     }
     output.data = held;
     output.hash = sha256_hex(held);
@@ -175,7 +178,7 @@ std::optional<std::filesystem::path> load_files(Entry& entry, const std::vector<
 }  // namespace
 
 std::optional<std::filesystem::path> load_outputs(Entry& entry, const std::vector<OutputFile>& files) {
-  return load_files(entry, files, true);
+  return load_files(entry, files, Inside::Look);
 }
 
 std::string serialize_entry(const Entry& entry) {

@@ -28,9 +28,9 @@ class RemotePool {
  public:
   RemotePool(const Settings& settings, unsigned workers) {
     for (unsigned i = 0; i < workers; ++i) {
-      std::vector<std::string> problems;
-      per_worker_.push_back(storage::make_remote_storages(settings, problems));
-      if (i == 0) problems_ = problems;
+      auto remotes = storage::make_remote_storages(settings);
+      per_worker_.push_back(std::move(remotes.value));
+      if (i == 0) problems_ = std::move(remotes.problems);
     }
   }
   std::vector<storage::StoragePtr>& of(unsigned worker) { return per_worker_[worker]; }

@@ -77,8 +77,8 @@ int credentials_command(const CredentialsExport& request) {
     std::cout << text << std::flush;
     return std::cout ? 0 : 1;
   }
-  if (auto error = write_file_atomic(request.output, text, 0600)) {
-    std::cerr << "larder: " << *error << "\n";
+  if (auto written = write_file_atomic(request.output, text, 0600); !written) {
+    std::cerr << "larder: " << written.error() << "\n";
     return 1;
   }
   std::cerr << "larder: written to " << request.output << " (mode 0600)\n";

@@ -118,8 +118,7 @@ int doctor_command() {
     report.line({"rustc", error.what(), false, "put rustc on PATH or set RUSTC"});
   }
 
-  std::vector<std::string> problems;
-  auto tiers = storage::make_storage_tiers(settings, problems);
+  auto [tiers, problems] = storage::make_storage_tiers(settings);
   for (const auto& problem : problems)
     report.check({"remote storage", problem, false, "correct LARDER_REMOTE / LARDER_BUCKET"});
   const bool read_only = settings.flag("LARDER_READ_ONLY");

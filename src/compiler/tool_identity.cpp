@@ -47,7 +47,7 @@ ToolIdentity identify_tool(const std::string& program, const std::vector<std::st
   }
   std::vector<std::string> argv{found};
   argv.insert(argv.end(), version_args.begin(), version_args.end());
-  auto version = run_process(argv, false);
+  auto version = run_process(argv, ProcessOutput::Capture);
   if (!version.started || version.exit_code != 0) {
     std::string command = found;
     for (const auto& arg : version_args) command += " " + arg;

@@ -9,6 +9,7 @@
 #include "util/environment.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
+#include "util/with_problems.hpp"
 
 namespace larder {
 
@@ -120,19 +121,22 @@ bool has_keyless_table_header(std::string_view text) {
 
 // File keys are the variable names, or their lower-case form without the prefix:
 // LARDER_CACHE_SIZE and cache_size are the same key.
-std::map<std::string, std::string> read_config_file(const fs::path& path, std::vector<std::string>& problems) {
-  std::map<std::string, std::string> values;
+// The keys that can be read, with a problem for each that cannot and for a file that cannot be
+// read at all (then there are none): the other settings still apply.
+WithProblems<std::map<std::string, std::string>> read_config_file(const fs::path& path) {
+  WithProblems<std::map<std::string, std::string>> read;
+  auto& [values, problems] = read;
   // A settings file is small: a FIFO, a device or a huge file in its place is not one.
   const auto text = read_regular_file(path, 1 << 20, Symlinks::Follow);
   if (!text) {
     problems.push_back("config file " + path.string() +
                        " cannot be read as a settings file (missing, unreadable, not a regular file or over 1 MiB)");
-    return values;
+    return read;
   }
   if (has_keyless_table_header(*text)) {
     problems.push_back("config file " + path.string() +
                        " is not valid TOML: a table header with no name ('[' alone on a line)");
-    return values;
+    return read;
   }
   try {
     const toml::table table = toml::parse(*text, path.string());
@@ -154,7 +158,7 @@ std::map<std::string, std::string> read_config_file(const fs::path& path, std::v
   } catch (const toml::parse_error& error) {
     problems.push_back("config file " + path.string() + " is not valid TOML: " + std::string(error.description()));
   }
-  return values;
+  return read;
 }
 
 }  // namespace
@@ -172,7 +176,9 @@ Settings Settings::load_from(const EnvironmentMap& environment) {
       settings.problems_.push_back("config file " + settings.config_file_->string() +
                                    " (LARDER_CONFIG) does not exist");
     } else {
-      file_values = read_config_file(*settings.config_file_, settings.problems_);
+      auto read = read_config_file(*settings.config_file_);
+      file_values = std::move(read.value);
+      for (auto& problem : read.problems) settings.problems_.push_back(std::move(problem));
     }
   }
   for (const auto& spec : known_settings()) {

@@ -90,7 +90,7 @@ bool KeyRecordStore::add(const std::string& identity, const std::string& crate, 
   nlohmann::json items = nlohmann::json::array();
   for (const auto& v : variants) items.push_back(to_json(v));
   const nlohmann::json json = {{"format", 1}, {"crate", crate}, {"identity", identity}, {"variants", items}};
-  if (write_file_atomic(file_for(identity), json.dump())) return false;
+  if (!write_file_atomic(file_for(identity), json.dump())) return false;
   prune();
   return true;
 }

@@ -102,7 +102,10 @@ std::string change_of(const KeyComponent& a, const KeyComponent& b,
   return a.group + " " + a.name + " changed";
 }
 
-std::string presence_of(const KeyComponent& c, bool added) {
+enum class Presence { Added, Removed };
+
+std::string presence_of(const KeyComponent& c, Presence presence) {
+  const bool added = presence == Presence::Added;
   const std::string verb = added ? " added" : " removed";
   if (c.group == "arg") return "argument " + render_arg(c.name, c.value) + verb;
   if (c.group == "extern") return "extern " + c.name + verb;
@@ -159,10 +162,12 @@ std::pair<std::vector<std::string>, std::vector<std::string>> component_changes(
                          [&](const KeyComponent* o) { return o->name == c.name && o->value == c.value; });
     };
     for (const KeyComponent* c : old_values) {
-      if (!contains(new_values, *c)) found.push_back({order(*c), {is_consequence(*c), presence_of(*c, false)}});
+      if (!contains(new_values, *c))
+        found.push_back({order(*c), {is_consequence(*c), presence_of(*c, Presence::Removed)}});
     }
     for (const KeyComponent* c : new_values) {
-      if (!contains(old_values, *c)) found.push_back({order(*c), {is_consequence(*c), presence_of(*c, true)}});
+      if (!contains(old_values, *c))
+        found.push_back({order(*c), {is_consequence(*c), presence_of(*c, Presence::Added)}});
     }
   }
   std::stable_sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
@@ -170,8 +175,13 @@ std::pair<std::vector<std::string>, std::vector<std::string>> component_changes(
   return {primary, consequences};
 }
 
+// What pair_changes compares: source files (path, hash) or env-dep variables (name, hash of the
+// value, empty when unset).
+enum class Pairs { Sources, EnvDeps };
+
 std::vector<std::string> pair_changes(const std::vector<std::pair<std::string, std::string>>& before,
-                                      const std::vector<std::pair<std::string, std::string>>& now, bool env) {
+                                      const std::vector<std::pair<std::string, std::string>>& now, Pairs pairs) {
+  const bool env = pairs == Pairs::EnvDeps;
   std::vector<std::string> out;
   std::map<std::string, std::string> old_map(before.begin(), before.end());
   std::map<std::string, std::string> new_map(now.begin(), now.end());
@@ -216,8 +226,8 @@ void drop_duplicates(std::vector<std::string>& reasons) {
 
 size_t difference_count(const KeyRecord& a, const KeyRecord& b) {
   auto [primary, consequences] = component_changes(a, b, [](std::string_view) { return false; });
-  return primary.size() + consequences.size() + pair_changes(a.sources, b.sources, false).size() +
-         pair_changes(a.env_deps, b.env_deps, true).size();
+  return primary.size() + consequences.size() + pair_changes(a.sources, b.sources, Pairs::Sources).size() +
+         pair_changes(a.env_deps, b.env_deps, Pairs::EnvDeps).size();
 }
 
 }  // namespace
@@ -242,7 +252,7 @@ const KeyRecord* closest_record(const std::vector<KeyRecord>& earlier, const Key
 std::vector<std::string> explain_changes(const KeyRecord& before, const KeyRecord& now,
                                          const std::function<bool(std::string_view)>& rebuilt) {
   auto [reasons, consequences] = component_changes(before, now, rebuilt);
-  for (auto& r : pair_changes(before.sources, now.sources, false)) {
+  for (auto& r : pair_changes(before.sources, now.sources, Pairs::Sources)) {
     // Crates read by the linker change with their externs, which are already named; a build
     // script's output folder is renamed whenever cargo's hash of its run changes.
     const bool crate_file = r.find(".rlib ") != std::string::npos || r.find(".rmeta ") != std::string::npos;
@@ -250,7 +260,7 @@ std::vector<std::string> explain_changes(const KeyRecord& before, const KeyRecor
         !r.ends_with(" changed") && r.find("/build/") != std::string::npos && r.find("/out/") != std::string::npos;
     (crate_file || moved_output ? consequences : reasons).push_back(std::move(r));
   }
-  for (auto& r : pair_changes(before.env_deps, now.env_deps, true)) {
+  for (auto& r : pair_changes(before.env_deps, now.env_deps, Pairs::EnvDeps)) {
     (r.starts_with("env OUT_DIR ") ? consequences : reasons).push_back(std::move(r));
   }
   if (reasons.empty()) reasons = std::move(consequences);

@@ -71,14 +71,10 @@ std::string Url::authority() const {
 
 std::string Url::origin() const { return scheme + "://" + authority(); }
 
-std::optional<Url> parse_url(std::string_view text, std::string* error) {
-  auto fail = [error](std::string why) -> std::optional<Url> {
-    if (error != nullptr) *error = std::move(why);
-    return std::nullopt;
-  };
+Expected<Url> parse_url(std::string_view text) {
   // libcurl reads a C string: a NUL byte would cut the URL short unseen.
-  if (text.find('\0') != std::string_view::npos) return fail("a NUL byte");
-  if (!starts_with_scheme(text)) return fail("no scheme://");
+  if (text.find('\0') != std::string_view::npos) return unexpected("a NUL byte");
+  if (!starts_with_scheme(text)) return unexpected("no scheme://");
   CurlUrl parsed{std::string(text)};
   Url url;
   url.scheme = parsed.part(CURLUPART_SCHEME).value_or("");
@@ -89,16 +85,16 @@ std::optional<Url> parse_url(std::string_view text, std::string* error) {
   const auto port = parsed.part(CURLUPART_PORT);
   url.path = parsed.part(CURLUPART_PATH).value_or("/");
   url.query = parsed.part(CURLUPART_QUERY).value_or("");
-  if (parsed.failure() != CURLUE_OK) return fail(curl_url_strerror(parsed.failure()));
+  if (parsed.failure() != CURLUE_OK) return unexpected(curl_url_strerror(parsed.failure()));
   if (url.host.size() > 2 && url.host.front() == '[' && url.host.back() == ']') {
     url.host = url.host.substr(1, url.host.size() - 2);
   }
   if (zone) url.host += "%" + *zone;
-  if (url.host.empty()) return fail("no host");
+  if (url.host.empty()) return unexpected("no host");
   if (port) {
     const auto [end, rc] = std::from_chars(port->data(), port->data() + port->size(), url.port);
-    if (rc != std::errc() || end != port->data() + port->size()) return fail("bad port");
-    if (url.port == 0) return fail("port 0");
+    if (rc != std::errc() || end != port->data() + port->size()) return unexpected("bad port");
+    if (url.port == 0) return unexpected("port 0");
   }
   return url;
 }
@@ -110,7 +106,8 @@ std::string url_host(std::string_view host) {
   return text + "]";
 }
 
-std::string percent_encode(std::string_view text, bool keep_slash) {
+std::string percent_encode(std::string_view text, Slashes slashes) {
+  const bool keep_slash = slashes == Slashes::Keep;
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size() * 3);

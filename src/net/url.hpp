@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/expected.hpp"
+
 namespace larder::net {
 
 struct Url {
@@ -22,17 +24,19 @@ struct Url {
   std::string origin() const;
 };
 
-// Parses "scheme://[user[:password]@]host[:port][/path][?query][#fragment]" with libcurl.
-// nullopt when it is not such a URL; `error` then says what is wrong in a few words that never
-// quote the text (and so never its password). Port 0 is refused: no server listens there.
-std::optional<Url> parse_url(std::string_view text, std::string* error = nullptr);
+// Parses "scheme://[user[:password]@]host[:port][/path][?query][#fragment]" with libcurl. When
+// it is not such a URL, the error says what is wrong in a few words that never quote the text
+// (and so never its password). Port 0 is refused: no server listens there.
+Expected<Url> parse_url(std::string_view text);
 
 // A host as it is written in a URL: an IPv6 address in brackets, its zone as "%25zone".
 std::string url_host(std::string_view host);
 
-// Percent-encodes every byte but the unreserved ones (A-Z a-z 0-9 - . _ ~); '/' is kept when
-// `keep_slash` (paths). Upper-case hex, as SigV4 requires.
-std::string percent_encode(std::string_view text, bool keep_slash = false);
+// Whether percent_encode keeps '/' (in a path) or encodes it (in a query value or a name).
+enum class Slashes { Encode, Keep };
+// Percent-encodes every byte but the unreserved ones (A-Z a-z 0-9 - . _ ~) and, with
+// Slashes::Keep, '/'. Upper-case hex, as SigV4 requires.
+std::string percent_encode(std::string_view text, Slashes slashes = Slashes::Encode);
 // Decodes %XX sequences (libcurl's decoder); '+' stays '+'. Malformed sequences are kept as they are.
 std::string percent_decode(std::string_view text);
 

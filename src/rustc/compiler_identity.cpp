@@ -46,7 +46,7 @@ fs::path resolve_real_rustc(const CompilerLookup& lookup) {
   }
   // The proxy alone does not say which toolchain it runs (rust-toolchain.toml, overrides):
   // ask it.
-  auto result = run_process({path.string(), "--print", "sysroot"}, false);
+  auto result = run_process({path.string(), "--print", "sysroot"}, ProcessOutput::Capture);
   if (!result.started || result.exit_code != 0) {
     throw std::runtime_error("cannot resolve the rustup toolchain of " + path.string());
   }
@@ -102,11 +102,11 @@ CompilerIdentity identify_compiler(const CompilerLookup& lookup, const fs::path&
       // A damaged memo is recomputed below.
     }
   }
-  auto version = run_process({rustc.string(), "-vV"}, false);
+  auto version = run_process({rustc.string(), "-vV"}, ProcessOutput::Capture);
   if (!version.started || version.exit_code != 0) {
     throw std::runtime_error("`" + rustc.string() + " -vV` failed: " + version.error + version.err);
   }
-  auto sysroot_run = run_process({rustc.string(), "--print", "sysroot"}, false);
+  auto sysroot_run = run_process({rustc.string(), "--print", "sysroot"}, ProcessOutput::Capture);
   if (!sysroot_run.started || sysroot_run.exit_code != 0) {
     throw std::runtime_error("`" + rustc.string() + " --print sysroot` failed");
   }

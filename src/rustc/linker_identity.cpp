@@ -40,7 +40,7 @@ std::vector<std::string> fuse_ld_choices(const ParsedArguments& args) {
 // ld chosen with -fuse-ld.
 std::vector<std::string> linker_programs(const std::vector<std::string>& fuse_ld, const std::string& driver) {
   std::vector<std::string> programs = {driver};
-  auto ld = run_process({driver, "-print-prog-name=ld"}, false);
+  auto ld = run_process({driver, "-print-prog-name=ld"}, ProcessOutput::Capture);
   if (ld.started && ld.exit_code == 0) {
     const std::string path = resolved(std::string(trim(ld.out)));
     if (!path.empty()) programs.push_back(path);
@@ -77,7 +77,7 @@ LinkerIdentity identify_linker(const ParsedArguments& args, const fs::path& memo
       // recomputed below
     }
   }
-  auto version = run_process({driver, "--version"}, false);
+  auto version = run_process({driver, "--version"}, ProcessOutput::Capture);
   if (!version.started || version.exit_code != 0) throw std::runtime_error("`" + driver + " --version` failed");
   const std::string version_line(trim(version.out.substr(0, version.out.find('\n'))));
   Hasher hasher;

@@ -185,20 +185,20 @@ fs::path resolve_path(const std::string& path, const fs::path& cwd) {
 
 namespace {
 
-// Writes all of `data` to `fd` and gives it `mode`; an error message on failure.
-std::optional<std::string> write_all(int fd, std::string_view data, mode_t mode, const fs::path& shown) {
+// Writes all of `data` to `fd` and gives it `mode`.
+Expected<void> write_all(int fd, std::string_view data, mode_t mode, const fs::path& shown) {
   size_t written = 0;
   while (written < data.size()) {
     const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return errno_message("cannot write", shown);
+      return unexpected(errno_message("cannot write", shown));
     }
     written += static_cast<size_t>(n);
   }
   // The umask may have narrowed the mode; outputs must keep the mode they were stored with.
   ::fchmod(fd, mode);
-  return std::nullopt;
+  return {};
 }
 
 // Gives the unnamed file `fd` the name `temp`: without privileges only through /proc.
@@ -211,14 +211,14 @@ bool link_unnamed(int fd, const fs::path& temp) {
 // The O_TMPFILE way: the data is written while the file has no name, which it gets (a temp
 // name, then `path`) only once complete. nullopt when the file system cannot do this (the
 // caller then writes a named temp file), else the outcome.
-std::optional<std::optional<std::string>> write_unnamed(const fs::path& path, std::string_view data, mode_t mode) {
+std::optional<Expected<void>> write_unnamed(const fs::path& path, std::string_view data, mode_t mode) {
 #ifdef O_TMPFILE
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
   if (fd < 0) return std::nullopt;
-  if (auto error = write_all(fd, data, mode, path)) {
+  if (auto written = write_all(fd, data, mode, path); !written) {
     ::close(fd);
-    return std::optional<std::string>(error);
+    return written;
   }
   const fs::path temp = temp_path_for(path);
   const bool linked = link_unnamed(fd, temp);
@@ -227,9 +227,9 @@ std::optional<std::optional<std::string>> write_unnamed(const fs::path& path, st
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     auto message = errno_message("cannot rename into", path);
     ::unlink(temp.c_str());
-    return std::optional<std::string>(message);
+    return Expected<void>(unexpected(std::move(message)));
   }
-  return std::optional<std::string>();
+  return Expected<void>();
 #else
   return std::nullopt;
 #endif
@@ -237,33 +237,33 @@ std::optional<std::optional<std::string>> write_unnamed(const fs::path& path, st
 
 }  // namespace
 
-std::optional<std::string> write_file_atomic(const fs::path& path, std::string_view data, mode_t mode) {
+Expected<void> write_file_atomic(const fs::path& path, std::string_view data, mode_t mode) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (auto outcome = write_unnamed(path, data, mode)) return *outcome;
   const fs::path temp = temp_path_for(path);
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return errno_message("cannot create", temp);
-  if (auto error = write_all(fd, data, mode, temp)) {
+  if (fd < 0) return unexpected(errno_message("cannot create", temp));
+  if (auto written = write_all(fd, data, mode, temp); !written) {
     ::close(fd);
     ::unlink(temp.c_str());
-    return error;
+    return written;
   }
   if (::close(fd) != 0) {
     auto message = errno_message("cannot close", temp);
     ::unlink(temp.c_str());
-    return message;
+    return unexpected(std::move(message));
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     auto message = errno_message("cannot rename into", path);
     ::unlink(temp.c_str());
-    return message;
+    return unexpected(std::move(message));
   }
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> replace_output_file(const fs::path& path, std::string_view data, mode_t mode) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return errno_message("cannot replace", path);
+Expected<void> replace_output_file(const fs::path& path, std::string_view data, mode_t mode) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return unexpected(errno_message("cannot replace", path));
   return write_file_atomic(path, data, mode);
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/expected.hpp"
+
 namespace larder {
 
 namespace fs = std::filesystem;
@@ -60,14 +62,14 @@ bool file_holds_exactly(const fs::path& path, std::string_view bytes);
 // Writes `data` to a unique temporary file beside `path` and renames it into place, so
 // readers see either the old or the new file, never a partial one. Creates parent folders.
 // The temporary file has no name while it is written (O_TMPFILE, where the file system has
-// it): a writer killed meanwhile leaves nothing behind. Returns an error message on failure.
-std::optional<std::string> write_file_atomic(const fs::path& path, std::string_view data, mode_t mode = 0644);
+// it): a writer killed meanwhile leaves nothing behind. The error is a message for logs.
+Expected<void> write_file_atomic(const fs::path& path, std::string_view data, mode_t mode = 0644);
 
 // Writes a compiler output that nothing reads while it is written (cargo waits for the call):
 // the old file is unlinked first, then the new one is written as write_file_atomic does. A
 // rename over an existing file makes ext4 (auto_da_alloc) flush the new file's data at once,
 // 7-10 ms per output on a busy disk; a rename to a free name does not.
-std::optional<std::string> replace_output_file(const fs::path& path, std::string_view data, mode_t mode);
+Expected<void> replace_output_file(const fs::path& path, std::string_view data, mode_t mode);
 
 // Rewrites `path` in place (one write at offset 0, then a cut to the new length), creating it
 // and its parent folders when missing. No new inode, no rename and no block freed, which on a

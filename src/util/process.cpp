@@ -62,7 +62,7 @@ std::string find_in_path(const std::string& program) {
   return {};
 }
 
-ProcessResult run_process(const std::vector<std::string>& argv, bool echo) {
+ProcessResult run_process(const std::vector<std::string>& argv, ProcessOutput output) {
   ProcessResult result;
   int out_pipe[2];
   int err_pipe[2];
@@ -97,6 +97,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, bool echo) {
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   std::string* sinks[2] = {&result.out, &result.err};
   const int echo_fds[2] = {STDOUT_FILENO, STDERR_FILENO};
+  const bool echo = output == ProcessOutput::CaptureAndEcho;
   int open_count = 2;
   char buffer[1 << 16];
   while (open_count > 0) {

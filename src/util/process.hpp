@@ -19,11 +19,14 @@ struct ProcessResult {
 // failure, with errno set.
 void exec_replace(const std::vector<std::string>& argv);
 
-// Runs `argv`, capturing stdout and stderr. When `echo` is set, both streams are also passed
-// through to this process's stdout and stderr as they arrive, so a long compile still shows
-// its diagnostics live. Inherits every non-CLOEXEC descriptor (cargo's jobserver pipes).
-ProcessResult run_process(const std::vector<std::string>& argv, bool echo);
+// What run_process does with the child's stdout and stderr: capture them, or capture them and
+// also pass them through to this process's stdout and stderr as they arrive, so a long compile
+// still shows its diagnostics live.
+enum class ProcessOutput { Capture, CaptureAndEcho };
 
+// Runs `argv`, capturing stdout and stderr. Inherits every non-CLOEXEC descriptor (cargo's
+// jobserver pipes).
+ProcessResult run_process(const std::vector<std::string>& argv, ProcessOutput output);
 // The status this process should exit with to reproduce `result` for its parent; a child
 // killed by a signal is reproduced by raising that signal.
 [[noreturn]] void exit_like(const ProcessResult& result);

@@ -141,11 +141,11 @@ bool CompileFlow::prepare() {
     format.add("larder", "cache format", std::to_string(kFormatVersion));
     notes_.key_parts = call_.call_key(context, std::move(format));
     call_key_ = notes_.key_parts.digest();
-    std::vector<std::string> problems;
+    auto [tiers, problems] = storage::make_storage_tiers(settings_);
     const bool read_only = settings_.flag("LARDER_READ_ONLY");
     defer_uploads_ = !read_only && settings_.flag("LARDER_DEFER_UPLOADS");
     // Deferred: this call writes no remote; `larder cache push` uploads what it queued.
-    chain_.emplace(storage::make_storage_tiers(settings_, problems), read_only || defer_uploads_);
+    chain_.emplace(std::move(tiers), read_only || defer_uploads_);
     for (const auto& problem : problems) warn_once(warning_markers(settings_), current_build_id(), problem);
     prepared_ = true;
   } catch (const std::exception& error) {
@@ -297,10 +297,10 @@ bool CompileFlow::restore(const Entry& entry) {
   const auto writing_started = Clock::now();
   for (size_t i = 0; i < plan.size(); ++i) {
     const auto& [expected, stored] = plan[i];
-    auto error = replace_output_file(expected->path,
-                                     expected->relocated ? std::string_view(relocated[i]) : stored->data, stored->mode);
-    if (error) {
-      spdlog::warn("{}: cannot restore {}: {}; rebuilding", label(), expected->path.string(), *error);
+    auto written = replace_output_file(
+        expected->path, expected->relocated ? std::string_view(relocated[i]) : stored->data, stored->mode);
+    if (!written) {
+      spdlog::warn("{}: cannot restore {}: {}; rebuilding", label(), expected->path.string(), written.error());
       stats_.read_errors++;
       return false;
     }
@@ -516,7 +516,8 @@ ProcessResult CompileFlow::compile_and_store() {
   const int64_t started_ns = now_ns();
   const auto compile_start = Clock::now();
   ProcessResult result =
-      run_process(call_.command(prepared_ ? compiler::Additions::With : compiler::Additions::Without), true);
+      run_process(call_.command(prepared_ ? compiler::Additions::With : compiler::Additions::Without),
+                  ProcessOutput::CaptureAndEcho);
   const double compile_seconds = seconds_since(compile_start);
   if (!result.started) {
     spdlog::error("cannot run {}: {}", call_.command(compiler::Additions::Without)[0], result.error);

@@ -128,12 +128,23 @@ TEST_F(FilesFixture, AFileBeyondItsSizeLimitIsNotRead) {
 }
 
 TEST_F(FilesFixture, AtomicWritesLeaveNoTemporaryFiles) {
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(write_file_atomic(dir / "out" / "file", pattern(100, i), 0640), std::nullopt);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(write_file_atomic(dir / "out" / "file", pattern(100, i), 0640));
   EXPECT_EQ(read_file(dir / "out" / "file"), pattern(100, 2));
   EXPECT_EQ((fs::status(dir / "out" / "file").permissions() & fs::perms::all), fs::perms(0640));
   size_t files = 0;
   for ([[maybe_unused]] const auto& item : fs::directory_iterator(dir / "out")) ++files;
   EXPECT_EQ(files, 1u);
+}
+
+TEST_F(FilesFixture, AFailedWriteSaysWhatItCouldNotDo) {
+  const fs::path file = write("file", "x");
+  const auto written = write_file_atomic(file / "below", "data");
+  ASSERT_FALSE(written);
+  EXPECT_TRUE(written.error().starts_with("cannot create " + (file / "below").string() + ".tmp."));
+  EXPECT_TRUE(written.error().ends_with(": Not a directory"));
+  const auto replaced = replace_output_file(file / "below", "data", 0644);
+  ASSERT_FALSE(replaced);
+  EXPECT_EQ(replaced.error(), "cannot replace " + (file / "below").string() + ": Not a directory");
 }
 
 TEST_F(FilesFixture, TemporaryFilesOfGoneWritersAreRemoved) {

@@ -34,17 +34,17 @@ TEST(S3Addressing, CustomEndpoints) {
   EXPECT_EQ(r2->host, "cache.acct.r2.cloudflarestorage.com");
   auto bucket = s3_target({"cache", "https://s3.example.com:8443", false}, "x", "");
   EXPECT_EQ(bucket->url, "https://cache.s3.example.com:8443/");
-  EXPECT_FALSE(s3_target({"cache", "http://", false}, "x", "k"));
+  EXPECT_EQ(s3_target({"cache", "http://", false}, "x", "k").error(), "LARDER_ENDPOINT='http://' is not a URL");
 }
 
 TEST(S3Settings, PrefixAndSse) {
   EXPECT_EQ(normalize_key_prefix("ci/cache"), "ci/cache/");
   EXPECT_EQ(normalize_key_prefix("/x/"), "x/");
   EXPECT_EQ(normalize_key_prefix(""), "");
-  EXPECT_EQ(check_sse("AES256"), "");
-  EXPECT_EQ(check_sse("aws:kms"), "");
-  EXPECT_EQ(check_sse("aws:kms:arn:aws:kms:eu-west-1:1:key/abc"), "");
-  EXPECT_NE(check_sse("aes256"), "");
+  EXPECT_TRUE(check_sse("AES256"));
+  EXPECT_TRUE(check_sse("aws:kms"));
+  EXPECT_TRUE(check_sse("aws:kms:arn:aws:kms:eu-west-1:1:key/abc"));
+  EXPECT_EQ(check_sse("aes256").error(), "LARDER_S3_SSE='aes256' is not AES256, aws:kms or aws:kms:KEY-ID");
 }
 
 namespace {

@@ -60,9 +60,9 @@ TEST(Url, Ipv6KeepsItsZone) {
 
 TEST(Url, SaysWhatIsWrongWithoutQuotingTheUrl) {
   auto error_of = [](std::string_view text) {
-    std::string error;
-    EXPECT_FALSE(parse_url(text, &error)) << text;
-    return error;
+    const auto parsed = parse_url(text);
+    EXPECT_FALSE(parsed) << text;
+    return parsed ? std::string() : parsed.error();
   };
   EXPECT_EQ(error_of("localhost:6379"), "no scheme://");
   EXPECT_EQ(error_of("[::1]:6379"), "no scheme://");
@@ -78,7 +78,7 @@ TEST(Url, SaysWhatIsWrongWithoutQuotingTheUrl) {
 }
 
 TEST(Url, PercentEncoding) {
-  EXPECT_EQ(percent_encode("a b+c=/é~", true), "a%20b%2Bc%3D/%C3%A9~");
+  EXPECT_EQ(percent_encode("a b+c=/é~", Slashes::Keep), "a%20b%2Bc%3D/%C3%A9~");
   EXPECT_EQ(percent_encode("a/b"), "a%2Fb");
   EXPECT_EQ(percent_decode("a%20b%2fc%zz"), "a b/c%zz");
   EXPECT_EQ(percent_decode("a+b%"), "a+b%");

@@ -1,7 +1,5 @@
 #include "storage/azure/azure_blob_storage.hpp"
 
-#include <stdexcept>
-
 #include "net/url.hpp"
 #include "storage/azure/shared_key.hpp"
 #include "util/strings.hpp"
@@ -23,75 +21,83 @@ std::map<std::string, std::string> parse_connection_string(const std::string& te
 
 }  // namespace
 
-AzureBlobStorage::AzureBlobStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, const EnvLookup& env,
-                                   std::vector<std::string>& problems)
-    : options_(read_remote_options(url, problems)),
-      account_(url.hosts.front().host),
-      health_(state_dir, "azblob://" + url.hosts.front().host) {
+MadeStorage AzureBlobStorage::create(const RemoteUrl& url, const std::filesystem::path& state_dir,
+                                     const EnvLookup& env) {
+  WithProblems<StoragePtr> made;
+  auto& problems = made.problems;
+  std::unique_ptr<AzureBlobStorage> storage(
+      new AzureBlobStorage(made.take(read_remote_options(url)), url.hosts.front().host,
+                           ServerHealth(state_dir, "azblob://" + url.hosts.front().host)));
+  AzureBlobStorage& azure = *storage;
+  const std::string& account = azure.account_;
   const std::string path = url.path.empty() ? "" : url.path.substr(1);
   const size_t slash = path.find('/');
-  container_ = path.substr(0, slash);
-  if (container_.empty())
-    throw std::invalid_argument("an azblob URL names a container: azblob://ACCOUNT/CONTAINER[/PREFIX]");
-  bool valid = container_.size() >= 3 && container_.size() <= 63 && container_.front() != '-';
-  for (char c : container_) valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+  std::string& container = azure.container_;
+  container = path.substr(0, slash);
+  if (container.empty()) return unexpected("an azblob URL names a container: azblob://ACCOUNT/CONTAINER[/PREFIX]");
+  bool valid = container.size() >= 3 && container.size() <= 63 && container.front() != '-';
+  for (char c : container) valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
   if (!valid) {
-    throw std::invalid_argument("azblob container '" + container_ +
-                                "' is not valid: 3 to 63 lower-case letters, digits and hyphens");
+    return unexpected("azblob container '" + container +
+                      "' is not valid: 3 to 63 lower-case letters, digits and hyphens");
   }
-  options_.prefix = slash == std::string::npos ? "" : path.substr(slash + 1);
-  if (!options_.prefix.empty() && options_.prefix.back() != '/') options_.prefix += '/';
+  std::string& prefix = azure.options_.prefix;
+  prefix = slash == std::string::npos ? "" : path.substr(slash + 1);
+  if (!prefix.empty() && prefix.back() != '/') prefix += '/';
 
-  std::string endpoint = "https://" + account_ + ".blob.core.windows.net";
+  std::string endpoint = "https://" + account + ".blob.core.windows.net";
   if (auto text = env("AZURE_STORAGE_CONNECTION_STRING"); text && !text->empty()) {
     auto fields = parse_connection_string(*text);
-    if (fields.count("AccountName") && fields["AccountName"] != account_) {
+    if (fields.count("AccountName") && fields["AccountName"] != account) {
       problems.push_back("azblob: the connection string is for account '" + fields["AccountName"] + "', not '" +
-                         account_ + "'");
+                         account + "'");
     }
     if (fields.count("BlobEndpoint"))
       endpoint = fields["BlobEndpoint"];
     else if (fields.count("EndpointSuffix"))
       endpoint = fields.count("DefaultEndpointsProtocol") ? fields["DefaultEndpointsProtocol"] : "https";
     if (!fields.count("BlobEndpoint") && fields.count("EndpointSuffix")) {
-      endpoint += "://" + account_ + ".blob." + fields["EndpointSuffix"];
+      endpoint += "://" + account + ".blob." + fields["EndpointSuffix"];
     }
-    key_ = fields.count("AccountKey") ? fields["AccountKey"] : "";
-    sas_ = fields.count("SharedAccessSignature") ? fields["SharedAccessSignature"] : "";
-    credential_source_ = "AZURE_STORAGE_CONNECTION_STRING";
+    azure.key_ = fields.count("AccountKey") ? fields["AccountKey"] : "";
+    azure.sas_ = fields.count("SharedAccessSignature") ? fields["SharedAccessSignature"] : "";
+    azure.credential_source_ = "AZURE_STORAGE_CONNECTION_STRING";
   } else if (auto sas = env("AZURE_STORAGE_SAS_TOKEN"); sas && !sas->empty()) {
-    sas_ = *sas;
-    credential_source_ = "AZURE_STORAGE_SAS_TOKEN";
+    azure.sas_ = *sas;
+    azure.credential_source_ = "AZURE_STORAGE_SAS_TOKEN";
   } else if (auto key = env("AZURE_STORAGE_KEY"); key && !key->empty()) {
-    key_ = *key;
-    credential_source_ = "AZURE_STORAGE_KEY";
+    azure.key_ = *key;
+    azure.credential_source_ = "AZURE_STORAGE_KEY";
   } else {
-    credential_source_ = "none (anonymous: reads of a public container only)";
+    azure.credential_source_ = "none (anonymous: reads of a public container only)";
   }
-  if (!sas_.empty() && sas_.front() == '?') sas_.erase(0, 1);
+  if (!azure.sas_.empty() && azure.sas_.front() == '?') azure.sas_.erase(0, 1);
   if (auto text = url.attribute("endpoint")) endpoint = *text;
   auto parsed = net::parse_url(endpoint);
-  if (!parsed) throw std::invalid_argument("azblob endpoint '" + endpoint + "' is not an http(s) URL");
-  origin_ = parsed->origin();
-  endpoint_path_ = parsed->path;
-  while (!endpoint_path_.empty() && endpoint_path_.back() == '/') endpoint_path_.pop_back();
+  if (!parsed) return unexpected("azblob endpoint '" + endpoint + "' is not an http(s) URL");
+  azure.origin_ = parsed->origin();
+  azure.endpoint_path_ = parsed->path;
+  while (!azure.endpoint_path_.empty() && azure.endpoint_path_.back() == '/') azure.endpoint_path_.pop_back();
 
+  const RemoteOptions& options = azure.options_;
   net::ClientOptions client;
-  client.connect_timeout = options_.timeouts.connect;
-  client.stall_timeout = std::chrono::duration_cast<std::chrono::seconds>(options_.timeouts.io);
+  client.connect_timeout = options.timeouts.connect;
+  client.stall_timeout = std::chrono::duration_cast<std::chrono::seconds>(options.timeouts.io);
   if (client.stall_timeout.count() < 1) client.stall_timeout = std::chrono::seconds(1);
-  client.total_timeout = options_.timeouts.io * 12;
-  client.max_attempts = options_.retries + 1;
-  client_ = std::make_unique<net::HttpClient>(client);
+  client.total_timeout = options.timeouts.io * 12;
+  client.max_attempts = options.retries + 1;
+  azure.client_ = std::make_unique<net::HttpClient>(client);
 
   auto known = remote_option_names();
   known.emplace_back("endpoint");
   for (const auto& name : url.unknown_attributes(known)) problems.push_back("azblob: unknown attribute '" + name + "'");
-  location_ = origin_ + endpoint_path_ + "/" + container_ + "/" + options_.prefix;
+  azure.location_ = azure.origin_ + azure.endpoint_path_ + "/" + container + "/" + prefix;
+  made.value = std::move(storage);
+  return made;
 }
 
 std::string AzureBlobStorage::blob_path(const std::string& name) const {
-  return endpoint_path_ + "/" + container_ + "/" + net::percent_encode(options_.prefix + name, true);
+  return endpoint_path_ + "/" + container_ + "/" + net::percent_encode(options_.prefix + name, net::Slashes::Keep);
 }
 
 net::Response AzureBlobStorage::send(const std::string& method, const std::string& path, const std::string& query,

@@ -18,8 +18,9 @@ namespace larder::storage {
 class AzureBlobStorage : public Storage {
  public:
   using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
-  AzureBlobStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, const EnvLookup& env,
-                   std::vector<std::string>& problems);
+  // The backend for `url`, or why it cannot be one (no valid container, an endpoint that is not
+  // a URL). `env` reads the credential variables.
+  static MadeStorage create(const RemoteUrl& url, const std::filesystem::path& state_dir, const EnvLookup& env);
 
   std::string kind() const override { return "azblob"; }
   std::string location() const override { return location_; }
@@ -29,6 +30,8 @@ class AzureBlobStorage : public Storage {
   std::vector<DoctorLine> diagnose() override;
 
  private:
+  AzureBlobStorage(RemoteOptions options, std::string account, ServerHealth health)
+      : options_(std::move(options)), account_(std::move(account)), health_(std::move(health)) {}
   net::Response send(const std::string& method, const std::string& path, const std::string& query,
                      std::string_view body = {});
   std::string blob_path(const std::string& name) const;

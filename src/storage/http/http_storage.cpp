@@ -1,7 +1,5 @@
 #include "storage/http/http_storage.hpp"
 
-#include <stdexcept>
-
 #include "net/url.hpp"
 #include "util/base64.hpp"
 #include "util/strings.hpp"
@@ -23,44 +21,49 @@ bool retryable_put(const net::Response& response) {
 
 }  // namespace
 
-HttpStorage::HttpStorage(const RemoteUrl& url, const std::filesystem::path& state_dir,
-                         std::vector<std::string>& problems)
-    : options_(read_remote_options(url, problems)),
-      health_(state_dir, url.scheme + "://" + (url.hosts.empty() ? std::string() : url.hosts.front().text())) {
-  if (url.hosts.size() != 1) throw std::invalid_argument("an http URL names one host");
+MadeStorage HttpStorage::create(const RemoteUrl& url, const std::filesystem::path& state_dir) {
+  WithProblems<StoragePtr> made;
+  RemoteOptions options = made.take(read_remote_options(url));
+  if (url.hosts.size() != 1) return unexpected("an http URL names one host");
+  std::unique_ptr<HttpStorage> storage(
+      new HttpStorage(std::move(options), ServerHealth(state_dir, url.scheme + "://" + url.hosts.front().text())));
+  HttpStorage& http = *storage;
   // The URL path is where objects go; `prefix` only adds to it.
-  options_.prefix = url.attribute("prefix").value_or("");
+  http.options_.prefix = url.attribute("prefix").value_or("");
   net::ClientOptions client;
-  client.connect_timeout = options_.timeouts.connect;
-  client.stall_timeout = std::chrono::duration_cast<std::chrono::seconds>(options_.timeouts.io);
+  client.connect_timeout = http.options_.timeouts.connect;
+  client.stall_timeout = std::chrono::duration_cast<std::chrono::seconds>(http.options_.timeouts.io);
   if (client.stall_timeout.count() < 1) client.stall_timeout = std::chrono::seconds(1);
-  client.total_timeout = options_.timeouts.io * 12;  // room for large objects on slow links
-  client.max_attempts = options_.retries + 1;
+  client.total_timeout = http.options_.timeouts.io * 12;  // room for large objects on slow links
+  client.max_attempts = http.options_.retries + 1;
   if (auto insecure = url.attribute("insecure")) client.verify_tls = !(insecure->empty() || is_truthy(*insecure));
-  client_ = std::make_unique<net::HttpClient>(client);
+  http.client_ = std::make_unique<net::HttpClient>(client);
 
-  origin_ = url.scheme + "://" + url.hosts.front().text();
-  base_path_ = net::percent_encode(url.path, true);
-  if (base_path_.empty() || base_path_.back() != '/') base_path_ += "/";
+  http.origin_ = url.scheme + "://" + url.hosts.front().text();
+  http.base_path_ = net::percent_encode(url.path, net::Slashes::Keep);
+  if (http.base_path_.empty() || http.base_path_.back() != '/') http.base_path_ += "/";
 
   if (auto token = url.attribute("token")) {
-    authorization_ = "Bearer " + *token;
-    auth_kind_ = "bearer token";
-    if (url.user) problems.push_back("http: both user-info and token given; the token is used");
+    http.authorization_ = "Bearer " + *token;
+    http.auth_kind_ = "bearer token";
+    if (url.user) made.problems.push_back("http: both user-info and token given; the token is used");
   } else if (url.user) {
-    authorization_ = "Basic " + base64_encode(*url.user + ":" + url.password.value_or(""));
-    auth_kind_ = "basic (user '" + *url.user + "')";
+    http.authorization_ = "Basic " + base64_encode(*url.user + ":" + url.password.value_or(""));
+    http.auth_kind_ = "basic (user '" + *url.user + "')";
   } else {
-    auth_kind_ = "none";
+    http.auth_kind_ = "none";
   }
   auto known = remote_option_names();
   for (const char* name : {"token", "insecure"}) known.emplace_back(name);
-  for (const auto& name : url.unknown_attributes(known)) problems.push_back("http: unknown attribute '" + name + "'");
-  location_ = origin_ + base_path_ + options_.prefix;
+  for (const auto& name : url.unknown_attributes(known))
+    made.problems.push_back("http: unknown attribute '" + name + "'");
+  http.location_ = http.origin_ + http.base_path_ + http.options_.prefix;
+  made.value = std::move(storage);
+  return made;
 }
 
 std::string HttpStorage::object_path(const std::string& name) const {
-  return base_path_ + net::percent_encode(options_.prefix + name, true);
+  return base_path_ + net::percent_encode(options_.prefix + name, net::Slashes::Keep);
 }
 
 net::Response HttpStorage::send(const std::string& method, const std::string& url, std::string_view body,
@@ -122,7 +125,7 @@ std::string HttpStorage::explain(const net::Response& response, const std::strin
   }
 }
 
-std::optional<std::string> HttpStorage::make_collections(const std::string& path) {
+Expected<void> HttpStorage::make_collections(const std::string& path) {
   // MKCOL each missing level below the base path's first segment: /a/, /a/b/, …
   size_t pos = 1;
   while ((pos = path.find('/', pos)) != std::string::npos) {
@@ -130,15 +133,15 @@ std::optional<std::string> HttpStorage::make_collections(const std::string& path
     ++pos;
     if (collections_made_.count(collection)) continue;
     auto response = send("MKCOL", origin_ + collection);
-    if (!response.transport_ok()) return explain(response, "MKCOL");
+    if (!response.transport_ok()) return unexpected(explain(response, "MKCOL"));
     // 201 made; 405 it exists already (RFC 4918); 301 some servers redirect to the slash form.
     if (response.succeeded() || response.status == 405 || response.status == 301) {
       collections_made_.insert(collection);
       continue;
     }
-    return explain(response, "MKCOL");
+    return unexpected(explain(response, "MKCOL"));
   }
-  return std::nullopt;
+  return {};
 }
 
 GetResult HttpStorage::get(const std::string& name) {
@@ -152,7 +155,7 @@ OpResult HttpStorage::put(const std::string& name, std::string_view blob) {
   const std::string path = object_path(name);
   auto response = send("PUT", origin_ + path, blob, retryable_put);
   if (missing_collection(response)) {
-    if (auto failed = make_collections(path)) return OpResult::failure(*failed);
+    if (auto made = make_collections(path); !made) return OpResult::failure(made.error());
     response = send("PUT", origin_ + path, blob);
   }
   if (response.succeeded()) return OpResult::success();

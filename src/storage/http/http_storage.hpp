@@ -17,7 +17,8 @@ namespace larder::storage {
 
 class HttpStorage : public Storage {
  public:
-  HttpStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, std::vector<std::string>& problems);
+  // The backend for `url`, or why it cannot be one (several hosts).
+  static MadeStorage create(const RemoteUrl& url, const std::filesystem::path& state_dir);
 
   std::string kind() const override { return "http"; }
   std::string location() const override { return location_; }
@@ -27,10 +28,11 @@ class HttpStorage : public Storage {
   std::vector<DoctorLine> diagnose() override;
 
  private:
+  HttpStorage(RemoteOptions options, ServerHealth health) : options_(std::move(options)), health_(std::move(health)) {}
   net::Response send(const std::string& method, const std::string& url, std::string_view body = {},
                      const net::RetryPredicate& retryable = net::default_retryable);
   // Creates every collection from the base path down to the object's parent.
-  std::optional<std::string> make_collections(const std::string& object_path);
+  Expected<void> make_collections(const std::string& object_path);
   std::string object_path(const std::string& name) const;  // path below the origin, encoded
   std::string explain(const net::Response& response, const std::string& method) const;
 

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <ctime>
 #include <random>
-#include <stdexcept>
 
 #include "storage/memcached/chunk_head.hpp"
 #include "util/strings.hpp"
@@ -41,25 +40,27 @@ bool valid_key_text(std::string_view text) {
 
 }  // namespace
 
-MemcachedStorage::MemcachedStorage(const RemoteUrl& url, const std::filesystem::path& state_dir,
-                                   std::vector<std::string>& problems)
-    : options_(read_remote_options(url, problems)) {
+MadeStorage MemcachedStorage::create(const RemoteUrl& url, const std::filesystem::path& state_dir) {
+  WithProblems<StoragePtr> made;
+  std::unique_ptr<MemcachedStorage> storage(new MemcachedStorage(made.take(read_remote_options(url))));
+  const RemoteOptions& options = storage->options_;
+  auto& problems = made.problems;
   if (!url.path.empty() && url.path != "/") problems.push_back("memcached: the URL path is ignored (use ?prefix=)");
   if (url.user) problems.push_back("memcached: user-info is ignored (the text protocol has no authentication)");
-  if (!valid_key_text(options_.prefix) || options_.prefix.size() > 150) {
-    throw std::invalid_argument("memcached prefix must be at most 150 characters without spaces or control characters");
+  if (!valid_key_text(options.prefix) || options.prefix.size() > 150) {
+    return unexpected("memcached prefix must be at most 150 characters without spaces or control characters");
   }
   if (auto text = url.attribute("expire") ? url.attribute("expire") : url.attribute("ttl")) {
     auto value = parse_duration(*text);
     if (value)
-      expire_ = std::chrono::duration_cast<std::chrono::seconds>(*value);
+      storage->expire_ = std::chrono::duration_cast<std::chrono::seconds>(*value);
     else
       problems.push_back("memcached expire='" + *text + "' is not a duration (e.g. 7d, 12h, 3600)");
   }
   if (auto text = url.attribute("chunk_size")) {
     auto size = parse_size(*text);
     if (size && *size >= 1024 && *size <= 1024ULL * 1024 * 1024)
-      chunk_size_ = static_cast<size_t>(*size);
+      storage->chunk_size_ = static_cast<size_t>(*size);
     else
       problems.push_back("memcached chunk_size='" + *text + "' must be a size from 1K to 1G (e.g. 1000K)");
   }
@@ -68,14 +69,17 @@ MemcachedStorage::MemcachedStorage(const RemoteUrl& url, const std::filesystem::
   for (const auto& name : url.unknown_attributes(known))
     problems.push_back("memcached: unknown attribute '" + name + "'");
 
-  location_ = "memcached://";
+  std::string& location = storage->location_;
+  location = "memcached://";
   for (size_t i = 0; i < url.hosts.size(); ++i) {
-    servers_.emplace_back(new Server{MemcachedConnection(url.hosts[i], options_.timeouts),
-                                     ServerHealth(state_dir, "memcached://" + url.hosts[i].text())});
-    if (i > 0) location_ += ",";
-    location_ += url.hosts[i].text();
+    storage->servers_.emplace_back(new Server{MemcachedConnection(url.hosts[i], options.timeouts),
+                                              ServerHealth(state_dir, "memcached://" + url.hosts[i].text())});
+    if (i > 0) location += ",";
+    location += url.hosts[i].text();
   }
-  location_ += "/" + options_.prefix;
+  location += "/" + options.prefix;
+  made.value = std::move(storage);
+  return made;
 }
 
 MemcachedStorage::Server& MemcachedStorage::server_for(const std::string& key) {

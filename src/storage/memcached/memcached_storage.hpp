@@ -18,7 +18,8 @@ namespace larder::storage {
 
 class MemcachedStorage : public Storage {
  public:
-  MemcachedStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, std::vector<std::string>& problems);
+  // The backend for `url`, or why it cannot be one (a prefix memcached cannot have in a key).
+  static MadeStorage create(const RemoteUrl& url, const std::filesystem::path& state_dir);
 
   std::string kind() const override { return "memcached"; }
   std::string location() const override { return location_; }
@@ -28,6 +29,7 @@ class MemcachedStorage : public Storage {
   std::vector<DoctorLine> diagnose() override;
 
  private:
+  explicit MemcachedStorage(RemoteOptions options) : options_(std::move(options)) {}
   struct Server {
     MemcachedConnection connection;
     ServerHealth health;

@@ -1,14 +1,14 @@
 #include "storage/redis/redis_storage.hpp"
 
 #include <charconv>
-#include <stdexcept>
 
 namespace larder::storage {
 
 namespace {
 
-RedisEndpoint endpoint_from(const RemoteUrl& url, const RemoteOptions& options, std::vector<std::string>& problems) {
-  if (url.hosts.size() != 1) throw std::invalid_argument("a redis URL names one host (use a chain for several)");
+// The server and how to talk to it, but for TLS.
+Expected<RedisEndpoint> endpoint_from(const RemoteUrl& url, const RemoteOptions& options) {
+  if (url.hosts.size() != 1) return unexpected("a redis URL names one host (use a chain for several)");
   RedisEndpoint endpoint;
   endpoint.address = url.hosts.front();
   endpoint.user = url.user;
@@ -22,11 +22,10 @@ RedisEndpoint endpoint_from(const RemoteUrl& url, const RemoteOptions& options, 
   if (!db.empty()) {
     auto [end, error] = std::from_chars(db.data(), db.data() + db.size(), endpoint.database);
     if (error != std::errc() || end != db.data() + db.size() || endpoint.database < 0) {
-      throw std::invalid_argument("the path of a redis URL is a database number, not '" + url.path + "'");
+      return unexpected("the path of a redis URL is a database number, not '" + url.path + "'");
     }
   }
   endpoint.timeouts = options.timeouts;
-  endpoint.tls = read_tls_options(url, url.scheme == "rediss", problems);
   return endpoint;
 }
 
@@ -47,24 +46,34 @@ std::optional<std::string> info_field(const std::string& info, const std::string
 
 }  // namespace
 
-RedisStorage::RedisStorage(const RemoteUrl& url, const std::filesystem::path& state_dir,
-                           std::vector<std::string>& problems)
-    : options_(read_remote_options(url, problems)),
-      connection_(endpoint_from(url, options_, problems)),
-      health_(state_dir, url.scheme + "://" + url.hosts.front().text()) {
+RedisStorage::RedisStorage(RemoteOptions options, RedisEndpoint endpoint, ServerHealth health)
+    : options_(std::move(options)), connection_(std::move(endpoint)), health_(std::move(health)) {}
+
+MadeStorage RedisStorage::create(const RemoteUrl& url, const std::filesystem::path& state_dir) {
+  WithProblems<StoragePtr> made;
+  RemoteOptions options = made.take(read_remote_options(url));
+  auto endpoint = endpoint_from(url, options);
+  if (!endpoint) return unexpected(std::move(endpoint).error());
+  endpoint->tls = made.take(read_tls_options(url, url.scheme == "rediss"));
+  std::unique_ptr<RedisStorage> storage(
+      new RedisStorage(std::move(options), std::move(*endpoint),
+                       ServerHealth(state_dir, url.scheme + "://" + url.hosts.front().text())));
   if (auto ttl = url.attribute("ttl")) {
     auto value = parse_duration(*ttl);
     if (value && value->count() > 0)
-      ttl_ = value;
+      storage->ttl_ = value;
     else if (!value)
-      problems.push_back("redis ttl='" + *ttl + "' is not a duration (e.g. 7d, 12h, 3600)");
+      made.problems.push_back("redis ttl='" + *ttl + "' is not a duration (e.g. 7d, 12h, 3600)");
   }
   auto known = remote_option_names();
   known.push_back("ttl");
   for (auto& name : tls_option_names()) known.push_back(name);
-  for (const auto& name : url.unknown_attributes(known)) problems.push_back("redis: unknown attribute '" + name + "'");
-  location_ =
-      url.scheme + "://" + url.hosts.front().text() + (url.path.empty() ? "/0" : url.path) + "/" + options_.prefix;
+  for (const auto& name : url.unknown_attributes(known))
+    made.problems.push_back("redis: unknown attribute '" + name + "'");
+  storage->location_ = url.scheme + "://" + url.hosts.front().text() + (url.path.empty() ? "/0" : url.path) + "/" +
+                       storage->options_.prefix;
+  made.value = std::move(storage);
+  return made;
 }
 
 NetError RedisStorage::run(const std::vector<std::string_view>& args, RedisReply& reply) {

@@ -14,9 +14,10 @@ namespace larder::storage {
 
 class RedisStorage : public Storage {
  public:
-  // Throws std::invalid_argument for a URL it cannot use; minor problems go to `problems`.
-  // `state_dir` keeps the cross-process memory of an unreachable server (see ServerHealth).
-  RedisStorage(const RemoteUrl& url, const std::filesystem::path& state_dir, std::vector<std::string>& problems);
+  // The backend for `url`, or why it cannot be one (several hosts, a path that is no database
+  // number). `state_dir` keeps the cross-process memory of an unreachable server (see
+  // ServerHealth).
+  static MadeStorage create(const RemoteUrl& url, const std::filesystem::path& state_dir);
 
   std::string kind() const override { return "redis"; }
   std::string location() const override { return location_; }
@@ -26,6 +27,7 @@ class RedisStorage : public Storage {
   std::vector<DoctorLine> diagnose() override;
 
  private:
+  RedisStorage(RemoteOptions options, RedisEndpoint endpoint, ServerHealth health);
   NetError run(const std::vector<std::string_view>& args, RedisReply& reply);
 
   RemoteOptions options_;

@@ -11,6 +11,9 @@
 #include "storage/remote/remote_url.hpp"
 #include "storage/remote/server_health.hpp"
 #include "storage/remote/socket_stream.hpp"
+#include "storage/storage.hpp"
+#include "util/expected.hpp"
+#include "util/with_problems.hpp"
 
 namespace larder::storage {
 
@@ -20,14 +23,19 @@ struct RemoteOptions {
   int retries = 2;
 };
 
-// Reads the common attributes; a malformed value keeps its default and is described in `problems`.
-RemoteOptions read_remote_options(const RemoteUrl& url, std::vector<std::string>& problems);
+// Reads the common attributes; a malformed value keeps its default and is a problem beside the
+// options (a bad attribute never makes a remote unusable).
+WithProblems<RemoteOptions> read_remote_options(const RemoteUrl& url);
 // The names read_remote_options() knows, for RemoteUrl::unknown_attributes().
 std::vector<std::string> remote_option_names();
 
 // Reads attributes `names` as a TLS configuration: ca, cert, key, insecure.
-TlsOptions read_tls_options(const RemoteUrl& url, bool enabled, std::vector<std::string>& problems);
+WithProblems<TlsOptions> read_tls_options(const RemoteUrl& url, bool enabled);
 std::vector<std::string> tls_option_names();
+
+// What a backend's factory (RedisStorage::create, …) makes of its URL: the storage, with the
+// attributes it set aside as problems, or why the URL cannot be used at all.
+using MadeStorage = Expected<WithProblems<StoragePtr>>;
 
 // Sleeps before retry number `attempt` (1, 2, …): 50 ms, 100 ms, 200 ms…
 void retry_backoff(int attempt);

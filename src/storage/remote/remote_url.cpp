@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <stdexcept>
 
 #include "net/url.hpp"
 #include "util/strings.hpp"
@@ -22,19 +21,18 @@ bool has_scheme(std::string_view text) {
   return true;
 }
 
-std::invalid_argument not_valid(std::string_view reason, std::string_view host = {}) {
+Unexpected<std::string> not_valid(std::string_view reason, std::string_view host = {}) {
   std::string message = "not a valid URL (" + std::string(reason) + ")";
   if (!host.empty()) message += " at host '" + std::string(host) + "'";
-  return std::invalid_argument(message);
+  return unexpected(std::move(message));
 }
 
 // One URL with a single host, through net/url. `shown_host` is named in the message (the hosts
 // come after the user-info: naming one never shows a password).
-net::Url parse_single(const std::string& text, std::string_view shown_host) {
-  std::string error;
-  auto parsed = net::parse_url(text, &error);
-  if (!parsed) throw not_valid(error, shown_host);
-  return std::move(*parsed);
+Expected<net::Url> parse_single(const std::string& text, std::string_view shown_host) {
+  auto parsed = net::parse_url(text);
+  if (!parsed) return not_valid(parsed.error(), shown_host);
+  return parsed;
 }
 
 HostPort host_port(const net::Url& url, uint16_t default_port) {
@@ -45,9 +43,9 @@ HostPort host_port(const net::Url& url, uint16_t default_port) {
 
 std::string HostPort::text() const { return net::url_host(host) + ":" + std::to_string(port); }
 
-RemoteUrl RemoteUrl::parse(std::string_view text, uint16_t default_port) {
+Expected<RemoteUrl> RemoteUrl::parse(std::string_view text, uint16_t default_port) {
   const size_t separator = text.find("://");
-  if (separator == std::string_view::npos) throw not_valid("no scheme://");
+  if (separator == std::string_view::npos) return not_valid("no scheme://");
   const size_t start = separator + 3;
   const size_t end = std::min(text.find_first_of("/?#", start), text.size());
   std::string_view authority = text.substr(start, end - start);
@@ -55,7 +53,7 @@ RemoteUrl RemoteUrl::parse(std::string_view text, uint16_t default_port) {
   if (const size_t at = authority.find('@'); at != std::string_view::npos) {
     // libcurl ends the user-info at the first '@': the rest of a password would be read as a host.
     if (authority.find('@', at + 1) != std::string_view::npos) {
-      throw not_valid("an '@' in the user or password is written %40");
+      return not_valid("an '@' in the user or password is written %40");
     }
     user_info = authority.substr(0, at + 1);
     authority.remove_prefix(at + 1);
@@ -64,13 +62,15 @@ RemoteUrl RemoteUrl::parse(std::string_view text, uint16_t default_port) {
   for (const auto& host : split(authority, ',')) {
     if (!trim(host).empty()) hosts.emplace_back(trim(host));
   }
-  if (hosts.empty()) throw not_valid("no host");
+  if (hosts.empty()) return not_valid("no host");
 
   // libcurl reads one host: the first comes with the rest of the URL, the others alone.
   const std::string opening(text.substr(0, start));  // "redis://"
   const bool several = hosts.size() > 1;
   const std::string rest(text.substr(end));
-  const net::Url first = parse_single(opening + user_info + hosts[0] + rest, several ? hosts[0] : "");
+  const auto parsed = parse_single(opening + user_info + hosts[0] + rest, several ? hosts[0] : "");
+  if (!parsed) return unexpected(parsed.error());
+  const net::Url& first = *parsed;
   RemoteUrl url;
   url.scheme = first.scheme;
   url.user = first.user;
@@ -78,7 +78,9 @@ RemoteUrl RemoteUrl::parse(std::string_view text, uint16_t default_port) {
   url.path = net::percent_decode(first.path);
   url.hosts.push_back(host_port(first, default_port));
   for (size_t i = 1; i < hosts.size(); ++i) {
-    url.hosts.push_back(host_port(parse_single(opening + hosts[i], hosts[i]), default_port));
+    const auto other = parse_single(opening + hosts[i], hosts[i]);
+    if (!other) return unexpected(other.error());
+    url.hosts.push_back(host_port(*other, default_port));
   }
   for (const auto& pair : split(first.query, '&')) {
     if (pair.empty()) continue;

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/expected.hpp"
+
 namespace larder::storage {
 
 struct HostPort {
@@ -27,9 +29,9 @@ struct RemoteUrl {
   std::string path;  // starting with '/' ("/" when none is written), percent-decoded
   std::map<std::string, std::string> attributes;
 
-  // Parses `text`; hosts without a port get `default_port`. Throws std::invalid_argument with
-  // a message ("not a valid URL (…)") that never repeats the user-info.
-  static RemoteUrl parse(std::string_view text, uint16_t default_port);
+  // Parses `text`; hosts without a port get `default_port`. The error ("not a valid URL (…)")
+  // never repeats the user-info.
+  static Expected<RemoteUrl> parse(std::string_view text, uint16_t default_port);
 
   std::optional<std::string> attribute(const std::string& name) const;
   // Attribute names not in `known`, for a warning.

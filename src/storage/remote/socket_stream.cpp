@@ -96,13 +96,13 @@ NetError SocketStream::fail(NetError::Kind kind, std::string message) {
 
 void SocketStream::begin_exchange() { deadline_ = Clock::now() + timeouts_.io; }
 
-NetError SocketStream::wait(bool for_write) {
+NetError SocketStream::wait(Ready wanted) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
   if (left <= 0) {
     return fail(NetError::Kind::Timeout,
                 "no answer from " + peer_ + " within " + std::to_string(timeouts_.io.count()) + " ms");
   }
-  pollfd pfd{fd_, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
+  pollfd pfd{fd_, static_cast<short>(wanted == Ready::ToWrite ? POLLOUT : POLLIN), 0};
   int ready;
   do {
     ready = ::poll(&pfd, 1, static_cast<int>(left));
@@ -135,7 +135,7 @@ NetError SocketStream::connect(const HostPort& endpoint, const NetTimeouts& time
     int rc = ::connect(fd_, ai->ai_addr, ai->ai_addrlen);
     if (rc < 0 && errno == EINPROGRESS) {
       deadline_ = connect_deadline;
-      if (auto waited = wait(true)) {
+      if (auto waited = wait(Ready::ToWrite)) {
         last = {NetError::Kind::Timeout,
                 "cannot connect to " + peer_ + " within " + std::to_string(timeouts.connect.count()) + " ms"};
         continue;  // wait() closed the socket
@@ -206,7 +206,7 @@ NetError SocketStream::start_tls(const HostPort& endpoint, const TlsOptions& opt
     if (rc == 1) return {};
     const int error = SSL_get_error(tls_->ssl, rc);
     if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
-      if (auto waited = wait(error == SSL_ERROR_WANT_WRITE)) return waited;
+      if (auto waited = wait(error == SSL_ERROR_WANT_WRITE ? Ready::ToWrite : Ready::ToRead)) return waited;
       continue;
     }
     const long verify = SSL_get_verify_result(tls_->ssl);
@@ -230,7 +230,7 @@ NetError SocketStream::write_all(std::string_view data) {
       if (rc <= 0) {
         const int error = SSL_get_error(tls_->ssl, rc);
         if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
-          if (auto waited = wait(error == SSL_ERROR_WANT_WRITE)) return waited;
+          if (auto waited = wait(error == SSL_ERROR_WANT_WRITE ? Ready::ToWrite : Ready::ToRead)) return waited;
           continue;
         }
         return fail(NetError::Kind::Closed, "connection to " + peer_ + " lost while writing");
@@ -241,7 +241,7 @@ NetError SocketStream::write_all(std::string_view data) {
       if (sent < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
-          if (auto waited = wait(true)) return waited;
+          if (auto waited = wait(Ready::ToWrite)) return waited;
           continue;
         }
         return fail(NetError::Kind::Closed, "connection to " + peer_ + " lost while writing: " + std::strerror(errno));
@@ -264,7 +264,7 @@ NetError SocketStream::read_some(std::string& buffer) {
       if (rc <= 0) {
         const int error = SSL_get_error(tls_->ssl, rc);
         if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
-          if (auto waited = wait(error == SSL_ERROR_WANT_WRITE)) return waited;
+          if (auto waited = wait(error == SSL_ERROR_WANT_WRITE ? Ready::ToWrite : Ready::ToRead)) return waited;
           continue;
         }
         return fail(NetError::Kind::Closed, "connection closed by " + peer_);
@@ -275,7 +275,7 @@ NetError SocketStream::read_some(std::string& buffer) {
       if (got < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
-          if (auto waited = wait(false)) return waited;
+          if (auto waited = wait(Ready::ToRead)) return waited;
           continue;
         }
         return fail(NetError::Kind::Closed, "connection to " + peer_ + " lost: " + std::strerror(errno));

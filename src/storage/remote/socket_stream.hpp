@@ -54,8 +54,9 @@ class SocketStream {
 
  private:
   NetError fail(NetError::Kind kind, std::string message);
-  // Waits until the socket is readable (or writable) before the deadline.
-  NetError wait(bool for_write);
+  enum class Ready { ToRead, ToWrite };
+  // Waits until the socket is ready to read or to write before the deadline.
+  NetError wait(Ready ready);
   NetError start_tls(const HostPort& endpoint, const TlsOptions& tls);
 
   int fd_ = -1;

@@ -17,13 +17,13 @@ bool virtual_hostable(const std::string& bucket) {
   return bucket.front() != '-' && bucket.back() != '-';
 }
 
-std::optional<S3Target> s3_target(const S3Location& location, const std::string& region, const std::string& key) {
+Expected<S3Target> s3_target(const S3Location& location, const std::string& region, const std::string& key) {
   net::Url base;
   if (location.endpoint) {
     std::string text = *location.endpoint;
     if (text.find("://") == std::string::npos) text = "https://" + text;
     auto parsed = net::parse_url(text);
-    if (!parsed) return std::nullopt;
+    if (!parsed) return unexpected("LARDER_ENDPOINT='" + *location.endpoint + "' is not a URL");
     base = *parsed;
     while (base.path.ends_with('/')) base.path.pop_back();
   } else {
@@ -40,7 +40,7 @@ std::optional<S3Target> s3_target(const S3Location& location, const std::string&
     target.raw_path = net::percent_decode(base.path) + "/" + key;
   }
   target.host = base.authority();
-  target.url = base.origin() + aws::canonical_uri(target.raw_path, false);
+  target.url = base.origin() + aws::canonical_uri(target.raw_path, aws::PathForm::AsIs);
   return target;
 }
 

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "util/expected.hpp"
+
 namespace larder::storage::s3 {
 
 struct S3Location {
@@ -19,8 +21,8 @@ struct S3Target {
 };
 
 // `key` is the full object key (prefix included); an empty key addresses the bucket itself.
-// Nullopt when the endpoint is not a URL.
-std::optional<S3Target> s3_target(const S3Location& location, const std::string& region, const std::string& key);
+// An error when the endpoint is not a URL.
+Expected<S3Target> s3_target(const S3Location& location, const std::string& region, const std::string& key);
 
 // Whether virtual-hosted addressing can work: DNS-compatible bucket names without dots
 // (a dot breaks the TLS wildcard certificate).

@@ -5,7 +5,7 @@
 
 namespace larder::storage::s3 {
 
-StoragePtr make_s3_storage(const Settings& settings, std::vector<std::string>& problems) {
+Expected<StoragePtr> make_s3_storage(const Settings& settings) {
   S3Settings s3;
   s3.location.bucket = settings.get_or("LARDER_BUCKET", "");
   if (s3.location.bucket.empty()) return nullptr;
@@ -14,10 +14,7 @@ StoragePtr make_s3_storage(const Settings& settings, std::vector<std::string>& p
   s3.key_prefix = normalize_key_prefix(settings.get_or("LARDER_S3_KEY_PREFIX", ""));
   s3.anonymous = settings.flag("LARDER_S3_NO_CREDENTIALS");
   s3.sse = settings.get_or("LARDER_S3_SSE", "");
-  if (auto problem = check_sse(s3.sse); !problem.empty()) {
-    problems.push_back(problem + ": S3 storage is off");
-    return nullptr;
-  }
+  if (auto checked = check_sse(s3.sse); !checked) return unexpected(checked.error() + ": S3 storage is off");
   // The storage outlives `settings`: keep a copy of the variables the AWS code reads.
   auto environment = std::make_shared<std::map<std::string, std::string, std::less<>>>();
   for (const char* name :

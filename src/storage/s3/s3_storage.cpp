@@ -51,9 +51,9 @@ std::string normalize_key_prefix(std::string_view prefix) {
   return text;
 }
 
-std::string check_sse(const std::string& sse) {
-  if (sse.empty() || sse == "AES256" || sse == "aws:kms" || (sse.starts_with("aws:kms:") && sse.size() > 8)) return "";
-  return "LARDER_S3_SSE='" + sse + "' is not AES256, aws:kms or aws:kms:KEY-ID";
+Expected<void> check_sse(const std::string& sse) {
+  if (sse.empty() || sse == "AES256" || sse == "aws:kms" || (sse.starts_with("aws:kms:") && sse.size() > 8)) return {};
+  return unexpected("LARDER_S3_SSE='" + sse + "' is not AES256, aws:kms or aws:kms:KEY-ID");
 }
 
 S3Storage::S3Storage(S3Settings settings) : settings_(std::move(settings)), http_(settings_.client) {
@@ -86,12 +86,12 @@ void S3Storage::remember_region(const std::string& region) {
   spdlog::info("S3 bucket {} is in {}, not {}: using {} from now on", settings_.location.bucket, region, region_,
                region);
   region_ = region;
-  if (auto error = write_file_atomic(region_memo(), region + "\n"))
-    spdlog::debug("cannot remember the region: {}", *error);
+  if (auto written = write_file_atomic(region_memo(), region + "\n"); !written)
+    spdlog::debug("cannot remember the region: {}", written.error());
 }
 
-bool S3Storage::ensure_credentials(std::string& error) {
-  if (settings_.anonymous) return true;
+Expected<void> S3Storage::ensure_credentials() {
+  if (settings_.anonymous) return {};
   if (!credentials_resolved_) {
     aws::remove_legacy_credential_cache(settings_.memo_dir);
     auto resolved = aws::resolve_credentials(settings_.env, aws::credential_cache_folder(settings_.env));
@@ -99,13 +99,13 @@ bool S3Storage::ensure_credentials(std::string& error) {
     credential_problems_ = std::move(resolved.problems);
     credentials_resolved_ = true;
   }
-  if (credentials_) return true;
-  error = "no AWS credentials found";
+  if (credentials_) return {};
+  std::string error = "no AWS credentials found";
   for (const auto& problem : credential_problems_) error += "; " + problem;
   error +=
       " (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, a web identity or container role, or "
       "LARDER_S3_NO_CREDENTIALS=1 for a public bucket)";
-  return false;
+  return unexpected(std::move(error));
 }
 
 S3Storage::Outcome S3Storage::execute(const std::string& operation, const std::string& method, const std::string& key,
@@ -122,7 +122,7 @@ S3Storage::Outcome S3Storage::execute(const std::string& operation, const std::s
                        credentials_ ? credentials_->source : ""};
     auto target = s3_target(settings_.location, region_, key);
     if (!target) {
-      outcome.response.error = "LARDER_ENDPOINT='" + settings_.location.endpoint.value_or("") + "' is not a URL";
+      outcome.response.error = target.error();
       return outcome;
     }
     outcome.context.endpoint = target->url.substr(0, target->url.find('/', target->url.find("://") + 3));
@@ -167,8 +167,7 @@ S3Storage::Outcome S3Storage::execute(const std::string& operation, const std::s
 }
 
 GetResult S3Storage::get(const std::string& name) {
-  std::string error;
-  if (!ensure_credentials(error)) return GetResult::failure(error);
+  if (auto ready = ensure_credentials(); !ready) return GetResult::failure(ready.error());
   auto outcome = execute("GET", "GET", settings_.key_prefix + name, {});
   const auto& response = outcome.response;
   if (response.transport_ok() && response.status == 200) return GetResult::found(std::move(outcome.response.body));
@@ -178,16 +177,14 @@ GetResult S3Storage::get(const std::string& name) {
 }
 
 OpResult S3Storage::put(const std::string& name, std::string_view blob) {
-  std::string error;
-  if (!ensure_credentials(error)) return OpResult::failure(error);
+  if (auto ready = ensure_credentials(); !ready) return OpResult::failure(ready.error());
   const auto outcome = execute("PUT", "PUT", settings_.key_prefix + name, blob);
   if (outcome.response.transport_ok() && outcome.response.status == 200) return OpResult::success();
   return OpResult::failure(explain(outcome.response, outcome.context));
 }
 
 OpResult S3Storage::remove(const std::string& name) {
-  std::string error;
-  if (!ensure_credentials(error)) return OpResult::failure(error);
+  if (auto ready = ensure_credentials(); !ready) return OpResult::failure(ready.error());
   const auto outcome = execute("DELETE", "DELETE", settings_.key_prefix + name, {});
   const long status = outcome.response.status;
   if (outcome.response.transport_ok() && (status == 200 || status == 204 || status == 404)) return OpResult::success();
@@ -196,17 +193,16 @@ OpResult S3Storage::remove(const std::string& name) {
 
 std::vector<DoctorLine> S3Storage::diagnose() {
   std::vector<DoctorLine> lines;
-  std::string error;
   if (settings_.anonymous) {
     lines.push_back({"credentials", "none: anonymous access (LARDER_S3_NO_CREDENTIALS), read-only", true, ""});
-  } else if (ensure_credentials(error)) {
+  } else if (const auto ready = ensure_credentials()) {
     std::string detail = credentials_->source;
     if (!credentials_->session_token.empty()) detail += ", with a session token";
     if (credentials_->expires_at)
       detail += ", expires in " + std::to_string((*credentials_->expires_at - std::time(nullptr)) / 60) + " min";
     lines.push_back({"credentials", detail, true, ""});
   } else {
-    lines.push_back({"credentials", "none found", false, error});
+    lines.push_back({"credentials", "none found", false, ready.error()});
     return lines;
   }
   if (!settings_.sse.empty()) lines.push_back({"encryption", "server-side, " + settings_.sse, true, ""});

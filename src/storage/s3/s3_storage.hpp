@@ -14,6 +14,7 @@
 #include "storage/s3/s3_addressing.hpp"
 #include "storage/s3/s3_errors.hpp"
 #include "storage/storage.hpp"
+#include "util/expected.hpp"
 
 namespace larder::storage::s3 {
 
@@ -31,8 +32,8 @@ struct S3Settings {
 
 // "ci/cache" -> "ci/cache/", "/x/" -> "x/", "" -> "".
 std::string normalize_key_prefix(std::string_view prefix);
-// Empty when valid, else why not.
-std::string check_sse(const std::string& sse);
+// Whether LARDER_S3_SSE's value is one S3 knows.
+Expected<void> check_sse(const std::string& sse);
 
 class S3Storage : public Storage {
  public:
@@ -55,8 +56,8 @@ class S3Storage : public Storage {
   // Sends one request, correcting the region and the clock once each when S3 asks for it.
   Outcome execute(const std::string& operation, const std::string& method, const std::string& key,
                   std::string_view body);
-  // Resolves the credentials once per process; false (and `error`) when there are none.
-  bool ensure_credentials(std::string& error);
+  // Resolves the credentials once per process; an error when there are none.
+  Expected<void> ensure_credentials();
   std::filesystem::path region_memo() const;
   void remember_region(const std::string& region);
   std::string endpoint_text() const;
