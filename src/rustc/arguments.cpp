@@ -158,11 +158,12 @@ std::optional<std::string> ParsedArguments::codegen_value(std::string_view key) 
   return found;
 }
 
-std::optional<std::string> expand_argfiles(const std::vector<std::string>& input, std::vector<std::string>& output) {
+Expected<std::vector<std::string>> expand_argfiles(const std::vector<std::string>& input) {
+  std::vector<std::string> output;
   for (const auto& arg : input) {
     if (arg.size() > 1 && arg[0] == '@') {
       auto contents = read_file(arg.substr(1));
-      if (!contents) return "cannot read argfile " + arg.substr(1);
+      if (!contents) return unexpected("cannot read argfile " + arg.substr(1));
       // rustc: one argument per line; a trailing newline does not add an empty argument.
       auto lines = split(*contents, '\n');
       if (!lines.empty() && lines.back().empty()) lines.pop_back();
@@ -174,7 +175,7 @@ std::optional<std::string> expand_argfiles(const std::vector<std::string>& input
       output.push_back(arg);
     }
   }
-  return std::nullopt;
+  return output;
 }
 
 ParsedArguments parse_arguments(const std::vector<std::string>& args) {

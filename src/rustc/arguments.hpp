@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "util/expected.hpp"
+
 namespace larder::rustc {
 
 // One option as written on the command line, normalised to (flag, value) form.
@@ -59,9 +61,9 @@ struct ParsedArguments {
   std::optional<std::string> codegen_value(std::string_view key) const;
 };
 
-// Expands @argfiles (one argument per line, as rustc reads them). Returns an error message
-// for an unreadable argfile.
-std::optional<std::string> expand_argfiles(const std::vector<std::string>& input, std::vector<std::string>& output);
+// Expands @argfiles (one argument per line, as rustc reads them); an unreadable argfile is an
+// error.
+Expected<std::vector<std::string>> expand_argfiles(const std::vector<std::string>& input);
 
 // Parses rustc arguments (without the compiler path). Never fails: what it does not
 // understand is flagged so the call is passed through uncached.

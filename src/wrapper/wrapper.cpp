@@ -86,13 +86,13 @@ bool fingerprintable(const std::string& wrapper, const Settings& settings) {
 [[noreturn]] void run_rustc(const std::vector<std::string>& command, const Settings& settings) {
   CallStats stats(settings, compiler::Language::Rust);
   rustc::Invocation invocation = rustc::split_invocation(command);
-  std::vector<std::string> expanded;
-  if (auto error = rustc::expand_argfiles(invocation.args, expanded)) {
-    spdlog::warn("{}; passing the call to rustc uncached", *error);
+  const auto expanded = rustc::expand_argfiles(invocation.args);
+  if (!expanded) {
+    spdlog::warn("{}; passing the call to rustc uncached", expanded.error());
     pass_through_not_cached(command, settings, stats, compiler::Language::Rust, "rustc",
                             rustc::NotCachedReason{rustc::Reason::Argfile, ""}.word());
   }
-  rustc::ParsedArguments args = rustc::parse_arguments(expanded);
+  rustc::ParsedArguments args = rustc::parse_arguments(*expanded);
   std::error_code ec;
   const fs::path cwd = fs::current_path(ec);
   rustc::AnalysisOptions options;

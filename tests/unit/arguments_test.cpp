@@ -89,13 +89,14 @@ TEST(Arguments, ExpandsArgfiles) {
     std::ofstream out(path);
     out << "--crate-name\nfrom_file\n--cfg\nfeature=\"a b\"\n";
   }
-  std::vector<std::string> expanded;
-  ASSERT_FALSE(expand_argfiles({"src/lib.rs", "@" + path.string(), "--crate-type=lib"}, expanded));
-  EXPECT_EQ(expanded, (std::vector<std::string>{"src/lib.rs", "--crate-name", "from_file", "--cfg", "feature=\"a b\"",
-                                                "--crate-type=lib"}));
+  const auto expanded = expand_argfiles({"src/lib.rs", "@" + path.string(), "--crate-type=lib"});
+  ASSERT_TRUE(expanded.has_value());
+  EXPECT_EQ(*expanded, (std::vector<std::string>{"src/lib.rs", "--crate-name", "from_file", "--cfg", "feature=\"a b\"",
+                                                 "--crate-type=lib"}));
   std::filesystem::remove(path);
-  std::vector<std::string> ignored;
-  EXPECT_TRUE(expand_argfiles({"@/nonexistent/argfile"}, ignored).has_value());
+  const auto unreadable = expand_argfiles({"@/nonexistent/argfile"});
+  ASSERT_FALSE(unreadable.has_value());
+  EXPECT_EQ(unreadable.error(), "cannot read argfile /nonexistent/argfile");
 }
 
 TEST(Arguments, FlagsUnknownOptions) {
