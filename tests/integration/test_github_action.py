@@ -605,26 +605,55 @@ def test_index_input_and_prefetch_false(site, certificates, service, tmp_path):
         s3.stop()
 
 
-C_COMPILERS = {"HOST_CC": "larder cc", "HOST_CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
-C_COMPILERS_SET = 'C and C++ from build scripts compile through larder: HOST_CC="larder cc", HOST_CXX="larder c++", ' \
-                  'CC_KNOWN_WRAPPER_CUSTOM=larder'
-# What the action may touch: never CC or CXX (the cc crate would use them for a cross target too).
-C_VARIABLES = {"CC", "CXX", *C_COMPILERS}
+def c_compilers(binary: str) -> dict:
+    """HOST_CC and HOST_CXX as the action sets them: links to larder called cc and c++, in a
+    folder beside the installed binary."""
+    links = Path(binary).parent / "masquerade"
+    return {"HOST_CC": str(links / "cc"), "HOST_CXX": str(links / "c++")}
+
+
+# What the action may touch: never CC or CXX (the cc crate would use them for a cross target
+# too), and no CC_KNOWN_WRAPPER_CUSTOM (the values are single program paths, nothing to split).
+C_VARIABLES = {"CC", "CXX", "HOST_CC", "HOST_CXX", "CC_KNOWN_WRAPPER_CUSTOM"}
 
 
 def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(site, certificates, tmp_path):
-    """No build needed: by default the later steps get HOST_CC="larder cc", HOST_CXX="larder c++"
-    and CC_KNOWN_WRAPPER_CUSTOM=larder (build scripts' C and C++ for this machine through larder,
-    a cross target's left to the cc crate), with `larder` on their PATH, and no CC or CXX;
-    `cache-c: false` sets none of them; a job with its own CC or HOST_CC (its environment, or
-    `settings`) gets no HOST_CC, one with CXX or HOST_CXX no HOST_CXX, and the log says so once."""
+    """No build needed: by default the later steps get HOST_CC and HOST_CXX naming links cc and
+    c++ to the installed larder, in a folder that is not on their PATH (build scripts' C and C++
+    for this machine through larder, a cross target's left to the cc crate), with `larder` on
+    their PATH, and no CC, CXX or CC_KNOWN_WRAPPER_CUSTOM; `cache-c: false` sets none of them; a
+    job with its own CC or HOST_CC (its environment, or `settings`) gets no HOST_CC, one with CXX
+    or HOST_CXX no HOST_CXX, and the log says so once."""
     default = Job(tmp_path / "default", site, certificates, inputs={"cache": "none"})
     main = ok(default.main())
-    assert {name: value for name, value in default.exported.items() if name in C_VARIABLES} == C_COMPILERS
+    binary = default.exported["RUSTC_WRAPPER"]
+    expected = c_compilers(binary)
+    assert {name: value for name, value in default.exported.items() if name in C_VARIABLES} == expected
     later = default.step_env()
-    assert {name: value for name, value in later.items() if name in C_VARIABLES} == C_COMPILERS
-    assert shutil.which("larder", path=later["PATH"]) == default.exported["RUSTC_WRAPPER"]
-    assert main.stdout.count(C_COMPILERS_SET) == 1, main.stdout
+    assert {name: value for name, value in later.items() if name in C_VARIABLES} == expected
+    assert shutil.which("larder", path=later["PATH"]) == binary
+    for name, link in (("HOST_CC", "cc"), ("HOST_CXX", "c++")):
+        path = Path(later[name])
+        assert path.is_symlink() and path.name == link and path.resolve() == Path(binary).resolve(), path
+        # not on PATH: a `cc` the job runs itself is still the machine's
+        assert str(path.parent) not in later["PATH"].split(os.pathsep)
+        assert shutil.which(link, path=later["PATH"]) != str(path)
+        # in the tool cache, which the action never lets LARDER_DIR (archived) hold
+        assert Path(default.env["RUNNER_TOOL_CACHE"]) in path.parents
+    said = f"C and C++ from build scripts compile through larder: HOST_CC={expected['HOST_CC']}, " \
+           f"HOST_CXX={expected['HOST_CXX']} (links to larder)"
+    assert main.stdout.count(said) == 1, main.stdout
+    # the links work: larder runs the real compiler for them (here: what it prints for --version)
+    real = subprocess.run(["cc", "--version"], capture_output=True, text=True, env=later)
+    through = subprocess.run([later["HOST_CC"], "--version"], capture_output=True, text=True, env=later)
+    assert through.returncode == 0 and through.stdout == real.stdout, through.stderr
+    # a second job on the same runner (its tool cache kept) finds the links and leaves them
+    made = {name: os.lstat(later[name]).st_ino for name in ("HOST_CC", "HOST_CXX")}
+    again = Job(tmp_path / "again", site, certificates, inputs={"cache": "none"})
+    again.env["RUNNER_TOOL_CACHE"] = default.env["RUNNER_TOOL_CACHE"]
+    ok(again.main())
+    assert {name: value for name, value in again.exported.items() if name in C_VARIABLES} == expected
+    assert {name: os.lstat(later[name]).st_ino for name in ("HOST_CC", "HOST_CXX")} == made
 
     off = Job(tmp_path / "off", site, certificates, inputs={"cache": "none", "cache-c": "false"})
     main = ok(off.main())
@@ -633,13 +662,14 @@ def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(si
     assert off.exported["RUSTC_WRAPPER"] and off.exported["CARGO_INCREMENTAL"] == "0"
     assert main.stdout.count("cache-c: false: the C and C++ compilers are left as they are") == 1
     assert "compile through larder" not in main.stdout
+    assert not (Path(off.exported["RUSTC_WRAPPER"]).parent / "masquerade").exists()
 
     # the job's CC: HOST_CC would override it inside the cc crate, so only HOST_CXX is larder's
     own_cc = Job(tmp_path / "own-cc", site, certificates, inputs={"cache": "none"}, env={"CC": "clang"})
     main = ok(own_cc.main())
-    assert not {"CC", "HOST_CC"} & set(own_cc.exported), own_cc.exported
+    assert {name: value for name, value in own_cc.exported.items() if name in C_VARIABLES} == \
+        {"HOST_CXX": c_compilers(own_cc.exported["RUSTC_WRAPPER"])["HOST_CXX"]}
     assert own_cc.step_env()["CC"] == "clang" and "HOST_CC" not in own_cc.step_env()
-    assert own_cc.exported["HOST_CXX"] == "larder c++" and own_cc.exported["CC_KNOWN_WRAPPER_CUSTOM"] == "larder"
     assert main.stdout.count("kept the job's own CC") == 1, main.stdout
 
     # compilers given in `settings` are the job's too (HOST_CC, and CXX for C++): nothing of larder's
@@ -656,6 +686,31 @@ def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(si
     [error] = annotations(result, "error")
     assert 'cache-c must be true or false, not "maybe"' in error
     assert bad.exported == {}
+
+
+def test_build_scripts_c_hits_through_the_links(site, certificates, tmp_path):
+    """The action's HOST_CC and HOST_CXX in a real build: the cc crate (Debian's) runs the links
+    to larder for a build script's C, C++ and assembler, larder caches them, and the rebuild from
+    a clean target folder hits every one, with the same program as the result."""
+    from test_cc import c_counts, c_project, registry_has, run_bin
+
+    if not registry_has("cc-"):
+        pytest.skip("Debian's cc crate is not installed (librust-cc-dev; scripts/install-deps.sh installs it)")
+    job = Job(tmp_path / "job", site, certificates, inputs={"cache": "none"})
+    ok(job.main())
+    project = c_project(job.workspace / "cdemo")
+    env = {k: v for k, v in job.step_env().items() if not k.startswith("INPUT_")}
+    assert env["HOST_CC"] == c_compilers(env["RUSTC_WRAPPER"])["HOST_CC"]
+    counts = []
+    for _ in range(2):
+        shutil.rmtree(project / "target", ignore_errors=True)
+        result = subprocess.run(["cargo", "build"], cwd=project, env=env, capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, result.stderr
+        assert run_bin(project) == "5 7 8\n"
+        counts.append(c_counts(job.larder_stats()))
+    cold, warm = counts
+    assert cold["cache_misses"] == 3 and cold["cache_hits"] == 0 and cold["not_cached"] == 0, cold
+    assert warm["cache_hits"] - cold["cache_hits"] == 3 and warm["cache_misses"] == cold["cache_misses"], warm
 
 
 def s3_tier(stats: dict) -> dict:

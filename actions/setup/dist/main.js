@@ -1079,14 +1079,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path13 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path14 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path13 && path13[0] !== "/") {
-          path13 = `/${path13}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin}${path13}`);
+        return new URL(`${origin}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1537,39 +1537,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path13);
+        debuglog("sending request to %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path13,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path13);
+        debuglog("trailers received from %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path13,
+          path14,
           error2.message
         );
       });
@@ -1618,9 +1618,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path13, origin }
+            request: { method, path: path14, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path13);
+          debuglog("sending request to %s %s/%s", method, origin, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1683,7 +1683,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path13,
+        path: path14,
         method,
         body: body2,
         headers,
@@ -1698,11 +1698,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path13 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path13)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1768,7 +1768,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path13, query) : path13;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6461,7 +6461,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path13, host, upgrade, blocking, reset } = request;
+      const { method, path: path14, host, upgrade, blocking, reset } = request;
       let { body: body2, headers, contentLength: contentLength2 } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util6.isFormDataLike(body2)) {
@@ -6542,7 +6542,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path13} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7071,7 +7071,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body: body2 } = request;
       if (upgrade) {
         util6.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7168,7 +7168,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path13;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7521,9 +7521,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util6.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path13 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path13;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8762,10 +8762,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path13 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path13;
+        opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10737,20 +10737,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path13) {
-      if (typeof path13 !== "string") {
-        return path13;
+    function safeUrl(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path13.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path13;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path13, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path13);
+    function matchKey(mockDispatch2, { path: path14, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10772,7 +10772,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10810,9 +10810,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path13, method, body: body2, headers, query } = opts;
+      const { path: path14, method, body: body2, headers, query } = opts;
       return {
-        path: path13,
+        path: path14,
         method,
         body: body2,
         headers,
@@ -11275,10 +11275,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path13,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16157,9 +16157,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path13) {
-      for (let i = 0; i < path13.length; ++i) {
-        const code = path13.charCodeAt(i);
+    function validateCookiePath(path14) {
+      for (let i = 0; i < path14.length; ++i) {
+        const code = path14.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19079,11 +19079,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path13 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path13 = `/${path13}`;
+            path14 = `/${path14}`;
           }
-          url2 = new URL(util6.parseOrigin(url2).origin + path13);
+          url2 = new URL(util6.parseOrigin(url2).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -26948,7 +26948,7 @@ var require_commonjs2 = __commonJS({
 });
 
 // src/main.js
-import * as path12 from "node:path";
+import * as path13 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -35250,15 +35250,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path13 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path13.startsWith("/")) {
-      path13 = path13.substring(1);
+    let path14 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path14.startsWith("/")) {
+      path14 = path14.substring(1);
     }
-    if (isAbsoluteUrl(path13)) {
-      requestUrl = path13;
+    if (isAbsoluteUrl(path14)) {
+      requestUrl = path14;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path13);
+      requestUrl = appendPath(requestUrl, path14);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -35304,9 +35304,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path13 = pathToAppend.substring(0, searchStart);
+    const path14 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path13;
+    newPath = newPath + path14;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -38183,16 +38183,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path13 = this._matcher.path;
-    return path13.length > 0 ? path13[path13.length - 1].tag : void 0;
+    const path14 = this._matcher.path;
+    return path14.length > 0 ? path14[path14.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path13 = this._matcher.path;
-    return path13.length > 0 ? path13[path13.length - 1].namespace : void 0;
+    const path14 = this._matcher.path;
+    return path14.length > 0 ? path14[path14.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -38200,9 +38200,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path13 = this._matcher.path;
-    if (path13.length === 0) return void 0;
-    return path13[path13.length - 1].values?.[attrName];
+    const path14 = this._matcher.path;
+    if (path14.length === 0) return void 0;
+    return path14[path14.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -38210,9 +38210,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path13 = this._matcher.path;
-    if (path13.length === 0) return false;
-    const current = path13[path13.length - 1];
+    const path14 = this._matcher.path;
+    if (path14.length === 0) return false;
+    const current = path14[path14.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -38238,18 +38238,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path13 = this._matcher.path;
-    if (path13.length === 0) return -1;
-    return path13[path13.length - 1].position ?? 0;
+    const path14 = this._matcher.path;
+    if (path14.length === 0) return -1;
+    return path14[path14.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path13 = this._matcher.path;
-    if (path13.length === 0) return -1;
-    return path13[path13.length - 1].counter ?? 0;
+    const path14 = this._matcher.path;
+    if (path14.length === 0) return -1;
+    return path14[path14.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -41511,11 +41511,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path13) {
+    function locateFile(path14) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path13, scriptDirectory);
+        return Module["locateFile"](path14, scriptDirectory);
       }
-      return scriptDirectory + path13;
+      return scriptDirectory + path14;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -41528,7 +41528,7 @@ var NativeCRC64 = (() => {
     }
     if (ENVIRONMENT_IS_NODE) {
       if (typeof process == "undefined" || !process.release || process.release.name !== "node") throw new Error("not compiled for this environment (did you build to HTML and try to run it not on the web, or set ENVIRONMENT to something - like node - and run it someplace else - like on the web?)");
-      var fs10 = require2("fs");
+      var fs11 = require2("fs");
       var nodePath = require2("path");
       if (ENVIRONMENT_IS_WORKER) {
         scriptDirectory = nodePath.dirname(scriptDirectory) + "/";
@@ -41537,7 +41537,7 @@ var NativeCRC64 = (() => {
       }
       read_ = (filename, binary) => {
         filename = isFileURI(filename) ? new URL(filename) : nodePath.normalize(filename);
-        return fs10.readFileSync(filename, binary ? void 0 : "utf8");
+        return fs11.readFileSync(filename, binary ? void 0 : "utf8");
       };
       readBinary = (filename) => {
         var ret = read_(filename, true);
@@ -41549,7 +41549,7 @@ var NativeCRC64 = (() => {
       };
       readAsync = (filename, onload, onerror) => {
         filename = isFileURI(filename) ? new URL(filename) : nodePath.normalize(filename);
-        fs10.readFile(filename, function(err2, data) {
+        fs11.readFile(filename, function(err2, data) {
           if (err2) onerror(err2);
           else onload(data.buffer);
         });
@@ -44602,9 +44602,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request) {
-    const path13 = getURLPath(request.url) || "/";
+    const path14 = getURLPath(request.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path13}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path14}`;
     const queries = getURLQueries(request.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -45086,9 +45086,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request) {
-    const path13 = getURLPath(request.url) || "/";
+    const path14 = getURLPath(request.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path13}`;
+    canonicalizedResourceString += `/${options.accountName}${path14}`;
     const queries = getURLQueries(request.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -59029,10 +59029,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path13 = urlParsed.pathname;
-  path13 = path13 || "/";
-  path13 = escape2(path13);
-  urlParsed.pathname = path13;
+  let path14 = urlParsed.pathname;
+  path14 = path14 || "/";
+  path14 = escape2(path14);
+  urlParsed.pathname = path14;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -59117,9 +59117,9 @@ function escape2(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path13 = urlParsed.pathname;
-  path13 = path13 ? path13.endsWith("/") ? `${path13}${name}` : `${path13}/${name}` : name;
-  urlParsed.pathname = path13;
+  let path14 = urlParsed.pathname;
+  path14 = path14 ? path14.endsWith("/") ? `${path14}${name}` : `${path14}/${name}` : name;
+  urlParsed.pathname = path14;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name, value) {
@@ -67727,34 +67727,53 @@ function available() {
 }
 
 // src/c-compilers.js
+import * as fs7 from "node:fs";
+import * as path10 from "node:path";
 var C_COMPILERS = [
-  ["HOST_CC", "larder cc", ["CC", "HOST_CC"]],
-  ["HOST_CXX", "larder c++", ["CXX", "HOST_CXX"]]
+  ["HOST_CC", "cc", ["CC", "HOST_CC"]],
+  ["HOST_CXX", "c++", ["CXX", "HOST_CXX"]]
 ];
-var KNOWN_WRAPPER = ["CC_KNOWN_WRAPPER_CUSTOM", "larder"];
-function cCompilerVariables(env, wanted) {
+function masqueradeFolder(binary) {
+  return path10.join(path10.dirname(binary), "masquerade");
+}
+function cCompilerVariables(env, wanted, folder) {
   if (!wanted) return { set: [], kept: [] };
-  const own = (name) => env[name] !== void 0;
   const set = [];
   const kept = [];
-  for (const [name, value, owners] of C_COMPILERS) {
-    const owned = owners.filter(own);
+  for (const [name, link, owners] of C_COMPILERS) {
+    const owned = owners.filter((owner) => env[owner] !== void 0);
     if (owned.length) kept.push(...owned);
-    else set.push([name, value]);
-  }
-  if (set.length) {
-    const [name, value] = KNOWN_WRAPPER;
-    if (!own(name)) set.push(KNOWN_WRAPPER);
-    else if (env[name] !== value) kept.push(name);
+    else set.push([name, path10.join(folder, link)]);
   }
   return { set, kept };
+}
+function makeMasquerade(binary, folder) {
+  fs7.mkdirSync(folder, { recursive: true });
+  for (const [, link] of C_COMPILERS) {
+    const file = path10.join(folder, link);
+    let target = null;
+    try {
+      target = fs7.readlinkSync(file);
+    } catch {
+    }
+    if (target === binary) continue;
+    const temp = `${file}.${process.pid}.tmp`;
+    fs7.rmSync(temp, { force: true });
+    fs7.symlinkSync(binary, temp);
+    try {
+      fs7.renameSync(temp, file);
+    } finally {
+      fs7.rmSync(temp, { force: true });
+    }
+  }
+  return folder;
 }
 function cCompilerReport({ set, kept }, wanted) {
   if (!wanted) return "cache-c: false: the C and C++ compilers are left as they are";
   const parts = [];
   if (set.length) {
     const shown = set.map(([name, value]) => value.includes(" ") ? `${name}="${value}"` : `${name}=${value}`);
-    parts.push(`C and C++ from build scripts compile through larder: ${shown.join(", ")}`);
+    parts.push(`C and C++ from build scripts compile through larder: ${shown.join(", ")} (links to larder)`);
   }
   if (kept.length) parts.push(`kept the job's own ${kept.join(", ")}`);
   return parts.join("; ");
@@ -67773,11 +67792,11 @@ function cacheKeys({ format, os: os9, arch: arch3, job, extra, branch, defaultBr
 }
 
 // src/event.js
-import * as fs7 from "node:fs";
+import * as fs8 from "node:fs";
 function readEvent() {
   const file = process.env.GITHUB_EVENT_PATH;
   if (!file) return {};
-  return JSON.parse(fs7.readFileSync(file, "utf8"));
+  return JSON.parse(fs8.readFileSync(file, "utf8"));
 }
 function isForkPullRequest() {
   const event = process.env.GITHUB_EVENT_NAME || "";
@@ -67850,19 +67869,19 @@ function cacheCWanted() {
 
 // src/install.js
 import * as crypto5 from "node:crypto";
-import * as fs9 from "node:fs";
-import * as path11 from "node:path";
+import * as fs10 from "node:fs";
+import * as path12 from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto4 from "crypto";
-import * as fs8 from "fs";
+import * as fs9 from "fs";
 
 // node_modules/@actions/tool-cache/lib/manifest.js
 var semver2 = __toESM(require_semver2(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as os8 from "os";
-import * as path10 from "path";
+import * as path11 from "path";
 var semver3 = __toESM(require_semver2(), 1);
 import * as stream2 from "stream";
 import * as util5 from "util";
@@ -67978,8 +67997,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent = "actions/tool-cache";
 function downloadTool(url2, dest, auth, headers) {
   return __awaiter17(this, void 0, void 0, function* () {
-    dest = dest || path10.join(_getTempDirectory(), crypto4.randomUUID());
-    yield mkdirP(path10.dirname(dest));
+    dest = dest || path11.join(_getTempDirectory(), crypto4.randomUUID());
+    yield mkdirP(path11.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -68000,7 +68019,7 @@ function downloadTool(url2, dest, auth, headers) {
 }
 function downloadToolAttempt(url2, dest, auth, headers) {
   return __awaiter17(this, void 0, void 0, function* () {
-    if (fs8.existsSync(dest)) {
+    if (fs9.existsSync(dest)) {
       throw new Error(`Destination file path ${dest} already exists`);
     }
     const http3 = new HttpClient(userAgent, [], {
@@ -68024,7 +68043,7 @@ function downloadToolAttempt(url2, dest, auth, headers) {
     const readStream = responseMessageFactory();
     let succeeded = false;
     try {
-      yield pipeline3(readStream, fs8.createWriteStream(dest));
+      yield pipeline3(readStream, fs9.createWriteStream(dest));
       debug("download complete");
       succeeded = true;
       return dest;
@@ -68089,12 +68108,12 @@ function cacheDir(sourceDir, tool, version3, arch3) {
     arch3 = arch3 || os8.arch();
     debug(`Caching tool ${tool} ${version3} ${arch3}`);
     debug(`source dir: ${sourceDir}`);
-    if (!fs8.statSync(sourceDir).isDirectory()) {
+    if (!fs9.statSync(sourceDir).isDirectory()) {
       throw new Error("sourceDir is not a directory");
     }
     const destPath = yield _createToolPath(tool, version3, arch3);
-    for (const itemName of fs8.readdirSync(sourceDir)) {
-      const s = path10.join(sourceDir, itemName);
+    for (const itemName of fs9.readdirSync(sourceDir)) {
+      const s = path11.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
     _completeToolPath(tool, version3, arch3);
@@ -68117,9 +68136,9 @@ function find(toolName, versionSpec, arch3) {
   let toolPath = "";
   if (versionSpec) {
     versionSpec = semver3.clean(versionSpec) || "";
-    const cachePath = path10.join(_getCacheDirectory(), toolName, versionSpec, arch3);
+    const cachePath = path11.join(_getCacheDirectory(), toolName, versionSpec, arch3);
     debug(`checking cache: ${cachePath}`);
-    if (fs8.existsSync(cachePath) && fs8.existsSync(`${cachePath}.complete`)) {
+    if (fs9.existsSync(cachePath) && fs9.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec} ${arch3}`);
       toolPath = cachePath;
     } else {
@@ -68131,13 +68150,13 @@ function find(toolName, versionSpec, arch3) {
 function findAllVersions(toolName, arch3) {
   const versions = [];
   arch3 = arch3 || os8.arch();
-  const toolPath = path10.join(_getCacheDirectory(), toolName);
-  if (fs8.existsSync(toolPath)) {
-    const children = fs8.readdirSync(toolPath);
+  const toolPath = path11.join(_getCacheDirectory(), toolName);
+  if (fs9.existsSync(toolPath)) {
+    const children = fs9.readdirSync(toolPath);
     for (const child2 of children) {
       if (isExplicitVersion(child2)) {
-        const fullPath = path10.join(toolPath, child2, arch3 || "");
-        if (fs8.existsSync(fullPath) && fs8.existsSync(`${fullPath}.complete`)) {
+        const fullPath = path11.join(toolPath, child2, arch3 || "");
+        if (fs9.existsSync(fullPath) && fs9.existsSync(`${fullPath}.complete`)) {
           versions.push(child2);
         }
       }
@@ -68148,7 +68167,7 @@ function findAllVersions(toolName, arch3) {
 function _createExtractFolder(dest) {
   return __awaiter17(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path10.join(_getTempDirectory(), crypto4.randomUUID());
+      dest = path11.join(_getTempDirectory(), crypto4.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -68156,7 +68175,7 @@ function _createExtractFolder(dest) {
 }
 function _createToolPath(tool, version3, arch3) {
   return __awaiter17(this, void 0, void 0, function* () {
-    const folderPath = path10.join(_getCacheDirectory(), tool, semver3.clean(version3) || version3, arch3 || "");
+    const folderPath = path11.join(_getCacheDirectory(), tool, semver3.clean(version3) || version3, arch3 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -68166,9 +68185,9 @@ function _createToolPath(tool, version3, arch3) {
   });
 }
 function _completeToolPath(tool, version3, arch3) {
-  const folderPath = path10.join(_getCacheDirectory(), tool, semver3.clean(version3) || version3, arch3 || "");
+  const folderPath = path11.join(_getCacheDirectory(), tool, semver3.clean(version3) || version3, arch3 || "");
   const markerPath = `${folderPath}.complete`;
-  fs8.writeFileSync(markerPath, "");
+  fs9.writeFileSync(markerPath, "");
   debug("finished caching tool");
 }
 function isExplicitVersion(versionSpec) {
@@ -68247,17 +68266,17 @@ function findArchive(sums, target) {
   return null;
 }
 function sha256Of(file) {
-  return crypto5.createHash("sha256").update(fs9.readFileSync(file)).digest("hex");
+  return crypto5.createHash("sha256").update(fs10.readFileSync(file)).digest("hex");
 }
 async function installLarder({ version: wanted, baseUrl, target }) {
   const version3 = normalizeVersion(wanted);
   const base = releaseBase(baseUrl);
   if (version3 !== "latest") {
     const cached2 = find(TOOL, version3);
-    if (cached2) return { binary: path11.join(cached2, "larder"), version: version3, fromToolCache: true };
+    if (cached2) return { binary: path12.join(cached2, "larder"), version: version3, fromToolCache: true };
   }
   const folder = version3 === "latest" ? `${base}/latest/download` : `${base}/download/v${version3}`;
-  const sums = fs9.readFileSync(await downloadTool(`${folder}/sha256.sum`), "utf8");
+  const sums = fs10.readFileSync(await downloadTool(`${folder}/sha256.sum`), "utf8");
   const archive = findArchive(sums, target);
   if (!archive) throw new Error(`the release at ${folder} has no archive for ${target}`);
   if (version3 !== "latest" && archive.version !== version3) {
@@ -68265,7 +68284,7 @@ async function installLarder({ version: wanted, baseUrl, target }) {
   }
   if (version3 === "latest") {
     const cached2 = find(TOOL, archive.version);
-    if (cached2) return { binary: path11.join(cached2, "larder"), version: archive.version, fromToolCache: true };
+    if (cached2) return { binary: path12.join(cached2, "larder"), version: archive.version, fromToolCache: true };
   }
   const url2 = `${base}/download/v${archive.version}/${archive.name}`;
   info(`Downloading ${url2}`);
@@ -68277,9 +68296,9 @@ async function installLarder({ version: wanted, baseUrl, target }) {
     );
   }
   const unpacked = await extractTar2(file);
-  if (!fs9.existsSync(path11.join(unpacked, "larder"))) throw new Error(`${archive.name} holds no larder binary`);
+  if (!fs10.existsSync(path12.join(unpacked, "larder"))) throw new Error(`${archive.name} holds no larder binary`);
   const cached = await cacheDir(unpacked, TOOL, archive.version);
-  return { binary: path11.join(cached, "larder"), version: archive.version, fromToolCache: false };
+  return { binary: path12.join(cached, "larder"), version: archive.version, fromToolCache: false };
 }
 
 // src/job-edges.js
@@ -68453,7 +68472,7 @@ async function main() {
   );
   const { binary, version: version3 } = installed;
   info(`larder ${version3} ${installed.fromToolCache ? "was already in" : "is now in"} the tool cache: ${binary}`);
-  addPath(path12.dirname(binary));
+  addPath(path13.dirname(binary));
   exportVariable("RUSTC_WRAPPER", binary);
   exportVariable("CARGO_INCREMENTAL", "0");
   for (const [input, name] of STORAGE_INPUTS) {
@@ -68462,9 +68481,19 @@ async function main() {
   }
   if (readOnly) exportVariable("LARDER_READ_ONLY", "1");
   for (const [name, value] of settings) exportVariable(name, value);
-  const compilers = cCompilerVariables(process.env, cacheC);
+  const links = masqueradeFolder(binary);
+  let compilers = cCompilerVariables(process.env, cacheC, links);
+  if (compilers.set.length) {
+    try {
+      makeMasquerade(binary, links);
+    } catch (e) {
+      warning(`cannot link cc and c++ to larder in ${links} (${e.message}): build scripts' C and C++ compile without larder`);
+      compilers = { set: [], kept: compilers.kept };
+    }
+  }
   for (const [name, value] of compilers.set) exportVariable(name, value);
-  info(cCompilerReport(compilers, cacheC));
+  const report = cCompilerReport(compilers, cacheC);
+  if (report) info(report);
   const dir = larderDir();
   const wanted = actionsCacheWanted(mode, dir);
   let restore = null;

@@ -56,7 +56,7 @@ export function prefetchWanted() {
   return booleanInput('prefetch', 'true');
 }
 
-/** `cache-c`: true (the default) sets HOST_CC and HOST_CXX to larder for build scripts' C and C++; false does not. */
+/** `cache-c`: true (the default) points HOST_CC and HOST_CXX at links to larder for build scripts' C and C++; false does not. */
 export function cacheCWanted() {
   return booleanInput('cache-c', 'true');
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import * as actionsCache from './actions-cache.js';
 import { folderBytes, larderDir, unsafeToArchive } from './cache-dir.js';
-import { cCompilerReport, cCompilerVariables } from './c-compilers.js';
+import { cCompilerReport, cCompilerVariables, makeMasquerade, masqueradeFolder } from './c-compilers.js';
 import { cacheKeys } from './cache-key.js';
 import { currentBranch, defaultBranch } from './event.js';
 import { cacheCWanted, cacheInput, parseSettings, prefetchWanted, readOnlyMode } from './inputs.js';
@@ -136,9 +136,19 @@ async function main() {
   if (readOnly) core.exportVariable('LARDER_READ_ONLY', '1');
   for (const [name, value] of settings) core.exportVariable(name, value);
   // After `settings`: a CC, CXX, HOST_CC or HOST_CXX given there is the job's own.
-  const compilers = cCompilerVariables(process.env, cacheC);
+  const links = masqueradeFolder(binary);
+  let compilers = cCompilerVariables(process.env, cacheC, links);
+  if (compilers.set.length) {
+    try {
+      makeMasquerade(binary, links);
+    } catch (e) {
+      core.warning(`cannot link cc and c++ to larder in ${links} (${e.message}): build scripts' C and C++ compile without larder`);
+      compilers = { set: [], kept: compilers.kept };
+    }
+  }
   for (const [name, value] of compilers.set) core.exportVariable(name, value);
-  core.info(cCompilerReport(compilers, cacheC));
+  const report = cCompilerReport(compilers, cacheC);
+  if (report) core.info(report);
 
   const dir = larderDir();
   const wanted = actionsCacheWanted(mode, dir);

@@ -1,10 +1,11 @@
-// Unit tests of the action's pure parts (npm test); the integration tests run the
-// bundles as a runner does.
+// Unit tests of the action's parts that need no runner (npm test); the integration tests run
+// the bundles as a runner does.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { cCompilerReport, cCompilerVariables } from '../src/c-compilers.js';
+import { cCompilerReport, cCompilerVariables, makeMasquerade, masqueradeFolder } from '../src/c-compilers.js';
 import { cachePathSpec, larderDir, unsafeToArchive } from '../src/cache-dir.js';
 import { cacheKeys } from '../src/cache-key.js';
 import { findArchive, normalizeVersion, releaseBase } from '../src/install.js';
@@ -125,38 +126,67 @@ test('the summary shows the prefetch and push reports as printed', () => {
 });
 
 test("cache-c: native builds' C and C++ through larder (HOST_CC), unless the job chose its compilers or opted out", () => {
-  const all = [['HOST_CC', 'larder cc'], ['HOST_CXX', 'larder c++'], ['CC_KNOWN_WRAPPER_CUSTOM', 'larder']];
-  const fresh = cCompilerVariables({ PATH: '/usr/bin' }, true);
+  const links = '/tools/larder/1.2.3/x64/masquerade';
+  const all = [['HOST_CC', `${links}/cc`], ['HOST_CXX', `${links}/c++`]];
+  assert.equal(masqueradeFolder('/tools/larder/1.2.3/x64/larder'), links);
+  const fresh = cCompilerVariables({ PATH: '/usr/bin' }, true, links);
   assert.deepEqual(fresh, { set: all, kept: [] });
   assert.equal(
     cCompilerReport(fresh, true),
-    'C and C++ from build scripts compile through larder: HOST_CC="larder cc", HOST_CXX="larder c++", CC_KNOWN_WRAPPER_CUSTOM=larder',
+    `C and C++ from build scripts compile through larder: HOST_CC=${links}/cc, HOST_CXX=${links}/c++ (links to larder)`,
   );
-  // never CC or CXX: the cc crate would use them for every target, a cross build's too
+  // never CC or CXX: the cc crate would use them for every target, a cross build's too; one
+  // program path each, so no CC_KNOWN_WRAPPER_CUSTOM
   const names = fresh.set.map(([name]) => name);
-  assert.ok(!names.includes('CC') && !names.includes('CXX'), names);
+  assert.deepEqual(names, ['HOST_CC', 'HOST_CXX']);
+  assert.ok(fresh.set.every(([, value]) => !value.includes(' ')), fresh.set);
   // a cross compiler named for its target is more specific than HOST_CC: nothing to keep
-  assert.deepEqual(cCompilerVariables({ CC_aarch64_unknown_linux_gnu: 'aarch64-linux-gnu-gcc', TARGET_CC: 'x' }, true),
+  assert.deepEqual(cCompilerVariables({ CC_aarch64_unknown_linux_gnu: 'aarch64-linux-gnu-gcc', TARGET_CC: 'x' }, true, links),
     { set: all, kept: [] });
   // opted out: nothing set, whatever the job has
-  assert.deepEqual(cCompilerVariables({}, false), { set: [], kept: [] });
-  assert.deepEqual(cCompilerVariables({ CC: 'clang' }, false), { set: [], kept: [] });
+  assert.deepEqual(cCompilerVariables({}, false, links), { set: [], kept: [] });
+  assert.deepEqual(cCompilerVariables({ CC: 'clang' }, false, links), { set: [], kept: [] });
   assert.equal(cCompilerReport({ set: [], kept: [] }, false), 'cache-c: false: the C and C++ compilers are left as they are');
   // the job's own CC (even empty): HOST_CC would override it, so no HOST_CC; C++ still through larder
-  const ownCc = cCompilerVariables({ CC: 'clang' }, true);
-  assert.deepEqual(ownCc, { set: [all[1], all[2]], kept: ['CC'] });
-  assert.deepEqual(cCompilerVariables({ CC: '' }, true), ownCc);
-  assert.match(cCompilerReport(ownCc, true), /HOST_CXX="larder c\+\+", CC_KNOWN_WRAPPER_CUSTOM=larder; kept the job's own CC$/);
+  const ownCc = cCompilerVariables({ CC: 'clang' }, true, links);
+  assert.deepEqual(ownCc, { set: [all[1]], kept: ['CC'] });
+  assert.deepEqual(cCompilerVariables({ CC: '' }, true, links), ownCc);
+  assert.match(cCompilerReport(ownCc, true), /: HOST_CXX=\/tools\/larder\/1\.2\.3\/x64\/masquerade\/c\+\+ \(links to larder\); kept the job's own CC$/);
   // the job's own HOST_CC or HOST_CXX stays as well
-  assert.deepEqual(cCompilerVariables({ HOST_CC: 'gcc-13' }, true), { set: [all[1], all[2]], kept: ['HOST_CC'] });
-  assert.deepEqual(cCompilerVariables({ HOST_CXX: 'g++-13' }, true), { set: [all[0], all[2]], kept: ['HOST_CXX'] });
-  assert.deepEqual(cCompilerVariables({ CXX: 'clang++', CC: 'clang', HOST_CC: 'clang' }, true),
+  assert.deepEqual(cCompilerVariables({ HOST_CC: 'gcc-13' }, true, links), { set: [all[1]], kept: ['HOST_CC'] });
+  assert.deepEqual(cCompilerVariables({ HOST_CXX: 'g++-13' }, true, links), { set: [all[0]], kept: ['HOST_CXX'] });
+  assert.deepEqual(cCompilerVariables({ CXX: 'clang++', CC: 'clang', HOST_CC: 'clang' }, true, links),
     { set: [], kept: ['CC', 'HOST_CC', 'CXX'] });
-  // both chosen by the job: nothing to set, not even the wrapper name
-  const own = cCompilerVariables({ CC: 'gcc-13', CXX: 'g++-13', CC_KNOWN_WRAPPER_CUSTOM: 'other' }, true);
+  const own = cCompilerVariables({ CC: 'gcc-13', CXX: 'g++-13' }, true, links);
   assert.deepEqual(own, { set: [], kept: ['CC', 'CXX'] });
   assert.equal(cCompilerReport(own, true), "kept the job's own CC, CXX");
-  // another custom wrapper name is the job's too; larder's own name needs no mention
-  assert.deepEqual(cCompilerVariables({ CC_KNOWN_WRAPPER_CUSTOM: 'other' }, true), { set: all.slice(0, 2), kept: ['CC_KNOWN_WRAPPER_CUSTOM'] });
-  assert.deepEqual(cCompilerVariables({ CC_KNOWN_WRAPPER_CUSTOM: 'larder' }, true), { set: all.slice(0, 2), kept: [] });
+  // a folder with a blank is shown quoted
+  assert.match(cCompilerReport(cCompilerVariables({}, true, '/a b'), true), /HOST_CC="\/a b\/cc"/);
+});
+
+test('the masquerade folder holds cc and c++ linked to larder, made again where they point elsewhere', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'larder-masquerade-'));
+  try {
+    const binary = path.join(root, 'larder');
+    fs.writeFileSync(binary, '#!/bin/sh\n', { mode: 0o755 });
+    const folder = masqueradeFolder(binary);
+    assert.equal(makeMasquerade(binary, folder), folder);
+    for (const name of ['cc', 'c++']) assert.equal(fs.readlinkSync(path.join(folder, name)), binary);
+    assert.deepEqual(fs.readdirSync(folder).sort(), ['c++', 'cc']);
+    // a link to another binary (an older release's), or a file in its place, is replaced
+    fs.unlinkSync(path.join(folder, 'cc'));
+    fs.symlinkSync(path.join(root, 'older'), path.join(folder, 'cc'));
+    fs.unlinkSync(path.join(folder, 'c++'));
+    fs.writeFileSync(path.join(folder, 'c++'), 'not a link');
+    makeMasquerade(binary, folder);
+    for (const name of ['cc', 'c++']) assert.equal(fs.readlinkSync(path.join(folder, name)), binary);
+    assert.deepEqual(fs.readdirSync(folder).sort(), ['c++', 'cc']);
+    // one that cannot be made throws (main.js then sets no HOST_CC)
+    fs.unlinkSync(path.join(folder, 'cc'));
+    fs.mkdirSync(path.join(folder, 'cc', 'taken'), { recursive: true });
+    assert.throws(() => makeMasquerade(binary, folder));
+    assert.deepEqual(fs.readdirSync(folder).sort(), ['c++', 'cc']);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
