@@ -314,22 +314,28 @@ def test_prefetch_false_and_a_jobs_own_defer_uploads(site, tmp_path):
         s3.stop()
 
 
-C_COMPILERS = {"HOST_CC": "larder cc", "HOST_CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
+def c_compilers(install_dir: Path) -> dict:
+    """HOST_CC and HOST_CXX as the component sets them: links to larder called cc and c++, in
+    masquerade/ beside the installed binary."""
+    return {"HOST_CC": str(install_dir / "masquerade" / "cc"), "HOST_CXX": str(install_dir / "masquerade" / "c++")}
 
 
 def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(site, tmp_path):
-    """No build needed: with `cache-c: "true"` (the default) a job's script sees
-    HOST_CC="larder cc", HOST_CXX="larder c++" and CC_KNOWN_WRAPPER_CUSTOM=larder, no CC or CXX
-    (a cross target keeps the cc crate's compiler), and `larder` on its PATH; a job's own CC or
-    HOST_CC means no HOST_CC, its own CXX no HOST_CXX (said once in its log); `cache-c: "false"`
-    sets none of them."""
+    """No build needed: with `cache-c: "true"` (the default) a job's script sees HOST_CC and
+    HOST_CXX naming links cc and c++ to the installed larder, in a folder not on its PATH, no CC,
+    CXX or CC_KNOWN_WRAPPER_CUSTOM (a cross target keeps the cc crate's compiler), and `larder` on
+    its PATH; a job's own CC or HOST_CC means no HOST_CC, its own CXX no HOST_CXX (said once in
+    its log); `cache-c: "false"` sets none of them."""
     server, _ = site
     env = clean_env(tmp_path / "home")
     (tmp_path / "home").mkdir()
     probe = tmp_path / "probe"
     probe.mkdir()
     check = [f'env | sort | grep -E "^(CC|CXX|HOST_CC|HOST_CXX|CC_KNOWN_WRAPPER_CUSTOM)=" > "{probe}/$CI_JOB_NAME.env" || true',
-             f'command -v larder > "{probe}/$CI_JOB_NAME.larder"']
+             f'command -v larder > "{probe}/$CI_JOB_NAME.larder"',
+             f'command -v cc > "{probe}/$CI_JOB_NAME.cc" || true',
+             # the link runs the real compiler (here: what it prints for --version)
+             f'if [ -n "${{HOST_CC:-}}" ]; then "$HOST_CC" --version > "{probe}/$CI_JOB_NAME.version"; fi']
     logs = {}
     for cache_c in ("true", "false"):
         folder = tmp_path / f"cache-c-{cache_c}"
@@ -354,14 +360,24 @@ def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(si
         logs[cache_c] = log
 
     seen = {name.stem: read_env(name) for name in probe.glob("*.env")}
-    assert seen["defaults-true"] == C_COMPILERS
-    installed = tmp_path / "cache-c-true" / "bin" / "defaults-true" / "larder"
-    assert (probe / "defaults-true.larder").read_text().strip() == str(installed)  # what "larder cc" runs
+    install_dir = tmp_path / "cache-c-true" / "bin" / "defaults-true"
+    expected = c_compilers(install_dir)
+    assert seen["defaults-true"] == expected
+    assert (probe / "defaults-true.larder").read_text().strip() == str(install_dir / "larder")
+    for name in ("cc", "c++"):
+        link = install_dir / "masquerade" / name
+        assert link.is_symlink() and link.resolve() == (install_dir / "larder").resolve(), link
+    # the links' folder is not on PATH (a `cc` the job runs itself is the machine's), nor in
+    # larder's folder, which GitLab's cache keeps
+    assert (probe / "defaults-true.cc").read_text().strip() == shutil.which("cc", path=env["PATH"])
+    assert (tmp_path / "cache-c-true" / "cache") not in (install_dir / "masquerade").parents
+    real = subprocess.run(["cc", "--version"], capture_output=True, text=True, check=True).stdout
+    assert (probe / "defaults-true.version").read_text() == real
     defaults_log = job_log(logs["true"], "defaults-true")
-    assert defaults_log.count('larder: C and C++ from build scripts compile through larder: HOST_CC="larder cc", '
-                              'HOST_CXX="larder c++", CC_KNOWN_WRAPPER_CUSTOM=larder') == 1, defaults_log
+    assert defaults_log.count(f"larder: C and C++ from build scripts compile through larder: HOST_CC={expected['HOST_CC']}, "
+                              f"HOST_CXX={expected['HOST_CXX']} (links to larder)") == 1, defaults_log
     # the job's own CC stays, and no HOST_CC overrides it; C++ still goes through larder
-    assert seen["own-cc-true"] == {"CC": "clang", "HOST_CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
+    assert seen["own-cc-true"] == {"CC": "clang", "HOST_CXX": c_compilers(install_dir.parent / "own-cc-true")["HOST_CXX"]}
     own_log = job_log(logs["true"], "own-cc-true")
     assert own_log.count("larder: kept the job's own CC") == 1, own_log
     # its own HOST_CC and CXX: nothing of larder's
@@ -369,6 +385,7 @@ def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(si
     own_log = job_log(logs["true"], "own-host-cc-true")
     assert own_log.count("larder: kept the job's own HOST_CC, CXX") == 1, own_log
     assert "compile through larder" not in own_log
+    assert not (install_dir.parent / "own-host-cc-true" / "masquerade").exists()
     # opted out: nothing set, the job's own untouched
     assert seen["defaults-false"] == {}
     assert seen["own-cc-false"] == {"CC": "clang"}
@@ -376,6 +393,7 @@ def test_cache_c_sets_the_c_compilers_unless_opted_out_or_the_job_has_its_own(si
     off_log = job_log(logs["false"], "defaults-false")
     assert off_log.count("larder: cache-c: false: the C and C++ compilers are left as they are") == 1, off_log
     assert "compile through larder" not in logs["false"]
+    assert not (tmp_path / "cache-c-false" / "bin" / "defaults-false" / "masquerade").exists()
 
 
 def test_read_only_protected_and_true(site, tmp_path):
