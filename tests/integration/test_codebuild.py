@@ -219,9 +219,11 @@ def test_pre_build_names_the_index_and_defers_uploads(project_env, names, pushes
     assert re.fullmatch(r"started=\d{10,}", started)
 
 
-C_COMPILERS = {"HOST_CC": "larder cc", "HOST_CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"}
-C_COMPILERS_SET = 'larder: C and C++ from build scripts compile through larder: HOST_CC="larder cc", ' \
-                  'HOST_CXX="larder c++", CC_KNOWN_WRAPPER_CUSTOM=larder'
+# HOST_CC and HOST_CXX as the install phase sets them: links to larder called cc and c++ in
+# masquerade/ beside the binary ({bin} is the folder of the binary)
+C_COMPILERS = {"HOST_CC": "{bin}/masquerade/cc", "HOST_CXX": "{bin}/masquerade/c++"}
+C_COMPILERS_SET = "larder: C and C++ from build scripts compile through larder: HOST_CC={bin}/masquerade/cc, " \
+                  "HOST_CXX={bin}/masquerade/c++ (links to larder)"
 C_OFF = "the C and C++ compilers are left as they are"
 
 
@@ -231,44 +233,53 @@ C_OFF = "the C and C++ compilers are left as they are"
     ({"LARDER_CACHE_C": "Off"}, {}, f"larder: LARDER_CACHE_C=Off: {C_OFF}"),
     ({"LARDER_CACHE_C": "0", "CC": "clang"}, {"CC": "clang"}, f"larder: LARDER_CACHE_C=0: {C_OFF}"),
     # HOST_CC would override the project's CC in the cc crate: none then
-    ({"CC": "clang"}, {"CC": "clang", "HOST_CXX": "larder c++", "CC_KNOWN_WRAPPER_CUSTOM": "larder"},
-     "larder: kept the project's own CC"),
+    ({"CC": "clang"}, {"CC": "clang", "HOST_CXX": C_COMPILERS["HOST_CXX"]}, "larder: kept the project's own CC"),
     ({"HOST_CC": "gcc-12"}, {**C_COMPILERS, "HOST_CC": "gcc-12"}, "larder: kept the project's own HOST_CC"),
-    ({"CXX": ""}, {"CXX": "", "HOST_CC": "larder cc", "CC_KNOWN_WRAPPER_CUSTOM": "larder"},
-     "larder: kept the project's own CXX"),
+    ({"CXX": ""}, {"CXX": "", "HOST_CC": C_COMPILERS["HOST_CC"]}, "larder: kept the project's own CXX"),
     ({"HOST_CXX": "g++-12"}, {**C_COMPILERS, "HOST_CXX": "g++-12"}, "larder: kept the project's own HOST_CXX"),
     ({"CC": "gcc-12", "HOST_CC": "gcc-12", "CXX": "g++-12"}, {"CC": "gcc-12", "HOST_CC": "gcc-12", "CXX": "g++-12"},
      "larder: kept the project's own CC, HOST_CC, CXX"),
-    ({"CC_KNOWN_WRAPPER_CUSTOM": "other"}, {**C_COMPILERS, "CC_KNOWN_WRAPPER_CUSTOM": "other"},
-     "larder: kept the project's own CC_KNOWN_WRAPPER_CUSTOM"),
+    # no CC_KNOWN_WRAPPER_CUSTOM is set (single program paths need no splitting); a project's own stays
+    ({"CC_KNOWN_WRAPPER_CUSTOM": "other"}, {**C_COMPILERS, "CC_KNOWN_WRAPPER_CUSTOM": "other"}, C_COMPILERS_SET),
     # a cross compiler named for its target wins over HOST_CC in the cc crate: nothing to keep
     ({"CC_aarch64_unknown_linux_gnu": "aarch64-linux-gnu-gcc"}, C_COMPILERS, C_COMPILERS_SET),
 ])
 def test_install_sends_build_scripts_c_through_larder(project_env, expected, said, tmp_path):
-    """The install phase (after the download) with a stand-in larder: HOST_CC, HOST_CXX and
-    CC_KNOWN_WRAPPER_CUSTOM for the later phases, never CC or CXX (the cc crate would use those
-    for a cross target too), unless LARDER_CACHE_C turns them off; a project with its own CC or
-    HOST_CC gets no HOST_CC, with CXX or HOST_CXX no HOST_CXX, and the log says so once."""
+    """The install phase (after the download) with a stand-in larder: HOST_CC and HOST_CXX for
+    the later phases, naming links cc and c++ to larder in a folder not on PATH, never CC, CXX
+    (the cc crate would use those for a cross target too) or CC_KNOWN_WRAPPER_CUSTOM, unless
+    LARDER_CACHE_C turns them off; a project with its own CC or HOST_CC gets no HOST_CC, with
+    CXX or HOST_CXX no HOST_CXX, and the log says so once."""
     spec = yaml.safe_load(BUILDSPEC.read_text())
     assert spec["env"]["variables"]["LARDER_CACHE_C"] == "1"  # on, and shown where it is turned off
     fake = tmp_path / "bin"
     fake.mkdir()
     (fake / "larder").write_text("#!/bin/sh\n")
     (fake / "larder").chmod(0o755)
+    expected = {name: value.replace("{bin}", str(fake)) for name, value in expected.items()}
+    said = said.replace("{bin}", str(fake))
     env = codebuild_env(tmp_path, tmp_path, spec, {"LARDER_INSTALL_DIR": str(fake), **project_env})
     install = spec["phases"]["install"]["commands"]
     assert install[0].startswith("curl ")
     probe = tmp_path / "compilers"
     script = "\n".join([*install[1:], f'env | grep -E "^(CC|CXX|HOST_CC|HOST_CXX|CC_KNOWN_WRAPPER_CUSTOM)=" > "{probe}"',
-                        'command -v larder'])
+                        'command -v larder', 'command -v cc || echo "no cc"'])
     result = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     seen = dict(line.split("=", 1) for line in probe.read_text().splitlines())
     assert seen == expected
     assert result.stdout.count(said) == 1, result.stdout
-    if expected.get("HOST_CC") == "larder cc":
-        assert result.stdout.strip().splitlines()[-1] == str(fake / "larder")  # what "larder cc" runs
-    if expected == C_COMPILERS or not expected:
+    *_, larder, cc = result.stdout.strip().splitlines()
+    assert larder == str(fake / "larder")
+    links = fake / "masquerade"
+    for name in ("HOST_CC", "HOST_CXX"):
+        if expected.get(name, "").startswith(str(links)):
+            link = Path(expected[name])
+            assert link.is_symlink() and link.resolve() == (fake / "larder").resolve(), link
+            assert cc != str(link)  # not on PATH: a `cc` the build runs itself is the machine's
+    if not {"HOST_CC", "HOST_CXX"} & set(expected) - set(project_env):
+        assert not links.exists()  # nothing set, nothing made
+    if expected == {name: value.replace("{bin}", str(fake)) for name, value in C_COMPILERS.items()} or not expected:
         assert "kept the project's own" not in result.stdout
 
 
@@ -420,7 +431,7 @@ def test_unsupported_platform_builds_without_the_wrapper(site, tmp_path):
     spec["phases"]["build"]["commands"].append(f'echo "HOST_CC=${{HOST_CC-unset}} HOST_CXX=${{HOST_CXX-unset}} CC=${{CC-unset}}" > "{probe}"')
     result = run_buildspec(spec, env, src)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert probe.read_text().strip() == "HOST_CC=unset HOST_CXX=unset CC=unset"  # no "larder cc" without larder
+    assert probe.read_text().strip() == "HOST_CC=unset HOST_CXX=unset CC=unset"  # no links without larder
     assert "warning: no prebuilt larder for this platform (Linux riscv64)" in result.stderr
     assert "the build runs without the compiler cache" in result.stdout
     assert (src / "target" / "release" / "app").exists()
