@@ -32,6 +32,9 @@ token=$(sed -n 's/^aws_session_token *= *//p' "$AWS_SHARED_CREDENTIALS_FILE")
 echo "fake-cargo: read credentials key=$key token=$token"
 echo "fake-cargo: CC=${CC-unset} CXX=${CXX-unset} HOST_CC=${HOST_CC-unset} HOST_CXX=${HOST_CXX-unset} \
 CC_KNOWN_WRAPPER_CUSTOM=${CC_KNOWN_WRAPPER_CUSTOM-unset}"
+if [ -L "${HOST_CC-}" ]; then echo "fake-cargo: HOST_CC links to $(readlink "$HOST_CC")"; fi
+if [ -L "${HOST_CXX-}" ]; then echo "fake-cargo: HOST_CXX links to $(readlink "$HOST_CXX")"; fi
+echo "fake-cargo: cc on PATH: $(command -v cc || echo none)"
 "$RUSTC_WRAPPER" --version
 mkdir -p target/release
 echo built > target/release/app
@@ -106,7 +109,7 @@ def build_base_images(buildah: Buildah, tmp_path: Path):
     copy_with_libraries(Path(shutil.which("busybox")), rootfs, "/bin/busybox")
     copy_with_libraries(larder_binary(), rootfs, "/opt/larder-libs-probe")  # only its libraries matter
     (rootfs / "opt" / "larder-libs-probe").unlink()
-    for applet in ("sh", "sed", "mkdir", "echo", "cat", "env", "grep", "ls"):
+    for applet in ("sh", "sed", "mkdir", "echo", "cat", "env", "grep", "ls", "ln", "readlink"):
         (rootfs / "bin" / applet).symlink_to("busybox")
     (rootfs / "usr" / "local" / "bin").mkdir(parents=True, exist_ok=True)
     (rootfs / "usr" / "local" / "bin" / "cargo").write_text(FAKE_CARGO)
@@ -143,9 +146,14 @@ def test_secret_keeps_the_cargo_layer_cached(buildah, tmp_path):
     assert f"read credentials key=AKIAFIRST token={first_token}" in log  # the secret is read in the step
     assert "larder 0." in log or "larder 1." in log  # larder --version ran inside the step
     assert "Compile requests" in log  # and `larder stats` after the build
-    # build scripts' C and C++ for this machine through larder; no CC or CXX, which a cross target would get too
-    assert ("fake-cargo: CC=unset CXX=unset HOST_CC=larder cc HOST_CXX=larder c++ "
-            "CC_KNOWN_WRAPPER_CUSTOM=larder") in log
+    # build scripts' C and C++ for this machine through links cc and c++ to larder, not on PATH;
+    # no CC or CXX, which a cross target would get too, and no CC_KNOWN_WRAPPER_CUSTOM (one
+    # program path each, nothing to split)
+    assert ("fake-cargo: CC=unset CXX=unset HOST_CC=/usr/local/bin/masquerade/cc "
+            "HOST_CXX=/usr/local/bin/masquerade/c++ CC_KNOWN_WRAPPER_CUSTOM=unset") in log
+    assert "fake-cargo: HOST_CC links to /usr/local/bin/larder" in log
+    assert "fake-cargo: HOST_CXX links to /usr/local/bin/larder" in log
+    assert "fake-cargo: cc on PATH: none" in log  # the stand-in image has no compiler; the links stay off PATH
 
     # Rotated credentials, nothing else changed: every layer comes from the cache.
     write_secret(secret, "AKIASECOND", uuid.uuid4().hex)
@@ -170,8 +178,9 @@ def test_secret_keeps_the_cargo_layer_cached(buildah, tmp_path):
 
 
 def test_c_compilers_off_or_the_images_own(buildah, tmp_path):
-    """LARDER_CACHE_C=0 sets none of the compiler variables in the cargo step; a Rust image that
-    sets its own CC gets no HOST_CC (it would override CC), one with its own HOST_CXX keeps it."""
+    """LARDER_CACHE_C=0 sets none of the compiler variables in the cargo step (and makes no
+    links); a Rust image that sets its own CC gets no HOST_CC (it would override CC), one with
+    its own HOST_CXX keeps it."""
     context = tiny_workspace(tmp_path / "app")
     own = tmp_path / "rust-image-own-cc"
     own.mkdir()
@@ -184,10 +193,18 @@ def test_c_compilers_off_or_the_images_own(buildah, tmp_path):
                       "--build-arg", "LARDER_CACHE_C=0", file=DOCKERFILE, tag="localhost/app-c-off:1")
     assert ("fake-cargo: CC=unset CXX=unset HOST_CC=unset HOST_CXX=unset "
             "CC_KNOWN_WRAPPER_CUSTOM=unset") in off.stdout + off.stderr, off.stdout
+    container = buildah("from", "localhost/app-c-off:1").stdout.strip()
+    try:
+        mount = Path(buildah("mount", container).stdout.strip())
+        assert (mount / "usr" / "local" / "bin" / "larder").exists()
+        assert not (mount / "usr" / "local" / "bin" / "masquerade").exists()
+    finally:
+        buildah("umount", container, check=False)
+        buildah("rm", container, check=False)
     kept = buildah.bud(context, *common, "--build-arg", "RUST_IMAGE=localhost/rust-standin-own-cc:test",
                        file=DOCKERFILE, tag="localhost/app-c-own:1")
     assert ("fake-cargo: CC=clang CXX=unset HOST_CC=unset HOST_CXX=clang++ "
-            "CC_KNOWN_WRAPPER_CUSTOM=larder") in kept.stdout + kept.stderr, kept.stdout
+            "CC_KNOWN_WRAPPER_CUSTOM=unset") in kept.stdout + kept.stderr, kept.stdout
 
 
 def test_credentials_as_build_arg_rebuild_every_time(buildah, tmp_path):
