@@ -26,6 +26,8 @@ APT_PACKAGES=(
   clang libclang-rt-dev
   # the source format check (scripts/check-format.sh, a test)
   clang-format
+  # the clang-tidy checks (scripts/check-tidy.sh, a test)
+  clang-tidy
   # C caching tests: crates whose build scripts compile C and assembly through the cc crate,
   # from Debian's registry (/usr/share/cargo/registry)
   librust-ring-dev librust-blake3-dev librust-cc-dev

@@ -37,8 +37,8 @@ std::optional<fs::path> private_folder_in(const fs::path& parent, const std::str
 
 }  // namespace
 
-CredentialCache::CredentialCache(fs::path folder, const std::string& identity)
-    : path_(std::move(folder) / ("credentials-" + sha256_hex(identity).substr(0, 24) + ".json")) {}
+CredentialCache::CredentialCache(const fs::path& folder, const std::string& identity)
+    : path_(folder / ("credentials-" + sha256_hex(identity).substr(0, 24) + ".json")) {}
 
 std::optional<Credentials> CredentialCache::load(std::time_t now) const {
   auto text = read_file(path_);

@@ -16,7 +16,7 @@ class CredentialCache {
  public:
   // `identity` names the configuration the credentials belong to (role, endpoint…): another
   // configuration never reads them.
-  CredentialCache(std::filesystem::path folder, const std::string& identity);
+  CredentialCache(const std::filesystem::path& folder, const std::string& identity);
 
   // Credentials still valid for at least the refresh margin at `now`.
   std::optional<Credentials> load(std::time_t now) const;

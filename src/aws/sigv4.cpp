@@ -93,6 +93,7 @@ std::string canonical_uri(std::string_view raw_path, PathForm form) {
 
 std::string canonical_query(const std::vector<std::pair<std::string, std::string>>& query) {
   std::vector<std::pair<std::string, std::string>> encoded;
+  encoded.reserve(query.size());
   for (const auto& [name, value] : query) encoded.emplace_back(net::percent_encode(name), net::percent_encode(value));
   std::sort(encoded.begin(), encoded.end());
   std::string out;

@@ -188,7 +188,7 @@ std::string serialize_entry(const Entry& entry) {
   for (const auto& output : entry.outputs) total += output.inside ? 0 : output.data.size();
   ByteBuffer payload(total);
   char* at = payload.data();
-  std::memcpy(at, head.data(), head.size());
+  std::memcpy(at, head.data(), head.size());  // NOLINT(bugprone-not-null-terminated-result): bytes, not text
   at += head.size();
   for (const auto& output : entry.outputs) {
     if (output.inside) continue;

@@ -94,8 +94,6 @@ void record(ParsedArguments& parsed, const Argument& arg) {
     parsed.output_file = v;
   } else if (f == "--out-dir") {
     parsed.out_dir = v;
-  } else if (f == "--explain") {
-    parsed.is_help = true;
   } else if (f == "--target") {
     parsed.target = v;
   } else if (f == "--sysroot") {
@@ -137,13 +135,11 @@ void record(ParsedArguments& parsed, const Argument& arg) {
     parsed.codegen.emplace_back(key, eq == std::string::npos ? "" : v.substr(eq + 1));
     if (key == "extra-filename") parsed.extra_filename = v.substr(eq + 1);
     if (key == "help") parsed.is_help = true;
-  } else if (f == "-W" && v == "help") {
-    parsed.is_help = true;
   } else if (f == "--test") {
     parsed.test_harness = true;
   } else if (f == "--version" || f == "-V") {
     parsed.is_version_query = true;
-  } else if (f == "-h" || f == "--help") {
+  } else if (f == "-h" || f == "--help" || f == "--explain" || (f == "-W" && v == "help")) {
     parsed.is_help = true;
   }
 }

@@ -52,7 +52,7 @@ std::string find_in_path(const std::string& program) {
     size_t end = path.find(':', start);
     if (end == std::string::npos) end = path.size();
     const std::string dir = end > start ? path.substr(start, end - start) : std::string(".");
-    const std::string candidate = dir + "/" + program;
+    std::string candidate = dir + "/" + program;
     struct stat st {};
     if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
       return candidate;

@@ -98,7 +98,7 @@ std::string HttpStorage::explain(const net::Response& response, const std::strin
     }
     return response.error;
   }
-  const std::string code = "HTTP " + std::to_string(response.status) + " on " + method;
+  std::string code = "HTTP " + std::to_string(response.status) + " on " + method;
   switch (response.status) {
     case 401:
       return code + ": authentication failed: check user:password or the token in the URL";

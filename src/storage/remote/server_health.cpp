@@ -12,7 +12,7 @@ namespace larder::storage {
 
 namespace fs = std::filesystem;
 
-ServerHealth::ServerHealth(fs::path state_dir, const std::string& server) {
+ServerHealth::ServerHealth(const fs::path& state_dir, const std::string& server) {
   if (!state_dir.empty()) marker_ = state_dir / (sha256_hex(server).substr(0, 24) + ".down");
 }
 

@@ -17,7 +17,7 @@ class ServerHealth {
 
   // `state_dir` empty: no cross-process memory (unit use). `server` names the server, e.g.
   // "redis://host:port"; it is hashed into the marker's file name.
-  ServerHealth(std::filesystem::path state_dir, const std::string& server);
+  ServerHealth(const std::filesystem::path& state_dir, const std::string& server);
 
   // The fault that makes the server unavailable now, if any.
   std::optional<NetError> unavailable();
