@@ -139,7 +139,8 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.cargo = find_cargo()
-        self.larder = str(Path(args.larder).resolve())
+        self.larder_source = str(Path(args.larder).resolve())
+        self.larder = self.larder_source  # the run's own copy once snapshot_larder() made it
         self.sccache = shutil.which("sccache") or "/usr/bin/sccache"
         self.workload = Path(args.workload).resolve()
         self.tmp = Path(tempfile.mkdtemp(prefix="larder-bench-", dir=args.tmp_dir))
@@ -229,6 +230,24 @@ class Bench:
         rc, o, e = sh([self.larder, "--version"], env=self.base_env)
         out["larder"] = o.strip() if rc == 0 else f"unavailable: {e.strip()}"
         return out
+
+    def snapshot_larder(self):
+        """Copies the larder binary into the temp folder and runs that copy throughout, so a
+        rebuild of --larder during the run (a relink leaves it missing or half-written for a
+        moment) neither breaks a build nor mixes two binaries in one run. The copy keeps the
+        name `larder`."""
+        copy = self.tmp / "bin" / "larder"
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(6):
+            try:
+                shutil.copy2(self.larder_source, copy)
+                if sh([str(copy), "--version"], env=self.base_env)[0] == 0:
+                    self.larder = str(copy)
+                    return
+            except OSError:
+                pass
+            time.sleep(10)  # being relinked: try again
+        # Not usable: versions() reports the original as unavailable and run() stops there.
 
     def copy_workload(self, dest):
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -700,6 +719,8 @@ class Bench:
         log(f"larder benchmark: {args.runs} run(s) of {', '.join(CONFIGS[c] for c in self.selected)}")
         log(f"workload: {self.workload}")
         log(f"temp:     {self.tmp}")
+        if any(c.startswith("larder") for c in self.selected):
+            self.snapshot_larder()
         self.version_info = self.versions()
         for tool, text in self.version_info.items():
             log(f"{tool + ':':<8} {text.splitlines()[0] if text else '?'}")
@@ -925,7 +946,8 @@ class Bench:
             "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(),
             "command": sys.argv,
             "options": {"runs": self.args.runs, "only": self.selected, "jobs": self.args.jobs,
-                        "workload": str(self.workload), "larder": self.larder},
+                        "workload": str(self.workload), "larder": self.larder_source,
+                        "larder_sha256": sha256_file(self.larder) if Path(self.larder).is_file() else None},
             "machine": {"cores": os.cpu_count(), "load_average": self.load,
                         "platform": platform.platform(), "host": platform.node()},
             "versions": self.version_info,
