@@ -2,8 +2,9 @@
 """larder benchmark: plain cargo, larder and sccache side by side, in one run.
 
 Builds a real workload (bench/workload-a: ~170 rustc calls over Debian's packaged crates) with
-`cargo build --release --offline` and CARGO_INCREMENTAL=0 in every configuration, N times each,
-and prints medians, ratios, per-configuration hit counts and the bars from the issues.
+`cargo build --release --offline` (or `cargo clippy --all-targets --release --offline`) and
+CARGO_INCREMENTAL=0 in every configuration, N times each, and prints medians, ratios,
+per-configuration hit counts and the bars from the issues.
 Standard library only; run with /usr/bin/python3. See bench/README.md.
 """
 
@@ -13,6 +14,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -34,6 +36,8 @@ CONFIGS = {
     "larder-warm": "larder warm",
     "larder-otherpath": "larder warm, other path",
     "larder-fresh-runner": "larder fresh runner",
+    "larder-c-cold": "larder C cold",
+    "larder-c-warm": "larder C warm",
     "sccache-cold": "sccache cold",
     "sccache-warm": "sccache warm",
     "larder-s3-cold": "larder cold, S3",
@@ -47,17 +51,34 @@ CONFIGS = {
     "larder-s3-prefetch-50ms": "larder prefetch, S3 +50 ms",
     "sccache-s3-cold": "sccache cold, S3",
     "sccache-s3-warm": "sccache warm from S3",
+    "plain-clippy": "plain clippy",
+    "larder-clippy-cold": "larder clippy cold",
+    "larder-clippy-warm": "larder clippy warm",
+    "sccache-clippy-cold": "sccache clippy cold",
+    "sccache-clippy-warm": "sccache clippy warm",
 }
 FAMILIES = {
     "plain": ["plain"],
     "larder": ["larder-cold", "larder-warm", "larder-otherpath", "larder-fresh-runner"],
+    "larder_c": ["larder-c-cold", "larder-c-warm"],
     "sccache": ["sccache-cold", "sccache-warm"],
     "larder_s3": ["larder-s3-cold", "larder-s3-warm"],
     "larder_s3_latency": ["larder-s3-cold-20ms-deferred", "larder-s3-cold-20ms", "larder-s3-warm-20ms",
                           "larder-s3-warm-50ms", "larder-s3-prefetch-0ms", "larder-s3-prefetch-20ms",
                           "larder-s3-prefetch-50ms"],
     "sccache_s3": ["sccache-s3-cold", "sccache-s3-warm"],
+    "plain_clippy": ["plain-clippy"],
+    "larder_clippy": ["larder-clippy-cold", "larder-clippy-warm"],
+    "sccache_clippy": ["sccache-clippy-cold", "sccache-clippy-warm"],
 }
+CLIPPY_CONFIGS = FAMILIES["plain_clippy"] + FAMILIES["larder_clippy"] + FAMILIES["sccache_clippy"]
+# What a clippy configuration runs instead of `cargo build` (then --release --offline, as builds).
+CLIPPY = ("clippy", "--all-targets")
+# The languages larder counts apart from Rust (`larder stats --format json`: `languages`).
+C_LANGUAGES = ("c", "c++", "assembler")
+# larder's reasons for C calls that compile no object (cc-rs's flag probes compile and link a
+# test program, `-E` probes only preprocess): not the object compiles that must all hit.
+C_NOT_OBJECT_COMPILES = ("link", "preprocess-only", "assembly-output", "not-an-object")
 # The S3 configurations use s3rver (a SigV4-verifying S3 server, tests/tools) on loopback, with
 # its default credentials; each repetition writes under a fresh key prefix, so cold is cold.
 S3_TOOLS = REPO_DIR / "tests" / "tools"
@@ -72,11 +93,14 @@ sys.path.insert(0, str(S3_TOOLS))
 from latency_proxy import LatencyProxy  # noqa: E402
 
 # Variables from the caller's environment that would change what a configuration measures.
-SCRUB_PREFIXES = ("LARDER_", "SCCACHE_", "CACHEPOT_")
+# The C compiler cc-rs picks (CC, CC_<target>, TARGET_CC, ...: a caller's ccache would cache the
+# C compiles of every configuration) and clippy's own settings are among them.
+SCRUB_PREFIXES = ("LARDER_", "SCCACHE_", "CACHEPOT_", "CC_", "CXX_", "CLIPPY_")
 SCRUB_NAMES = {
     "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER",
     "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR",
     "CARGO_INCREMENTAL", "CARGO_BUILD_INCREMENTAL", "CARGO_PROFILE_RELEASE_INCREMENTAL",
+    "CC", "CXX", "HOST_CC", "HOST_CXX", "TARGET_CC", "TARGET_CXX",
 }
 
 
@@ -146,6 +170,7 @@ class Bench:
         self.tmp = Path(tempfile.mkdtemp(prefix="larder-bench-", dir=args.tmp_dir))
         self.sccache_port = free_port()
         self.sccache_dir = self.tmp / "sccache" / "cache"
+        self.sccache_clippy_dir = self.tmp / "sccache-clippy" / "cache"
         self.sccache_started = False
         self.s3_server = None
         self.s3_port = None
@@ -174,9 +199,18 @@ class Bench:
                    LARDER_LOG="warn", LARDER_LOG_FILE=str(log_file))
         return env
 
-    def sccache_env(self):
+    def larder_c_env(self, cache_dir, log_file):
+        """larder for rustc and for the C, C++ and assembler compiles of build scripts: cc-rs
+        runs `$CC ARGS`, i.e. `larder cc ARGS`. cc-rs 1.1 and later split "larder cc" into
+        wrapper and compiler only for the wrappers they know, hence CC_KNOWN_WRAPPER_CUSTOM;
+        older ones (workload-a's cc 1.0.73) run the first word with the rest as arguments."""
+        env = self.larder_env(cache_dir, log_file)
+        env.update(CC=f"{self.larder} cc", CXX=f"{self.larder} c++", CC_KNOWN_WRAPPER_CUSTOM="larder")
+        return env
+
+    def sccache_env(self, cache_dir=None):
         env = dict(self.base_env)
-        env.update(RUSTC_WRAPPER=self.sccache, SCCACHE_DIR=str(self.sccache_dir),
+        env.update(RUSTC_WRAPPER=self.sccache, SCCACHE_DIR=str(cache_dir or self.sccache_dir),
                    SCCACHE_SERVER_PORT=str(self.sccache_port), SCCACHE_CACHE_SIZE="50G",
                    SCCACHE_ERROR_LOG=str(self.tmp / "sccache" / "server-error.log"))
         return env
@@ -229,13 +263,15 @@ class Bench:
         out["sccache"] = o.strip() if rc == 0 else f"unavailable: {e.strip()}"
         rc, o, e = sh([self.larder, "--version"], env=self.base_env)
         out["larder"] = o.strip() if rc == 0 else f"unavailable: {e.strip()}"
+        rc, o, e = sh([self.cargo, "clippy", "--version"], env=self.base_env)
+        out["clippy"] = o.strip() if rc == 0 else f"unavailable: {(o + e).strip() or rc}"
         return out
 
     def snapshot_larder(self):
         """Copies the larder binary into the temp folder and runs that copy throughout, so a
         rebuild of --larder during the run (a relink leaves it missing or half-written for a
         moment) neither breaks a build nor mixes two binaries in one run. The copy keeps the
-        name `larder`."""
+        name `larder` (cc-rs matches CC_KNOWN_WRAPPER_CUSTOM against it)."""
         copy = self.tmp / "bin" / "larder"
         copy.parent.mkdir(parents=True, exist_ok=True)
         for _ in range(6):
@@ -269,12 +305,13 @@ class Bench:
         return bins
 
     # ----- one build ---------------------------------------------------------------------
-    def build(self, config, rep, checkout, env, log_name=None):
-        """Builds `checkout` from a clean <checkout>/target; returns a run record."""
+    def build(self, config, rep, checkout, env, log_name=None, subcommand=("build",)):
+        """Builds `checkout` from a clean <checkout>/target (`cargo <subcommand> --release
+        --offline`: a build, a build with --timings, or clippy); returns a run record."""
         target = checkout / "target"
         rmtree(target)
         env = dict(env, CARGO_TARGET_DIR=str(target))
-        cmd = [self.cargo, "build", "--release", "--offline"]
+        cmd = [self.cargo, *subcommand, "--release", "--offline"]
         if self.args.jobs:
             cmd += ["-j", str(self.args.jobs)]
         log_path = self.tmp / "logs" / f"{log_name or config}-{rep}.log"
@@ -284,19 +321,36 @@ class Bench:
             p = subprocess.run(cmd, cwd=checkout, env=env, stdout=out, stderr=subprocess.STDOUT)
         seconds = time.monotonic() - start
         record = {"config": config, "rep": rep, "seconds": round(seconds, 3),
-                  "exit_status": p.returncode, "checkout": str(checkout), "target": str(target)}
+                  "exit_status": p.returncode, "checkout": str(checkout), "target": str(target),
+                  "command": " ".join(["cargo", *cmd[1:]])}
         output = log_path.read_text(errors="replace")
+        what = CONFIGS[config] + (f" ({log_name})" if log_name else "")
         if p.returncode != 0:
             record["output_tail"] = output.splitlines()[-40:]
-            self.failures.append(f"{CONFIGS[config]} (rep {rep}): cargo exited {p.returncode}")
+            self.failures.append(f"{what} (rep {rep}): cargo exited {p.returncode}")
         # cargo's own warnings and errors, and anything larder printed itself ("larder: ...").
         warnings = [line for line in output.splitlines()
                     if line.lstrip().startswith(("warning", "error", "larder:"))
                     or "larder: " in line]
         if warnings:
             record["cargo_warnings"] = warnings[:40]
-        record["binaries"] = self.check_binaries(config, rep, checkout, target)
+        if subcommand[0] == "clippy":
+            # clippy builds no binary; what it prints is its result, and a cached run must
+            # print the same (compared between configurations, in any order).
+            record["diagnostics"] = self.diagnostics(output)
+        else:
+            record["binaries"] = self.check_binaries(config, rep, checkout, target)
         return record
+
+    @staticmethod
+    def diagnostics(output):
+        """The lint headlines and their locations that a clippy run printed, sorted (cargo
+        prints units in the order they finish). cargo's per-unit summaries ("`x` (bin "y")
+        generated 1 warning (1 duplicate)") are left out: which unit's copy of a lint counts
+        as the duplicate depends on which unit finished first."""
+        lines = [line.strip() for line in output.splitlines()
+                 if line.startswith(("warning", "error")) or line.lstrip().startswith("--> ")]
+        return sorted(line for line in lines if not re.match(r"(warning|error): `[^`]*` \(.*\) generated ", line))
 
     def check_binaries(self, config, rep, checkout, target):
         """Hashes each bin and runs it; a binary that does not run is a failure."""
@@ -384,6 +438,10 @@ class Bench:
             return error
         s = raw.get("stats", {})
         not_cached = dict(s.get("not_cached", {}) or {})
+        by_language = {}
+        for field, name in (("cache_hits", "hits"), ("cache_misses", "misses")):
+            for language, count in (s.get(field, {}).get("counts", {}) or {}).items():
+                by_language.setdefault(language, {"hits": 0, "misses": 0})[name] = count
         return {
             "compile_requests": s.get("compile_requests"),
             "hits": sum(s.get("cache_hits", {}).get("counts", {}).values()),
@@ -394,6 +452,7 @@ class Bench:
             "compile_failures": s.get("compile_fails"),
             "cache_errors": {"read": s.get("cache_read_errors"),
                              "write": s.get("cache_write_errors")},
+            "by_language": by_language,
             "raw": raw,
         }
 
@@ -413,8 +472,8 @@ class Bench:
         self.sccache_started = False
 
     def kill_stray_sccache(self):
-        """Ends sccache servers this run started (matched by our unique SCCACHE_DIR)."""
-        marker = f"SCCACHE_DIR={self.sccache_dir}".encode()
+        """Ends sccache servers this run started (matched by an SCCACHE_DIR in our temp folder)."""
+        marker = f"SCCACHE_DIR={self.tmp}/".encode()
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
@@ -423,7 +482,7 @@ class Bench:
                 exe = os.readlink(entry / "exe")
             except OSError:
                 continue
-            if marker in environ and os.path.basename(exe).startswith("sccache"):
+            if any(v.startswith(marker) for v in environ) and os.path.basename(exe).startswith("sccache"):
                 pid = int(entry.name)
                 try:
                     os.kill(pid, signal.SIGTERM)
@@ -441,6 +500,11 @@ class Bench:
         if "hits" in stats:
             extra = (f"  hits {stats['hits']}, misses {stats['misses']}, "
                      f"not cached {stats['not_cached']}")
+            languages = {k: v for k, v in ((stats.get("raw") or {}).get("languages") or {}).items() if k != "rust"}
+            if languages:
+                extra += "; of them C, C++, assembler: " + ", ".join(
+                    f"{k} {v.get('cache_hits', 0)}/{v.get('cache_misses', 0)}/{v.get('not_cached', 0)}"
+                    for k, v in sorted(languages.items()))
             timing = stats.get("hit_ms")
             if isinstance(timing, dict) and "median" in timing:
                 extra += (f", {timing['median']:.2f} ms/hit median "
@@ -484,10 +548,144 @@ class Bench:
                 self.compare_binaries(rep, "larder warm at another path", record["binaries"])
         if "larder-warm" in self.selected:
             self.time_calls("larder", rep, checkout, self.larder_env(cache, self.tmp / "logs" / f"calls-{rep}.larder.log"))
+        if "larder-warm" in self.selected and "larder-c-warm" in self.selected:
+            # "before" for the C comparison: build-script runs without C caching
+            self.timings_build("larder-warm", rep, checkout,
+                               self.larder_env(cache, self.tmp / "logs" / f"larder-warm-timings-{rep}.larder.log"))
         if "larder-fresh-runner" in self.selected:
             self.run_fresh_runner(rep, cache, checkout)
         rmtree(checkout / "target")
         rmtree(self.tmp / "elsewhere" / "ci" / "builds" / "7" / "project" / "target")
+
+    def run_larder_c(self, rep):
+        """larder also caching the C, C++ and assembler compiles of build scripts (CC, CXX):
+        cold from an empty LARDER_DIR, warm from a clean target with the cache it filled; then,
+        untimed, the warm build again with `cargo build --timings` for the share of build-script
+        runs. The larder family's warm build is the same build without C caching."""
+        cache = self.tmp / "larder-c" / "cache"
+        checkout = self.tmp / "larder_c" / "checkout" / "workload"
+        rmtree(cache)
+        cold_binaries = {}
+        for config in FAMILIES["larder_c"]:
+            if config != "larder-c-cold" and config not in self.selected:
+                continue
+            log_file = self.tmp / "logs" / f"{config}-{rep}.larder.log"
+            record = self.larder_build(config, rep, checkout, self.larder_c_env(cache, log_file), log_file)
+            if config == "larder-c-cold":
+                cold_binaries = record["binaries"]
+            else:
+                self.compare_binaries(rep, "larder C warm", record["binaries"], cold_binaries)
+        if "larder-c-warm" in self.selected:
+            self.timings_build("larder-c-warm", rep, checkout,
+                               self.larder_c_env(cache, self.tmp / "logs" / f"larder-c-warm-timings-{rep}.larder.log"))
+        rmtree(checkout / "target")
+
+    # ----- cargo --timings: where a warm build's time goes ---------------------------------
+    def timings_build(self, config, rep, checkout, env):
+        """The warm build of `config` once more, untimed, with `cargo build --timings`: the sum
+        of its build-script runs (units of mode run-custom-build) and their share of this
+        build's wall time. Attached to the repetition's timed record as `timings`."""
+        self.larder_reset(env)
+        record = self.build(config, rep, checkout, env, log_name=f"{config}-timings",
+                            subcommand=("build", "--timings"))
+        stats = self.larder_stats(env)
+        html = checkout / "target" / "cargo-timings" / "cargo-timing.html"
+        if record["exit_status"] != 0 or not html.is_file():
+            log(f"  ({CONFIGS[config]} --timings build failed: cargo exited {record['exit_status']}, "
+                f"{'no' if not html.is_file() else 'a'} timing report)")
+            return
+        shutil.copy(html, self.tmp / "logs" / f"{config}-timings-{rep}.html")
+        try:
+            runs = self.build_script_runs(html.read_text(errors="replace"), record["seconds"])
+        except ValueError as error:
+            log(f"  ({CONFIGS[config]} --timings: cannot read the timing report: {error})")
+            return
+        runs.update(build_seconds=record["seconds"],
+                    counts={k: stats.get(k) for k in ("hits", "misses", "not_cached")},
+                    languages=(stats.get("raw") or {}).get("languages"))
+        timed = [r for r in self.runs.get(config, []) if r["rep"] == rep]
+        if timed:
+            timed[-1]["timings"] = runs
+        longest = ", ".join(f"{name} {sec:.2f} s" for name, sec in runs["longest"][:3])
+        log(f"  ({CONFIGS[config]} with --timings, untimed: {record['seconds']:.2f} s; {runs['count']} "
+            f"build-script runs, {runs['seconds']:.2f} s summed ({100 * runs['share']:.1f}% of the build's wall "
+            f"time), one or more running {100 * runs['covered_share']:.1f}% of it; longest {longest})")
+
+    @staticmethod
+    def build_script_runs(html, wall_seconds):
+        """Build-script runs from cargo's timing report: its embedded `const UNIT_DATA = [...]`
+        lists every unit with its mode, start and duration (seconds)."""
+        at = html.find("const UNIT_DATA = ")
+        if at < 0:
+            raise ValueError("no UNIT_DATA in the report")
+        units, _ = json.JSONDecoder().raw_decode(html, html.index("[", at))
+        runs = [u for u in units if u.get("mode") == "run-custom-build"]
+        total = sum(u["duration"] for u in runs)
+        # Time with at least one build script running (they overlap on several cores).
+        covered, end = 0.0, None
+        for start, stop in sorted((u["start"], u["start"] + u["duration"]) for u in runs):
+            if end is None or start > end:
+                covered += stop - start
+                end = stop
+            elif stop > end:
+                covered += stop - end
+                end = stop
+        longest = sorted(((u["name"], u["duration"]) for u in runs), key=lambda x: -x[1])
+        return {"count": len(runs), "seconds": round(total, 3), "covered_seconds": round(covered, 3),
+                # summed durations / wall time: above 1 when runs overlap on several cores
+                "share": total / wall_seconds if wall_seconds else None,
+                "covered_share": covered / wall_seconds if wall_seconds else None,
+                "other_units": len(units) - len(runs),
+                "other_units_seconds": round(sum(u["duration"] for u in units
+                                                 if u.get("mode") != "run-custom-build"), 3),
+                "longest": longest[:8]}
+
+    # ----- cargo clippy --------------------------------------------------------------------
+    def run_plain_clippy(self, rep):
+        checkout = self.tmp / "plain_clippy" / "checkout" / "workload"
+        record = self.build("plain-clippy", rep, checkout, self.base_env, subcommand=CLIPPY)
+        self.keep("plain-clippy", record)
+        rmtree(checkout / "target")
+
+    def run_larder_clippy(self, rep):
+        """`cargo clippy --all-targets` with RUSTC_WRAPPER=larder (cargo runs the workspace's
+        units as `larder clippy-driver rustc ARGS`, the others as `larder rustc ARGS`), from
+        an empty LARDER_DIR, then warm from a clean target. The C of build scripts goes through
+        larder too (CC, CXX), as cc-rs sends it through sccache in the sccache configurations."""
+        cache = self.tmp / "larder-clippy" / "cache"
+        checkout = self.tmp / "larder_clippy" / "checkout" / "workload"
+        rmtree(cache)
+        cold = None
+        for config in FAMILIES["larder_clippy"]:
+            if config != "larder-clippy-cold" and config not in self.selected:
+                continue
+            log_file = self.tmp / "logs" / f"{config}-{rep}.larder.log"
+            record = self.larder_build(config, rep, checkout, self.larder_c_env(cache, log_file), log_file,
+                                       subcommand=CLIPPY)
+            if cold is None:
+                cold = record
+            else:
+                self.compare_diagnostics(rep, "larder clippy warm", record, "larder clippy cold", cold)
+        rmtree(checkout / "target")
+
+    def run_sccache_clippy(self, rep):
+        checkout = self.tmp / "sccache_clippy" / "checkout" / "workload"
+        rmtree(self.sccache_clippy_dir)
+        for config in FAMILIES["sccache_clippy"]:
+            if config != "sccache-clippy-cold" and config not in self.selected:
+                continue
+            self.sccache_build(config, rep, checkout, self.sccache_env(self.sccache_clippy_dir), subcommand=CLIPPY)
+        rmtree(checkout / "target")
+
+    def compare_diagnostics(self, rep, label, record, reference_label, reference):
+        """A cached clippy run must print the lints an uncached one prints."""
+        if record["exit_status"] != 0 or reference["exit_status"] != 0:
+            return
+        same = record.get("diagnostics") == reference.get("diagnostics")
+        self.checks.append({"rep": rep, "check": f"{label}: same clippy diagnostics as {reference_label}",
+                            "pass": same})
+        if not same:
+            log(f"  note: {label} printed other diagnostics than {reference_label}")
 
     def run_sccache(self, rep):
         checkout = self.tmp / "sccache" / "checkout" / "workload"
@@ -504,25 +702,37 @@ class Bench:
                 self.sccache_stop(env)
         rmtree(checkout / "target")
 
-    def sccache_build(self, config, rep, checkout, env):
+    def sccache_build(self, config, rep, checkout, env, subcommand=("build",)):
         """One timed build with a freshly started sccache server (its stats start at zero)."""
         self.sccache_start(env)
         try:
-            record = self.build(config, rep, checkout, env)
+            record = self.build(config, rep, checkout, env, subcommand=subcommand)
             record["stats"] = self.sccache_stats(env)
         finally:
             self.sccache_stop(env)
         self.keep(config, record)
 
-    def larder_build(self, config, rep, checkout, env, log_file, report=True):
+    def larder_build(self, config, rep, checkout, env, log_file, report=True, subcommand=("build",),
+                     log_name=None):
         """One timed build with larder's stats reset first; returns the run record (kept and
         reported unless the caller adds to it first)."""
         self.larder_reset(env)
-        record = self.build(config, rep, checkout, env)
+        record = self.build(config, rep, checkout, env, log_name=log_name, subcommand=subcommand)
         record["stats"] = self.larder_stats(env)
         # Per-hit medians come from the build log (`larder explain`): the stats only hold sums.
         explained, error = self.json_output([self.larder, "explain", "--format", "json"], env, "larder explain")
         record["stats"]["hit_ms"] = (explained or {}).get("hit_ms") or error
+        # The calls of other languages than Rust that were not hits, with their reasons: the
+        # stats count them by language but keep the reasons of every language together.
+        if explained:
+            record["stats"]["explain_hits_by_language"] = explained.get("hits_by_language")
+            record["stats"]["explain_other_languages"] = {
+                "not_cached": [{k: e.get(k) for k in ("crate", "language", "reason")}
+                               for e in explained.get("not_cached", []) if e.get("language", "rust") != "rust"],
+                "misses": [{k: e.get(k) for k in ("crate", "language", "seconds")}
+                           for e in explained.get("misses", []) if e.get("language", "rust") != "rust"],
+                "failed": [e for e in explained.get("failed", []) if e.get("language", "rust") != "rust"],
+            }
         self.larder_log(record, log_file)
         if report:
             self.keep(config, record)
@@ -701,10 +911,11 @@ class Bench:
             self.sccache_build(config, rep, checkout, self.sccache_s3_env(rep))
         rmtree(checkout / "target")
 
-    def compare_binaries(self, rep, label, binaries):
-        """A warm build at the same path must produce the cold build's bytes."""
+    def compare_binaries(self, rep, label, binaries, reference=None):
+        """A warm build at the same path must produce the cold build's bytes (the larder
+        family's cold build unless another is given)."""
         for name, info in binaries.items():
-            cold = self.cold_binaries.get(name, {})
+            cold = (self.cold_binaries if reference is None else reference).get(name, {})
             if "sha256" in info and "sha256" in cold:
                 same = info["sha256"] == cold["sha256"]
                 self.checks.append({"rep": rep, "check": f"{label} {name} identical to cold build",
@@ -728,11 +939,18 @@ class Bench:
         self.bins = self.read_bins()
 
         families = [f for f, members in FAMILIES.items() if any(c in self.selected for c in members)]
-        if "larder" in families and self.version_info["larder"].startswith("unavailable"):
+        if any(f.startswith("larder") for f in families) and self.version_info["larder"].startswith("unavailable"):
             sys.exit(f"run.py: larder not usable at {self.larder}; build it with "
                      "`cmake --preset release && cmake --build --preset release` or pass --larder")
-        if "sccache" in families and self.version_info["sccache"].startswith("unavailable"):
+        if ({"sccache", "sccache_clippy"} & set(families)) and self.version_info["sccache"].startswith("unavailable"):
             sys.exit("run.py: sccache not found; run bench/setup.sh")
+        clippy_families = [f for f in families if f.endswith("_clippy")]
+        if clippy_families and self.version_info["clippy"].startswith("unavailable"):
+            log(f"cargo clippy: not available here, the clippy configurations are left out "
+                f"(`cargo clippy --version`: {self.version_info['clippy'].splitlines()[-1]}; "
+                "`rustup component add clippy` installs it)")
+            families = [f for f in families if f not in clippy_families]
+            self.selected = [c for c in self.selected if c not in CLIPPY_CONFIGS]
         if any("_s3" in f for f in families):
             self.s3_start()
         if "sccache_s3" in families:
@@ -773,8 +991,13 @@ class Bench:
         def ratio(a, b):
             return a / b if a is not None and b else None
 
-        log("\n== results (median wall-clock seconds of `cargo build --release --offline`, "
-            f"{self.args.runs} run(s))")
+        clippy_note = ("; clippy rows: `cargo clippy --all-targets --release --offline`"
+                       if any(c in CLIPPY_CONFIGS for c in self.selected) else "")
+        log("\n== results (median wall-clock seconds of `cargo build --release --offline`"
+            f"{clippy_note}, {self.args.runs} run(s))")
+        # clippy rows compare with clippy: plain clippy and sccache's warm clippy run.
+        references = {c: (med.get("plain-clippy"), med.get("sccache-clippy-warm")) if c in CLIPPY_CONFIGS
+                      else (plain, sc_warm) for c in self.selected}
         header = f"{'configuration':<24} | {'median s':>9} | {'vs plain':>8} | {'vs sccache warm':>15} | hits / misses / not cached"
         log(header)
         log("-" * len(header))
@@ -785,11 +1008,16 @@ class Bench:
             last = self.runs[c][-1]["stats"] if self.runs[c] and "stats" in self.runs[c][-1] else {}
             counts = (f"{last.get('hits')} / {last.get('misses')} / {last.get('not_cached')}"
                       if "hits" in last else "-")
-            rows[c] = {"median_seconds": med[c], "ratio_vs_plain": ratio(med[c], plain),
-                       "ratio_vs_sccache_warm": ratio(med[c], sc_warm),
+            ref_plain, ref_sccache = references[c]
+            rows[c] = {"median_seconds": med[c], "ratio_vs_plain": ratio(med[c], ref_plain),
+                       "ratio_vs_sccache_warm": ratio(med[c], ref_sccache),
                        "seconds": [r["seconds"] for r in self.runs[c]]}
-            log(f"{CONFIGS[c]:<24} | {fmt(med[c]):>9} | {fmt(ratio(med[c], plain), 3, 'x'):>8} | "
-                f"{fmt(ratio(med[c], sc_warm), 3, 'x'):>15} | {counts}")
+            if c in CLIPPY_CONFIGS:
+                rows[c]["ratios_against"] = ["plain-clippy", "sccache-clippy-warm"]
+            log(f"{CONFIGS[c]:<24} | {fmt(med[c]):>9} | {fmt(ratio(med[c], ref_plain), 3, 'x'):>8} | "
+                f"{fmt(ratio(med[c], ref_sccache), 3, 'x'):>15} | {counts}")
+        if any(c in CLIPPY_CONFIGS for c in self.selected):
+            log("(clippy rows' ratios are against plain clippy and sccache clippy warm)")
 
         # The cold bars compare medians; on a machine whose speed drifts between repetitions
         # (a shared VM), each repetition's own ratio shows how far that noise reaches.
@@ -856,6 +1084,16 @@ class Bench:
                        and (not include_not_cached or r["stats"]["not_cached"] == 0)
                        for r in runs)
 
+        def all_rust_hit(c):
+            """True when every run of `c` had its Rust calls (rustc, clippy-driver) all hit; the
+            C of build scripts has its own bar."""
+            runs = self.runs.get(c, [])
+            counts = [((r.get("stats") or {}).get("raw") or {}).get("languages", {}).get("rust") for r in runs]
+            if not runs or any(v is None for v in counts):
+                return all_hit(c, True)
+            return all(v.get("cache_hits", 0) > 0 and v.get("cache_misses", 0) == 0 and v.get("not_cached", 0) == 0
+                       for v in counts)
+
         fresh = [r for r in self.runs.get("larder-fresh-runner", []) if r["exit_status"] == 0]
         if fresh:
             fresh_medians = {k: median([r[k] for r in fresh]) for k in (
@@ -881,6 +1119,10 @@ class Bench:
                 if "push" in last:
                     extra = f"; then push {median([r['push']['seconds'] for r in self.runs[c]]):.2f} s"
                 log(f"  {CONFIGS[c]:<34} {fmt(med.get(c))} s, {last.get('requests')} requests{extra}")
+
+        c_caching = self.summarize_c(med, rows)
+        build_scripts = self.summarize_build_scripts(rows)
+        clippy = self.summarize_clippy(med)
 
         lw, lc, lo = med.get("larder-warm"), med.get("larder-cold"), med.get("larder-otherpath")
         bars = [
@@ -913,6 +1155,12 @@ class Bench:
              lambda v: v),
             ("issue 17", "fresh runner: saved archive no larger than the pruned folder", archive_fits,
              lambda v: v),
+            ("issue 18", "larder warm with C caching: every C, C++ and assembler object compile a hit",
+             c_caching.get("every_c_compile_hit"), lambda v: v),
+            ("issue 18", "larder warm with C caching at most 0.60x larder warm without (40% less time)",
+             c_caching.get("ratio_vs_larder_warm"), lambda r: r <= 0.60),
+            ("issue 18", "larder clippy warm: every Rust call a hit (rustc and clippy-driver)",
+             all_rust_hit("larder-clippy-warm"), lambda v: v),
         ]
         log("\n== bars")
         bar_results = []
@@ -955,6 +1203,9 @@ class Bench:
             "hit_time_ms": hit_time,
             "per_call_wall_ms_library_crates": per_call,
             "call_times": self.call_times,
+            "c_caching": c_caching,
+            "build_script_runs": build_scripts,
+            "clippy": clippy,
             "bars": bar_results,
             "checks": self.checks,
             "failures": self.failures,
@@ -966,6 +1217,151 @@ class Bench:
         out_file.write_text(json.dumps(result, indent=2) + "\n")
         log(f"\nresults written to {out_file}")
         return 1 if self.failures else 0
+
+    def other_languages(self, c):
+        """Per-language counts of the last run of `c` other than Rust: larder's `languages`
+        (compile_requests, cache_hits, ...), or sccache's hits and misses by language."""
+        if not self.runs.get(c):
+            return {}
+        stats = self.runs[c][-1].get("stats") or {}
+        if "by_language" in stats:  # sccache
+            return {k: v for k, v in stats["by_language"].items() if k.lower() != "rust"}
+        languages = (stats.get("raw") or {}).get("languages") or {}
+        return {k: v for k, v in languages.items() if k != "rust"}
+
+    def summarize_c(self, med, rows):
+        """C, C++ and assembler through larder: counts by language, the warm build with C
+        caching against the larder family's warm build without, and what was not cached."""
+        out = {}
+        shown = [c for c in CONFIGS if c in self.selected and self.other_languages(c)]
+        if not shown:
+            return out
+        log("\nC, C++ and assembler compiles of build scripts (last run; larder: `larder stats` by "
+            "language; sccache: its hits and misses by language, cc-rs sending C through RUSTC_WRAPPER):")
+        log(f"  {'configuration':<24} {'language':<10} {'requests':>8} {'hits':>6} {'misses':>6} "
+            f"{'not cached':>10} {'not compile':>11} {'failed':>6}")
+        for c in shown:
+            for language, v in sorted(self.other_languages(c).items()):
+                if "cache_hits" in v:
+                    log(f"  {CONFIGS[c]:<24} {language:<10} {v.get('compile_requests', 0):>8} "
+                        f"{v.get('cache_hits', 0):>6} {v.get('cache_misses', 0):>6} {v.get('not_cached', 0):>10} "
+                        f"{v.get('not_compilation', 0):>11} {v.get('compile_failures', 0):>6}")
+                else:
+                    log(f"  {CONFIGS[c]:<24} {language:<10} {'-':>8} {v['hits']:>6} {v['misses']:>6}")
+        out["languages_last_run"] = {c: self.other_languages(c) for c in shown}
+
+        # Every C compile of each warm build a hit: no miss, no failure, and nothing not cached
+        # but calls that compile no object (cc-rs's flag probes link a test program).
+        warm = self.runs.get("larder-c-warm", [])
+        if warm:
+            verdicts = []
+            for r in warm:
+                stats = r.get("stats") or {}
+                languages = (stats.get("raw") or {}).get("languages")
+                if languages is None:
+                    verdicts = None
+                    break
+                c_counts = [languages.get(k, {}) for k in C_LANGUAGES]
+                hits = sum(v.get("cache_hits", 0) for v in c_counts)
+                not_cached = sum(v.get("not_cached", 0) for v in c_counts)
+                listed = (stats.get("explain_other_languages") or {}).get("not_cached", [])
+                probes = sum(1 for e in listed if e.get("language") in C_LANGUAGES
+                             and e.get("reason", "").split(":")[0] in C_NOT_OBJECT_COMPILES)
+                verdicts.append(hits > 0 and not_cached == probes
+                                and all(v.get("cache_misses", 0) == 0 and v.get("compile_failures", 0) == 0
+                                        for v in c_counts))
+            out["every_c_compile_hit"] = all(verdicts) if verdicts else None
+
+        with_c, without = med.get("larder-c-warm"), med.get("larder-warm")
+        if with_c is not None and without:
+            paired = [a["seconds"] / b["seconds"]
+                      for a, b in zip(self.runs["larder-c-warm"], self.runs["larder-warm"])
+                      if a["exit_status"] == 0 and b["exit_status"] == 0]
+            out.update(ratio_vs_larder_warm=with_c / without, less_time=1 - with_c / without,
+                       ratio_each_repetition=paired)
+            rows["larder-c-warm"]["ratio_vs_larder_warm"] = with_c / without
+            log(f"  larder warm with C caching / without (larder C warm / larder warm): {with_c / without:.3f}x, "
+                f"{100 * (1 - with_c / without):.1f}% less time (goal: at least 40%); each repetition: "
+                + ", ".join(f"{v:.3f}" for v in paired))
+
+        # Why the C calls that were not hits were not (from `larder explain`, last run).
+        for c in shown:
+            detail = ((self.runs[c][-1].get("stats") or {}).get("explain_other_languages")) or {}
+            by_reason = {}
+            for e in detail.get("not_cached", []):
+                by_reason.setdefault(f"{e['language']}: {e['reason']}", []).append(e["crate"])
+            if by_reason:
+                log(f"  {CONFIGS[c]}, not cached: " + "; ".join(
+                    f"{reason} ({len(crates)}: {', '.join(sorted(set(crates))[:6])}"
+                    f"{', ...' if len(set(crates)) > 6 else ''})" for reason, crates in sorted(by_reason.items())))
+                out.setdefault("not_cached_last_run", {})[c] = by_reason
+            misses = detail.get("misses", [])
+            if misses and c.endswith("warm"):
+                log(f"  {CONFIGS[c]}, misses: " + ", ".join(f"{e['crate']} ({e['language']})" for e in misses[:10]))
+        return out
+
+    def summarize_build_scripts(self, rows):
+        """The share of the warm build spent in build-script runs, from the --timings builds."""
+        out = {}
+        for c in ("larder-warm", "larder-c-warm"):
+            timings = [r["timings"] for r in self.runs.get(c, []) if "timings" in r]
+            if not timings:
+                continue
+            figures = {k: median([t[k] for t in timings if t.get(k) is not None])
+                       for k in ("count", "seconds", "covered_seconds", "share", "covered_share",
+                                 "build_seconds", "other_units_seconds")}
+            figures["timed_build_seconds"] = median([r["seconds"] for r in self.runs[c] if "timings" in r])
+            figures["longest_last_run"] = timings[-1]["longest"]
+            out[c] = figures
+            rows[c]["build_script_runs"] = figures
+        if out:
+            log("\nbuild-script runs in the warm build (cargo build --timings, a separate untimed build "
+                "right after the timed one; medians; run-custom-build units):")
+            for c, f in out.items():
+                longest = ", ".join(f"{name} {sec:.2f} s" for name, sec in f["longest_last_run"][:3])
+                log(f"  {CONFIGS[c]:<16} {f['seconds']:.2f} s summed over {f['count']:.0f} runs = "
+                    f"{100 * f['share']:.1f}% of the {f['build_seconds']:.2f} s --timings build's wall time "
+                    f"(one or more running: {f['covered_seconds']:.2f} s, {100 * f['covered_share']:.1f}%); "
+                    f"the timed build without --timings: {f['timed_build_seconds']:.2f} s; every other unit "
+                    f"{f['other_units_seconds']:.2f} s summed; longest: {longest}")
+            log("  (summed durations exceed the wall time when build scripts run side by side)")
+        return out
+
+    def summarize_clippy(self, med):
+        """cargo clippy: larder and sccache, cold and warm, against plain clippy; what sccache
+        does with clippy's calls is in its counts and not-cached reasons."""
+        shown = [c for c in CLIPPY_CONFIGS if self.runs.get(c)]
+        if not shown:
+            return {}
+        out = {}
+        plain_clippy = med.get("plain-clippy")
+        log("\ncargo clippy --all-targets --release --offline (medians; counts and reasons of the last run):")
+        for c in shown:
+            last = self.runs[c][-1]
+            stats = last.get("stats") or {}
+            counts = (f"{stats.get('hits')} hits, {stats.get('misses')} misses, {stats.get('not_cached')} not cached"
+                      if "hits" in stats else "no wrapper")
+            reasons = stats.get("not_cached_reasons") or {}
+            diagnostics = last.get("diagnostics") or []
+            lints = sum(1 for line in diagnostics if line.startswith(("warning", "error")))
+            out[c] = {"median_seconds": med.get(c), "counts": counts, "not_cached_reasons": reasons,
+                      "diagnostic_lines": lints}
+            vs = f", {med[c] / plain_clippy:.3f}x plain clippy" if med.get(c) and plain_clippy else ""
+            log(f"  {CONFIGS[c]:<22} {fmt(med.get(c))} s{vs}; {counts}; {lints} lint headlines"
+                + (f"; not cached: " + ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items())) if reasons else ""))
+        lw, sw = med.get("larder-clippy-warm"), med.get("sccache-clippy-warm")
+        if lw and sw:
+            out["larder_warm_vs_sccache_warm"] = lw / sw
+            log(f"  larder clippy warm / sccache clippy warm: {lw / sw:.3f}x")
+        # Each clippy run against plain clippy's of the same repetition: the same lints.
+        plain_runs = {r["rep"]: r for r in self.runs.get("plain-clippy", [])}
+        for c in shown:
+            if c == "plain-clippy":
+                continue
+            for r in self.runs[c]:
+                if r["rep"] in plain_runs:
+                    self.compare_diagnostics(r["rep"], CONFIGS[c], r, "plain clippy", plain_runs[r["rep"]])
+        return out
 
     def cleanup(self):
         try:
