@@ -962,6 +962,8 @@ class Bench:
                 log(f"sccache with S3: not available here, left out ({str(error).splitlines()[-1]})")
                 families.remove("sccache_s3")
                 self.selected = [c for c in self.selected if c not in FAMILIES["sccache_s3"]]
+        if not families:
+            sys.exit("run.py: none of the selected configurations can run here (see above)")
         for family in families:
             self.copy_workload(self.tmp / family / ("checkout/workload" if family != "plain"
                                                    else "workload"))
