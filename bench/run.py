@@ -1349,7 +1349,7 @@ class Bench:
             out[c] = {"median_seconds": med.get(c), "counts": counts, "not_cached_reasons": reasons,
                       "diagnostic_lines": lints}
             vs = f", {med[c] / plain_clippy:.3f}x plain clippy" if med.get(c) and plain_clippy else ""
-            log(f"  {CONFIGS[c]:<22} {fmt(med.get(c))} s{vs}; {counts}; {lints} lint headlines"
+            log(f"  {CONFIGS[c]:<22} {fmt(med.get(c))} s{vs}; {counts}; lints printed: {lints}"
                 + (f"; not cached: " + ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items())) if reasons else ""))
         lw, sw = med.get("larder-clippy-warm"), med.get("sccache-clippy-warm")
         if lw and sw:
