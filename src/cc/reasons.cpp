@@ -59,14 +59,8 @@ constexpr auto kReasons = std::to_array<ReasonRow>({
      "use `-MD` (the cc crate and CMake do)"},
 });
 
-// row_of() indexes the table by the enum.
-constexpr bool rows_follow_the_enum() {
-  for (size_t i = 0; i < kReasons.size(); ++i) {
-    if (static_cast<size_t>(kReasons[i].reason) != i) return false;
-  }
-  return true;
-}
-static_assert(rows_follow_the_enum(), "kReasons must list each Reason once, in the enum's order");
+static_assert(compiler::rows_follow_the_enum(std::span<const ReasonRow>(kReasons)),
+              "kReasons must list each Reason once, in the enum's order");
 
 }  // namespace
 
@@ -74,18 +68,10 @@ std::span<const ReasonRow> reason_table() { return kReasons; }
 
 const ReasonRow& row_of(Reason reason) { return kReasons.at(static_cast<size_t>(reason)); }
 
-std::string NotCachedReason::word() const {
-  const ReasonRow& row = row_of(reason);
-  return row.detail.empty() ? std::string(row.word) : std::string(row.word) + ":" + detail;
-}
+std::string NotCachedReason::word() const { return compiler::word_of(row_of(reason), detail); }
 
 const ReasonRow* row_of_word(std::string_view word) {
-  const size_t colon = word.find(':');
-  const std::string_view stem = word.substr(0, colon);
-  for (const auto& row : kReasons) {
-    if (row.word == stem && row.detail.empty() == (colon == std::string_view::npos)) return &row;
-  }
-  return nullptr;
+  return compiler::find_row_of_word(std::span<const ReasonRow>(kReasons), word);
 }
 
 }  // namespace larder::cc

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "compiler/reason_table.hpp"
+
 namespace larder::cc {
 
 // In the order of the table's rows. A new reason is a value here and its row in reasons.cpp.
@@ -31,15 +33,7 @@ enum class Reason : uint8_t {
   UserHeadersDepfile,
 };
 
-struct ReasonRow {
-  Reason reason;
-  // The stable word: a key of `not_cached` in the stats JSON and the build records, a public
-  // contract. A reason with a detail is written "word:detail" ("unknown-flag:-fplugin").
-  std::string_view word;
-  std::string_view detail;   // what the detail names ("flag"), or "" for a reason without one
-  std::string_view meaning;  // Markdown, as in docs/reasons.md
-  std::string_view advice;   // Markdown; "" when nothing can be done
-};
+using ReasonRow = compiler::ReasonRow<Reason>;
 
 std::span<const ReasonRow> reason_table();
 const ReasonRow& row_of(Reason reason);

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "compiler/reason_table.hpp"
+
 namespace larder::rustc {
 
 // In the order of the table's rows. A new reason is a value here and its row in reasons.cpp.
@@ -33,15 +35,7 @@ enum class Reason : uint8_t {
   WorkspaceWrapper,
 };
 
-struct ReasonRow {
-  Reason reason;
-  // The stable word: a key of `not_cached` in the stats JSON and the build records, a public
-  // contract. A reason with a detail is written "word:detail" ("crate-type:bin").
-  std::string_view word;
-  std::string_view detail;   // what the detail names ("type"), or "" for a reason without one
-  std::string_view meaning;  // Markdown, as in docs/reasons.md
-  std::string_view advice;   // Markdown; "" when nothing can be done
-};
+using ReasonRow = compiler::ReasonRow<Reason>;
 
 std::span<const ReasonRow> reason_table();
 const ReasonRow& row_of(Reason reason);
