@@ -245,6 +245,34 @@ def test_a_damaged_c_entry_costs_a_miss_never_the_build(larder, project, c_env):
     assert warm["cache_hits"] == 0 and warm["cache_misses"] == 3, warm
 
 
+@pytest.mark.skipif(
+    not (registry_has("ring-") and registry_has("blake3-")),
+    reason="Debian's ring and blake3 crates are not installed (librust-ring-dev, librust-blake3-dev)",
+)
+def test_ring_and_blake3_build_scripts_hit_on_the_second_build(larder, tmp_path, c_env):
+    """The C and assembler of two real build scripts (as in bench/workload-a), from Debian's sources."""
+    project = tmp_path / "rb"
+    write_tree(
+        project,
+        {
+            ".cargo/config.toml": SOURCE_REPLACEMENT,
+            "Cargo.toml": '[package]\nname = "rb"\nversion = "0.1.0"\nedition = "2021"\n[dependencies]\nring = "*"\nblake3 = "*"\n',
+            "src/main.rs": (
+                "fn main() {\n"
+                '    println!("{}", blake3::hash(b"larder").to_hex());\n'
+                '    println!("{:?}", ring::digest::digest(&ring::digest::SHA256, b"larder").as_ref()[0]);\n'
+                "}\n"
+            ),
+        },
+    )
+    _, cold = build(larder, project, c_env)
+    assert cold["cache_misses"] >= 20, cold  # ring's .c and .S files, blake3's assembler
+    expected = subprocess.run([str(project / "target/debug/rb")], capture_output=True, text=True, check=True).stdout
+    _, warm = build(larder, project, c_env)
+    assert warm["cache_misses"] == 0 and warm["cache_hits"] == cold["cache_misses"], warm
+    assert subprocess.run([str(project / "target/debug/rb")], capture_output=True, text=True, check=True).stdout == expected
+
+
 def test_explain_names_c_calls(larder, project, c_env):
     build(larder, project, c_env)
     (project / "csrc/include/scale.h").write_text("#define SCALE 4\n")
