@@ -255,7 +255,8 @@ Entry deserialize_entry(std::string_view blob) {
     output.data = holder.substr(static_cast<size_t>(output.offset), static_cast<size_t>(sizes[i]));
   }
   if (r.remaining() != 0) throw CorruptData("trailing bytes");
-  if (entry.exit_code != 0 && !entry.outputs.empty()) throw CorruptData("a failed compile's entry with outputs");
+  if (entry.exit_code != 0 && !entry.outputs.empty())
+    throw CorruptData("exit status 1 with outputs (a failed compile stores none)");
   return entry;
 }
 

@@ -270,7 +270,7 @@ bool CompileFlow::restore(const Entry& entry) {
   // failure): one that does not is damage (its key says it is this call's) and is rejected.
   const size_t expected_count = entry.exit_code == 0 ? outputs.size() : 0;
   if (entry.exit_code != 0 && !call_.caches_failures()) {
-    reject_entry("a failed compile's entry for a compiler whose failures are not cached");
+    reject_entry("exit status 1 from a compiler whose failures are not cached");
     return false;
   }
   if (entry.outputs.size() != expected_count) {
