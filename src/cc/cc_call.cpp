@@ -199,10 +199,11 @@ std::string CcCall::identity() const {
          paths_.to_portable(output_.string());
 }
 
-KeyBuilder CcCall::call_key(const compiler::KeyContext& context, KeyBuilder key) {
+Expected<KeyBuilder> CcCall::call_key(const compiler::KeyContext& context, KeyBuilder key) {
   const auto identity = compiler::identify_tool(compiler_, {"--version"}, context.memo_dir / "tools");
+  if (!identity) return unexpected(identity.error());
   paths_ = detect_base_dirs(cwd_, context.base_dirs_setting);
-  key.add("compiler", compiler::first_line(identity.version_text), identity.hash);
+  key.add("compiler", compiler::first_line(identity->version_text), identity->hash);
   key.add("cwd", "", paths_.to_portable(cwd_.string()));
   for (const auto& dir : paths_.dirs()) key.add("remap", dir.marker, "");
   for (const auto& arg : parsed_.key_arguments) {

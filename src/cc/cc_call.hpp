@@ -40,7 +40,7 @@ class CcCall final : public compiler::Call {
   const std::string& label() const override { return label_; }
   std::string identity() const override;
   std::string variant() const override { return ""; }
-  KeyBuilder call_key(const compiler::KeyContext& context, KeyBuilder key) override;
+  Expected<KeyBuilder> call_key(const compiler::KeyContext& context, KeyBuilder key) override;
   const PathMap& paths() const override { return paths_; }
   const std::vector<compiler::ExpectedOutput>& outputs() const override { return outputs_; }
   std::vector<std::string> command(compiler::Additions additions) const override;

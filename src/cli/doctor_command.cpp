@@ -12,6 +12,7 @@
 #include "config/settings.hpp"
 #include "rustc/compiler_identity.hpp"
 #include "storage/factory.hpp"
+#include "util/environment.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
 #include "util/strings.hpp"
@@ -104,18 +105,15 @@ int doctor_command() {
   check_disk(settings.cache_dir(), report);
 
   std::cout << "compiler\n";
-  try {
-    const char* rustc = std::getenv("RUSTC");
-    auto identity = rustc::identify_compiler(
-        {rustc ? rustc : "rustc",
-         std::getenv("RUSTUP_TOOLCHAIN") ? std::optional<std::string>(std::getenv("RUSTUP_TOOLCHAIN")) : std::nullopt,
-         std::getenv("RUSTUP_HOME") ? std::optional<std::string>(std::getenv("RUSTUP_HOME")) : std::nullopt,
-         std::getenv("HOME") ? std::optional<std::string>(std::getenv("HOME")) : std::nullopt},
-        settings.cache_dir() / "memo" / "compilers");
-    report.line({"rustc", rustc::version_line(identity) + " at " + identity.rustc_path, true, ""});
-  } catch (const std::exception& error) {
+  const char* rustc = std::getenv("RUSTC");
+  const auto identity = rustc::identify_compiler(
+      {rustc ? rustc : "rustc", env_value("RUSTUP_TOOLCHAIN"), env_value("RUSTUP_HOME"), env_value("HOME")},
+      settings.cache_dir() / "memo" / "compilers");
+  if (identity) {
+    report.line({"rustc", rustc::version_line(*identity) + " at " + identity->rustc_path, true, ""});
+  } else {
     // Not fatal for the cache: cargo tells larder which rustc to run.
-    report.line({"rustc", error.what(), false, "put rustc on PATH or set RUSTC"});
+    report.line({"rustc", identity.error(), false, "put rustc on PATH or set RUSTC"});
   }
 
   auto [tiers, problems] = storage::make_storage_tiers(settings);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "util/expected.hpp"
 #include "util/key_builder.hpp"
 #include "util/path_map.hpp"
 
@@ -76,9 +77,9 @@ class Call {
   virtual std::string variant() const = 0;
 
   // Identifies the compiler, finds the base folders and adds the call key's components after
-  // those `key` holds (the cache layer starts it with its format version). Throws when the
+  // those `key` holds (the cache layer starts it with its format version). Why not, when the
   // compiler cannot be identified: the call is then compiled without the cache.
-  virtual KeyBuilder call_key(const KeyContext& context, KeyBuilder key) = 0;
+  virtual Expected<KeyBuilder> call_key(const KeyContext& context, KeyBuilder key) = 0;
   // The base folders call_key() found.
   virtual const PathMap& paths() const = 0;
 

@@ -2,8 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <stdexcept>
-
 #include "util/files.hpp"
 #include "util/hash.hpp"
 #include "util/process.hpp"
@@ -21,15 +19,15 @@ nlohmann::json stamp_json(const FileStamp& s) { return {s.size, s.mtime_ns, s.in
 
 }  // namespace
 
-ToolIdentity identify_tool(const std::string& program, const std::vector<std::string>& version_args,
-                           const fs::path& memo_dir) {
+Expected<ToolIdentity> identify_tool(const std::string& program, const std::vector<std::string>& version_args,
+                                     const fs::path& memo_dir) {
   const std::string found = find_in_path(program);
-  if (found.empty()) throw std::runtime_error("'" + program + "' not found in PATH");
+  if (found.empty()) return unexpected("'" + program + "' not found in PATH");
   std::error_code ec;
   const fs::path binary = fs::canonical(found, ec);
-  if (ec) throw std::runtime_error("cannot resolve " + found + ": " + ec.message());
+  if (ec) return unexpected("cannot resolve " + found + ": " + ec.message());
   const auto stamp = stat_file(binary);
-  if (!stamp) throw std::runtime_error("cannot read " + binary.string());
+  if (!stamp) return unexpected("cannot read " + binary.string());
   // Keyed by the name too: a driver acts on the name it is called by (clang++ compiles .c files
   // as C++).
   std::string memo_key = found + '\0' + binary.string();
@@ -40,7 +38,9 @@ ToolIdentity identify_tool(const std::string& program, const std::vector<std::st
   if (auto text = read_regular_file(memo_path, kMaxMemoSize, Symlinks::Refuse)) {
     try {
       auto memo = nlohmann::json::parse(*text);
-      if (memo.at("stamp") == stamp_json(*stamp)) return {binary.string(), memo.at("version"), memo.at("hash")};
+      if (memo.at("stamp") == stamp_json(*stamp)) {
+        return ToolIdentity{binary.string(), memo.at("version"), memo.at("hash")};
+      }
     } catch (const std::exception&) {
       // A damaged memo is recomputed below.
     }
@@ -51,10 +51,10 @@ ToolIdentity identify_tool(const std::string& program, const std::vector<std::st
   if (!version.started || version.exit_code != 0) {
     std::string command = found;
     for (const auto& arg : version_args) command += " " + arg;
-    throw std::runtime_error("`" + command + "` failed: " + version.error + version.err);
+    return unexpected("`" + command + "` failed: " + version.error + version.err);
   }
   auto digest = xxh3_128_file(binary);
-  if (!digest) throw std::runtime_error("cannot read " + binary.string());
+  if (!digest) return unexpected("cannot read " + binary.string());
   Hasher hasher;
   hasher.field("name", fs::path(found).filename().string());
   hasher.field("version", version.out + version.err);

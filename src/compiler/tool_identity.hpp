@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "util/expected.hpp"
+
 namespace larder::compiler {
 
 struct ToolIdentity {
@@ -14,10 +16,10 @@ struct ToolIdentity {
   std::string hash;          // covers the version text and the binary's content
 };
 
-// `program` is a path or a name found through PATH. Throws std::runtime_error with a reason
-// when it cannot be found, read or run.
-ToolIdentity identify_tool(const std::string& program, const std::vector<std::string>& version_args,
-                           const std::filesystem::path& memo_dir);
+// `program` is a path or a name found through PATH; why not, when it cannot be found, read or
+// run.
+Expected<ToolIdentity> identify_tool(const std::string& program, const std::vector<std::string>& version_args,
+                                     const std::filesystem::path& memo_dir);
 
 // The first line of the version text.
 std::string first_line(const std::string& text);

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <stdexcept>
 
 #include "util/files.hpp"
 #include "util/hash.hpp"
@@ -31,9 +30,9 @@ bool is_rustup_proxy(const fs::path& path) {
   return a && b && a->device == b->device && a->inode == b->inode;
 }
 
-fs::path resolve_real_rustc(const CompilerLookup& lookup) {
+Expected<fs::path> resolve_real_rustc(const CompilerLookup& lookup) {
   std::string found = find_in_path(lookup.compiler);
-  if (found.empty()) throw std::runtime_error("compiler '" + lookup.compiler + "' not found in PATH");
+  if (found.empty()) return unexpected("compiler '" + lookup.compiler + "' not found in PATH");
   fs::path path = found;
   if (!is_rustup_proxy(path)) return path;
   if (lookup.rustup_toolchain && !lookup.rustup_toolchain->empty()) {
@@ -48,7 +47,7 @@ fs::path resolve_real_rustc(const CompilerLookup& lookup) {
   // ask it.
   auto result = run_process({path.string(), "--print", "sysroot"}, ProcessOutput::Capture);
   if (!result.started || result.exit_code != 0) {
-    throw std::runtime_error("cannot resolve the rustup toolchain of " + path.string());
+    return unexpected("cannot resolve the rustup toolchain of " + path.string());
   }
   return fs::path(std::string(trim(result.out))) / "bin" / "rustc";
 }
@@ -87,8 +86,10 @@ bool memo_is_current(const nlohmann::json& memo) {
 
 }  // namespace
 
-CompilerIdentity identify_compiler(const CompilerLookup& lookup, const fs::path& memo_dir) {
-  const fs::path rustc = resolve_real_rustc(lookup);
+Expected<CompilerIdentity> identify_compiler(const CompilerLookup& lookup, const fs::path& memo_dir) {
+  const auto resolved = resolve_real_rustc(lookup);
+  if (!resolved) return unexpected(resolved.error());
+  const fs::path& rustc = *resolved;
   const fs::path memo_path = memo_dir / (sha256_hex(rustc.string()) + ".json");
   // The memo lies in LARDER_DIR, which CI caches restore from archives: a small regular file,
   // not read through a link, or it is recomputed.
@@ -96,7 +97,7 @@ CompilerIdentity identify_compiler(const CompilerLookup& lookup, const fs::path&
     try {
       auto memo = nlohmann::json::parse(*text);
       if (memo_is_current(memo)) {
-        return {rustc.string(), memo.at("sysroot"), memo.at("version"), memo.at("hash")};
+        return CompilerIdentity{rustc.string(), memo.at("sysroot"), memo.at("version"), memo.at("hash")};
       }
     } catch (const std::exception&) {
       // A damaged memo is recomputed below.
@@ -104,11 +105,11 @@ CompilerIdentity identify_compiler(const CompilerLookup& lookup, const fs::path&
   }
   auto version = run_process({rustc.string(), "-vV"}, ProcessOutput::Capture);
   if (!version.started || version.exit_code != 0) {
-    throw std::runtime_error("`" + rustc.string() + " -vV` failed: " + version.error + version.err);
+    return unexpected("`" + rustc.string() + " -vV` failed: " + version.error + version.err);
   }
   auto sysroot_run = run_process({rustc.string(), "--print", "sysroot"}, ProcessOutput::Capture);
   if (!sysroot_run.started || sysroot_run.exit_code != 0) {
-    throw std::runtime_error("`" + rustc.string() + " --print sysroot` failed");
+    return unexpected("`" + rustc.string() + " --print sysroot` failed");
   }
   const std::string sysroot(trim(sysroot_run.out));
   Hasher hasher;
@@ -116,7 +117,7 @@ CompilerIdentity identify_compiler(const CompilerLookup& lookup, const fs::path&
   nlohmann::json files = nlohmann::json::array();
   for (const auto& fact : toolchain_files(rustc, sysroot)) {
     auto digest = xxh3_128_file(fact.path);
-    if (!digest) throw std::runtime_error("cannot read " + fact.path);
+    if (!digest) return unexpected("cannot read " + fact.path);
     hasher.field("file", fs::path(fact.path).filename().string());
     hasher.field("hash", *digest);
     files.push_back({{"path", fact.path}, {"stamp", stamp_json(fact.stamp)}});

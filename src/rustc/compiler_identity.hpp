@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "util/expected.hpp"
+
 namespace larder::rustc {
 
 struct CompilerIdentity {
@@ -21,8 +23,8 @@ struct CompilerLookup {
   std::optional<std::string> home;              // HOME
 };
 
-// Throws std::runtime_error with a reason when the compiler cannot be identified.
-CompilerIdentity identify_compiler(const CompilerLookup& lookup, const std::filesystem::path& memo_dir);
+// Why not, when the compiler cannot be identified.
+Expected<CompilerIdentity> identify_compiler(const CompilerLookup& lookup, const std::filesystem::path& memo_dir);
 
 // The first line of `rustc -vV` ("rustc 1.95.0 (…)").
 std::string version_line(const CompilerIdentity& identity);

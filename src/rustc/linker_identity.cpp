@@ -2,8 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <stdexcept>
-
 #include "util/files.hpp"
 #include "util/hash.hpp"
 #include "util/process.hpp"
@@ -38,7 +36,7 @@ std::vector<std::string> fuse_ld_choices(const ParsedArguments& args) {
 
 // The linker programs whose contents identify the link: the driver, the ld it runs, and an
 // ld chosen with -fuse-ld.
-std::vector<std::string> linker_programs(const std::vector<std::string>& fuse_ld, const std::string& driver) {
+Expected<std::vector<std::string>> linker_programs(const std::vector<std::string>& fuse_ld, const std::string& driver) {
   std::vector<std::string> programs = {driver};
   auto ld = run_process({driver, "-print-prog-name=ld"}, ProcessOutput::Capture);
   if (ld.started && ld.exit_code == 0) {
@@ -47,7 +45,7 @@ std::vector<std::string> linker_programs(const std::vector<std::string>& fuse_ld
   }
   for (const auto& name : fuse_ld) {
     const std::string path = resolved(name.find('/') != std::string::npos ? name : "ld." + name);
-    if (path.empty()) throw std::runtime_error("linker for -fuse-ld=" + name + " not found");
+    if (path.empty()) return unexpected("linker for -fuse-ld=" + name + " not found");
     programs.push_back(path);
   }
   return programs;
@@ -55,10 +53,10 @@ std::vector<std::string> linker_programs(const std::vector<std::string>& fuse_ld
 
 }  // namespace
 
-LinkerIdentity identify_linker(const ParsedArguments& args, const fs::path& memo_dir) {
+Expected<LinkerIdentity> identify_linker(const ParsedArguments& args, const fs::path& memo_dir) {
   const std::string requested = args.codegen_value("linker").value_or("cc");
   const std::string driver = resolved(requested);
-  if (driver.empty()) throw std::runtime_error("linker '" + requested + "' not found in PATH");
+  if (driver.empty()) return unexpected("linker '" + requested + "' not found in PATH");
   const std::vector<std::string> fuse_ld = fuse_ld_choices(args);
   std::string memo_name = driver;
   for (const auto& name : fuse_ld) memo_name += "\n" + name;
@@ -72,21 +70,23 @@ LinkerIdentity identify_linker(const ParsedArguments& args, const fs::path& memo
         auto stamp = stat_file(file.at("path").get<std::string>());
         current = current && stamp && nlohmann::json({stamp->size, stamp->mtime_ns}) == file.at("stamp");
       }
-      if (current) return {driver, memo.at("version"), memo.at("hash")};
+      if (current) return LinkerIdentity{driver, memo.at("version"), memo.at("hash")};
     } catch (const std::exception&) {
       // recomputed below
     }
   }
   auto version = run_process({driver, "--version"}, ProcessOutput::Capture);
-  if (!version.started || version.exit_code != 0) throw std::runtime_error("`" + driver + " --version` failed");
+  if (!version.started || version.exit_code != 0) return unexpected("`" + driver + " --version` failed");
   const std::string version_line(trim(version.out.substr(0, version.out.find('\n'))));
   Hasher hasher;
   hasher.field("version", version.out);
   nlohmann::json files = nlohmann::json::array();
-  for (const auto& program : linker_programs(fuse_ld, driver)) {
+  const auto programs = linker_programs(fuse_ld, driver);
+  if (!programs) return unexpected(programs.error());
+  for (const auto& program : *programs) {
     auto digest = xxh3_128_file(program);
     auto stamp = stat_file(program);
-    if (!digest || !stamp) throw std::runtime_error("cannot read linker " + program);
+    if (!digest || !stamp) return unexpected("cannot read linker " + program);
     hasher.field("program", fs::path(program).filename().string());
     hasher.field("hash", *digest);
     files.push_back({{"path", program}, {"stamp", {stamp->size, stamp->mtime_ns}}});

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "rustc/arguments.hpp"
+#include "util/expected.hpp"
 
 namespace larder::rustc {
 
@@ -16,7 +17,7 @@ struct LinkerIdentity {
   std::string hash;
 };
 
-// Throws std::runtime_error when the linker cannot be found or run.
-LinkerIdentity identify_linker(const ParsedArguments& args, const std::filesystem::path& memo_dir);
+// Why not, when the linker cannot be found or run.
+Expected<LinkerIdentity> identify_linker(const ParsedArguments& args, const std::filesystem::path& memo_dir);
 
 }  // namespace larder::rustc

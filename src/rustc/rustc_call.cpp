@@ -98,18 +98,23 @@ std::string RustcCall::identity() const {
   return identity;
 }
 
-KeyBuilder RustcCall::call_key(const compiler::KeyContext& context, KeyBuilder key) {
-  auto identity =
+Expected<KeyBuilder> RustcCall::call_key(const compiler::KeyContext& context, KeyBuilder key) {
+  const auto identity =
       identify_compiler({invocation_.rustc, env_value("RUSTUP_TOOLCHAIN"), env_value("RUSTUP_HOME"), env_value("HOME")},
                         context.memo_dir / "compilers");
-  sysroot_ = identity.sysroot;
+  if (!identity) return unexpected(identity.error());
+  sysroot_ = identity->sysroot;
   std::optional<LinkerIdentity> linker;
-  if (compilation_.linked) linker = identify_linker(args_, context.memo_dir / "linkers");
+  if (compilation_.linked) {
+    auto identified = identify_linker(args_, context.memo_dir / "linkers");
+    if (!identified) return unexpected(identified.error());
+    linker = std::move(*identified);
+  }
   paths_ = detect_base_dirs(
       {cwd_, context.base_dirs_setting, env_value("CARGO_MANIFEST_DIR"), env_value("CARGO_HOME"), env_value("HOME")},
       args_);
   CallKeyInputs inputs;
-  inputs.compiler = &identity;
+  inputs.compiler = &*identity;
   inputs.linker = linker ? &*linker : nullptr;
   inputs.args = &args_;
   inputs.cwd = cwd_;
@@ -117,15 +122,18 @@ KeyBuilder RustcCall::call_key(const compiler::KeyContext& context, KeyBuilder k
   inputs.hash_file = context.hash_file;
   inputs.environment = environment_list;
   key = build_call_key(inputs, std::move(key));
-  if (invocation_.workspace_wrapper) add_wrapper_key(context, key);
+  if (invocation_.workspace_wrapper) {
+    if (auto added = add_wrapper_key(context, key); !added) return unexpected(added.error());
+  }
   return key;
 }
 
-void RustcCall::add_wrapper_key(const compiler::KeyContext& context, KeyBuilder& key) const {
+Expected<void> RustcCall::add_wrapper_key(const compiler::KeyContext& context, KeyBuilder& key) const {
   const auto wrapper =
       compiler::identify_tool(*invocation_.workspace_wrapper, {"--version"}, context.memo_dir / "tools");
-  key.add("workspace-wrapper", compiler::first_line(wrapper.version_text), wrapper.hash);
-  if (!invocation_.is_clippy()) return;
+  if (!wrapper) return unexpected(wrapper.error());
+  key.add("workspace-wrapper", compiler::first_line(wrapper->version_text), wrapper->hash);
+  if (!invocation_.is_clippy()) return {};
   for (auto name : kClippyEnv) {
     const auto value = env_value(name);
     key.add("env", std::string(name), value ? paths_.to_portable(*value) : "(unset)");
@@ -133,8 +141,9 @@ void RustcCall::add_wrapper_key(const compiler::KeyContext& context, KeyBuilder&
   const auto config = find_clippy_config(env_value("CLIPPY_CONF_DIR"), env_value("CARGO_MANIFEST_DIR"), cwd_);
   std::optional<std::string> digest;
   if (config) digest = context.hash_file(*config);
-  if (config && !digest) throw std::runtime_error("cannot read " + config->string());
+  if (config && !digest) return unexpected("cannot read " + config->string());
   key.add("clippy-config", config ? paths_.to_portable(config->string()) : "(none)", digest.value_or(""));
+  return {};
 }
 
 std::vector<std::string> RustcCall::command(compiler::Additions additions) const {

@@ -36,7 +36,7 @@ class RustcCall final : public compiler::Call {
   const std::string& label() const override { return args_.crate_name; }
   std::string identity() const override;
   std::string variant() const override { return args_.codegen_value("metadata").value_or(""); }
-  KeyBuilder call_key(const compiler::KeyContext& context, KeyBuilder key) override;
+  Expected<KeyBuilder> call_key(const compiler::KeyContext& context, KeyBuilder key) override;
   const PathMap& paths() const override { return paths_; }
   const std::vector<compiler::ExpectedOutput>& outputs() const override { return compilation_.outputs; }
   std::vector<std::string> command(compiler::Additions additions) const override;
@@ -49,7 +49,7 @@ class RustcCall final : public compiler::Call {
   // Every file the linker read, except the toolchain's own files and rustc's temporaries.
   bool add_link_inputs(compiler::InputsRead& inputs) const;
   // clippy's identity, the variables it reads and the configuration file it would find.
-  void add_wrapper_key(const compiler::KeyContext& context, KeyBuilder& key) const;
+  Expected<void> add_wrapper_key(const compiler::KeyContext& context, KeyBuilder& key) const;
 
   Invocation invocation_;
   ParsedArguments args_;

@@ -82,6 +82,8 @@ class CompileFlow {
 
  private:
   bool prepare();
+  // Why the cache cannot serve this call: logged, counted, told to `larder explain`; false.
+  bool cache_unavailable(const std::string& why);
   std::optional<ProcessResult> serve_hit();
   ProcessResult compile_and_store();
   std::optional<Entry> lookup();
@@ -139,7 +141,9 @@ bool CompileFlow::prepare() {
     // reads no "corrupt" entries and old and new releases can share one bucket.
     KeyBuilder format;
     format.add("larder", "cache format", std::to_string(kFormatVersion));
-    notes_.key_parts = call_.call_key(context, std::move(format));
+    auto key = call_.call_key(context, std::move(format));
+    if (!key) return cache_unavailable(key.error());
+    notes_.key_parts = std::move(*key);
     call_key_ = notes_.key_parts.digest();
     auto [tiers, problems] = storage::make_storage_tiers(settings_);
     const bool read_only = settings_.flag("LARDER_READ_ONLY");
@@ -148,13 +152,18 @@ bool CompileFlow::prepare() {
     chain_.emplace(std::move(tiers), read_only || defer_uploads_);
     for (const auto& problem : problems) warn_once(warning_markers(settings_), current_build_id(), problem);
     prepared_ = true;
-  } catch (const std::exception& error) {
-    spdlog::warn("cache unavailable for {}: {}; compiling without the cache", label(), error.what());
-    stats_.read_errors++;
-    notes_.why = {std::string("the cache was unavailable: ") + error.what()};
-    notes_.advice = {"run larder doctor"};
+  } catch (const std::exception& error) {  // a library's (the filesystem's): the cache is unusable
+    return cache_unavailable(error.what());
   }
   return prepared_;
+}
+
+bool CompileFlow::cache_unavailable(const std::string& why) {
+  spdlog::warn("cache unavailable for {}: {}; compiling without the cache", label(), why);
+  stats_.read_errors++;
+  notes_.why = {"the cache was unavailable: " + why};
+  notes_.advice = {"run larder doctor"};
+  return false;
 }
 
 bool CompileFlow::result_matches(const ManifestResult& result) {

@@ -74,13 +74,9 @@ class CallStats {
 // A workspace wrapper other than clippy-driver is cached only when it answers --version: its
 // identity then joins the key.
 bool fingerprintable(const std::string& wrapper, const Settings& settings) {
-  try {
-    compiler::identify_tool(wrapper, {"--version"}, settings.cache_dir() / "memo" / "tools");
-    return true;
-  } catch (const std::exception& error) {
-    spdlog::info("workspace wrapper {} cannot be fingerprinted: {}", wrapper, error.what());
-    return false;
-  }
+  const auto identity = compiler::identify_tool(wrapper, {"--version"}, settings.cache_dir() / "memo" / "tools");
+  if (!identity) spdlog::info("workspace wrapper {} cannot be fingerprinted: {}", wrapper, identity.error());
+  return identity.has_value();
 }
 
 [[noreturn]] void run_rustc(const std::vector<std::string>& command, const Settings& settings) {
