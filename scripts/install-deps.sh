@@ -20,8 +20,9 @@ APT_PACKAGES=(
   awscli
   # CI glue tests (installer shells, gitlab-ci-local, Docker recipe builds)
   dash busybox shellcheck rsync buildah
-  # static build and release archives (packaging/): curl's source patches, `file` checks
-  patch xz-utils file
+  # static build and release archives (packaging/): curl's source patches, `file` checks, lld
+  # for the hot-path order of the static link and valgrind to list that path (hot-symbols.sh)
+  patch xz-utils file lld valgrind
   # sanitizers and fuzzers (scripts/sanitize.sh): clang and its runtime (ASan, UBSan, libFuzzer)
   clang libclang-rt-dev
   # the source format check (scripts/check-format.sh, a test)
