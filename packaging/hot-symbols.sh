@@ -7,8 +7,9 @@
 #                                                  exit 1 under LARDER_HOT_SYMBOLS_MIN percent (90)
 #
 # Why: a hit runs for a few milliseconds, and on a virtual machine most of that is page faults:
-# each first touch of a 64 KiB window of the 7 MB text costs a fault, and a hit touched ~60 such
-# windows with its ~800 functions scattered through the binary. Placed together they fit in ~10.
+# each first touch of a 64 KiB window of the 7 MB text costs a fault, and a hit touched 62 such
+# windows with its ~1,000 functions scattered through the binary. Placed together they fit in 14
+# (docs/design.md, "Start-up").
 # A function the list does not name is only placed elsewhere: a stale list costs speed, never
 # correctness. Run this after changing what a hit runs; `--check` (a CTest test) says when.
 #
