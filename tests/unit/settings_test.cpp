@@ -61,17 +61,41 @@ TEST(Settings, ReportsBadInputInsteadOfFailing) {
 TEST(Settings, ReportsAKeylessTableHeaderWithoutAsserting) {
   // toml++ 3.3 asserts on these (fuzz/settings_toml); larder reports them as invalid TOML.
   const auto path = std::filesystem::temp_directory_path() / "larder-settings-header.toml";
-  for (const char* text : {"[\n", "[[[[", "cache_size = \"1G\"\n  [ # a comment\n"}) {
+  for (const char* text :
+       {"[\n", "[[[[", "cache_size = \"1G\"\n  [ # a comment\n", "[, 2]\n", "[[[1]]]\n", "[ [a]]\n"}) {
     std::ofstream(path) << text;
     auto s = Settings::load_from({{"LARDER_CONFIG", path.string()}});
     ASSERT_EQ(s.problems().size(), 1u) << text;
     EXPECT_NE(s.problems()[0].find("not valid TOML"), std::string::npos) << text;
   }
-  std::ofstream(path) << "cache_size = \"1G\"\n[larder]\n";  // a named table still parses
-  const auto named = Settings::load_from({{"LARDER_CONFIG", path.string()}});
-  for (const auto& problem : named.problems()) {
-    EXPECT_EQ(problem.find("not valid TOML"), std::string::npos) << problem;
+  // Named tables still parse: bare, quoted, spaced, arrays of tables.
+  for (const char* text : {"cache_size = \"1G\"\n[larder]\n", "[ \"larder\" ]\n", "[[ x-1 ]]\n", "['a']\n"}) {
+    std::ofstream(path) << text;
+    const auto named = Settings::load_from({{"LARDER_CONFIG", path.string()}});
+    for (const auto& problem : named.problems()) {
+      EXPECT_EQ(problem.find("not valid TOML"), std::string::npos) << text << ": " << problem;
+    }
   }
+  std::filesystem::remove(path);
+}
+
+TEST(Settings, RefusesNonAsciiOutsideOneLineStrings) {
+  // toml++ 3.3 reaches __builtin_unreachable on some of these (fuzz/settings_toml).
+  const auto path = std::filesystem::temp_directory_path() / "larder-settings-non-ascii.toml";
+  for (const char* text : {"x = [1, \xce\x9b]\n", "a = 1 \xc3\xa9\n", "\xc3\xa9 = 1\n",
+                           "# gr\xc3\xb6\xc3\x9f"
+                           "e\n",
+                           "d = \"\"\"\xc3\xa9\"\"\"\n", "d = \"a\"\xc3\xa9\n"}) {
+    std::ofstream(path) << text;
+    auto s = Settings::load_from({{"LARDER_CONFIG", path.string()}});
+    ASSERT_EQ(s.problems().size(), 1u) << text;
+    EXPECT_NE(s.problems()[0].find("non-ASCII"), std::string::npos) << text;
+  }
+  // A quoted path may hold any UTF-8, an escaped quote included.
+  std::ofstream(path) << "dir = \"/tmp/caf\xc3\xa9 \\\" \xc3\xa9\"\ncache_size = '1G\xc3\xa9'\n";
+  const auto quoted = Settings::load_from({{"LARDER_CONFIG", path.string()}});
+  for (const auto& problem : quoted.problems()) EXPECT_EQ(problem.find("non-ASCII"), std::string::npos) << problem;
+  EXPECT_EQ(quoted.cache_dir(), "/tmp/caf\xc3\xa9 \" \xc3\xa9");
   std::filesystem::remove(path);
 }
 
